@@ -1,0 +1,221 @@
+"""A synthetic inspection history for bench/trends.py, written with bulk loads.
+
+14 Areas x 2 units x 15 lawyers; inspections spread evenly over `months` months before `end`,
+each answered as an inspector would answer the shipped questionnaire (yes/no questions that
+enable follow-ups, "Not applicable" now and then, no stale answers). Each Area has its own
+chance of a mark being fully met, so the Areas differ. Everything is invented.
+
+SQLite: executemany of plain INSERTs in large transactions. PostgreSQL: COPY.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, insert, select
+from sqlalchemy.orm import Session
+
+from bot.services.questionnaire_versions import current_review_questionnaire
+from inspections.areas import AREAS
+from questionnaires.loader import parse_questionnaire
+from questionnaires.model import Question, QuestionKind, Questionnaire
+from storage.models import Answer, CaseReview, Inspection, Person, PersonRole
+
+UNITS_PER_AREA = 2
+LAWYERS_PER_UNIT = 15
+CHUNK = 20_000  # inspections per batch
+
+
+@dataclass(frozen=True)
+class History:
+    inspections: int
+    answers: int
+    version_id: int
+
+
+def build(engine: Engine, *, answers: int, months: int, end: datetime, seed: int) -> History:
+    with Session(engine) as session:
+        version = current_review_questionnaire(session, now=end - timedelta(days=40 * months))
+        lawyers = _people(session, end)
+        session.commit()
+        version_id = version.id
+        questionnaire = parse_questionnaire(version.content)
+    rng = random.Random(seed)
+    start = end - timedelta(days=30.44 * months)
+    span = (end - start).total_seconds()
+    written = inspections = 0
+    while written < answers:
+        chunk = _chunk(rng, questionnaire, lawyers, inspections, version_id, start, span)
+        reviews, rows, answer_rows = chunk
+        answer_rows = answer_rows[: answers - written]
+        _load(engine, reviews, rows, answer_rows)
+        written += len(answer_rows)
+        inspections += len(rows)
+    return History(inspections, written, version_id)
+
+
+def _people(session: Session, now: datetime) -> list[tuple[int, str, str]]:
+    for area_index, area in enumerate(AREAS[:14]):
+        for unit_index in range(UNITS_PER_AREA):
+            unit = f"RASSO {area} {unit_index + 1}"
+            for n in range(LAWYERS_PER_UNIT):
+                email = f"lawyer.{area_index}.{unit_index}.{n}@example.test"
+                session.add(
+                    Person(
+                        email=email,
+                        name=f"Lawyer {area_index}-{unit_index}-{n}",
+                        area=area,
+                        unit=unit,
+                        active=True,
+                        created_at=now,
+                        updated_at=now,
+                    )
+                )
+    session.flush()
+    people = session.execute(select(Person.id, Person.area, Person.unit).order_by(Person.id))
+    lawyers = [(int(i), a, u) for i, a, u in people]
+    session.execute(insert(PersonRole), [{"person_id": i, "role": "lawyer"} for i, _, _ in lawyers])
+    return lawyers
+
+
+def _chunk(
+    rng: random.Random,
+    questionnaire: Questionnaire,
+    lawyers: list[tuple[int, str, str]],
+    first: int,
+    version_id: int,
+    start: datetime,
+    span: float,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+    reviews, inspections, answers = [], [], []
+    for number in range(first + 1, first + CHUNK + 1):
+        lawyer_id, area, unit = lawyers[rng.randrange(len(lawyers))]
+        review_type = "pre_charge_decision" if rng.random() < 0.6 else "early_advice"
+        submitted = start + timedelta(seconds=rng.random() * span)
+        fully = 0.55 + 0.02 * AREAS.index(area)  # Areas differ: 55% to 81% fully met
+        marks, score = _answers(rng, questionnaire, review_type, fully)
+        reviews.append(
+            {
+                "id": number,
+                "urn": f"{10 + number % 90:02d}AB{number % 100000:05d}25",
+                "review_type": review_type,
+                "area": area,
+                "unit": unit,
+                "lawyer_id": lawyer_id,
+                "completed_at": submitted - timedelta(days=4),
+                "action_plan_count": rng.choice((0, 0, 1, 2, 3, 4)),
+                "outcome": None,
+                "source_id": None,
+                "identity_key": f"bench-{number}",
+                "received_at": submitted - timedelta(days=4),
+            }
+        )
+        inspections.append(
+            {
+                "id": number,
+                "case_review_id": number,
+                "questionnaire_version_id": version_id,
+                "inspector_id": None,
+                "status": "submitted",
+                "due_at": None,
+                "assigned_at": None,
+                "started_at": None,
+                "submitted_at": submitted,
+                "score": score,
+                "current_question_id": None,
+                "created_at": submitted - timedelta(days=3),
+                "updated_at": submitted,
+                "lock_version": 1,
+            }
+        )
+        answers += [
+            {
+                "inspection_id": number,
+                "question_id": question_id,
+                "option_code": code,
+                "text": None,
+                "reason": None,
+                "comment": None,
+                "answered_by": lawyer_id,
+                "answered_at": submitted,
+                "revision": 1,
+            }
+            for question_id, code in marks
+        ]
+    return reviews, inspections, answers
+
+
+def _answers(
+    rng: random.Random, questionnaire: Questionnaire, review_type: str, fully: float
+) -> tuple[list[tuple[str, str | None]], float | None]:
+    given: dict[str, str | None] = {}
+    weight_total = weighted = 0.0
+    for question in questionnaire.questions:
+        if review_type not in question.applies_to or not _enabled(question, given):
+            continue
+        if question.kind is QuestionKind.FREE_TEXT:
+            given[question.id] = None
+        elif question.kind is QuestionKind.YES_NO:
+            given[question.id] = "yes" if rng.random() < 0.3 else "no"
+        else:
+            code = _mark(rng, fully, allow_na=question.scale_id == "standard")
+            given[question.id] = code
+            value = {"fully_met": 1.0, "partially_met": 0.5, "not_met": 0.0}.get(code)
+            if value is not None and question.weight > 0:
+                weight_total += question.weight
+                weighted += question.weight * value
+    score = weighted / weight_total if weight_total else None
+    return list(given.items()), score
+
+
+def _enabled(question: Question, given: dict[str, str | None]) -> bool:
+    return all(given.get(c.question_id) in c.answer_in for c in question.conditions)
+
+
+def _mark(rng: random.Random, fully: float, *, allow_na: bool) -> str:
+    draw = rng.random()
+    if allow_na and draw < 0.05:
+        return "not_applicable"
+    draw = rng.random()
+    if draw < fully:
+        return "fully_met"
+    return "partially_met" if draw < fully + (1 - fully) * 0.7 else "not_met"
+
+
+def _load(
+    engine: Engine,
+    reviews: list[dict[str, Any]],
+    inspections: list[dict[str, Any]],
+    answers: list[dict[str, Any]],
+) -> None:
+    if engine.dialect.name == "postgresql":
+        _copy(engine, [(CaseReview, reviews), (Inspection, inspections), (Answer, answers)])
+        return
+    with engine.begin() as connection:
+        for model, rows in ((CaseReview, reviews), (Inspection, inspections), (Answer, answers)):
+            connection.execute(insert(model), rows)
+
+
+def _copy(engine: Engine, batches: list[tuple[type, list[dict[str, Any]]]]) -> None:
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        for model, rows in batches:
+            if not rows:
+                continue
+            names = list(rows[0])
+            with cursor.copy(f"COPY {model.__tablename__} ({', '.join(names)}) FROM STDIN") as copy:
+                for row in _tuples(rows, names):
+                    copy.write_row(row)
+        raw.commit()
+    finally:
+        raw.close()
+
+
+def _tuples(rows: list[dict[str, Any]], names: list[str]) -> Iterator[tuple[Any, ...]]:
+    for row in rows:
+        yield tuple(row[name] for name in names)

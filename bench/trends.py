@@ -1,0 +1,223 @@
+"""Trend engine speed on a synthetic history, on SQLite and PostgreSQL.
+
+    .venv/bin/python bench/trends.py [--answers 1000000] [--months 24]
+        [--postgres URL | env BENCH_DATABASE_URL] [--ten-million] [--skip-sqlite] [--repeat 5]
+
+Each run builds a scratch database (a temporary SQLite file; a new PostgreSQL database on the
+given server, dropped afterwards), loads the history with bulk inserts (COPY on PostgreSQL),
+then times, for the last full quarter: the national summary and an Area summary as `/dip trends`
+computes them (current and previous quarter, rows per Area or unit, sections, questions,
+themes), the engine's headline query alone, the chart's 12-month series, and two hand-written
+SQL aggregates of the same headline figure (share of scored marks fully met; the quarter alone,
+and the quarter with the previous one, as the summary's change needs). The engine's figure and
+the hand-written one are printed side by side and must agree. --ten-million adds a 10,000,000
+answer run on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Engine, bindparam, text
+from sqlalchemy.orm import Session
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from intake import scratch_postgres
+from trend_history import build
+
+from bot.services.trend_engine import section_series, summarise
+from inspections.mark_map import mark_mappings
+from inspections.periods import quarter_of
+from inspections.scopes import Scope, ScopeKind
+from inspections.trend_summary import figures_of
+from questionnaires.loader import default_questionnaire_path, load_questionnaire
+from storage import migrate, trend_queries
+from storage.db import make_engine
+from storage.models import UtcDateTime
+
+END = datetime(2026, 4, 15, 12, tzinfo=UTC)
+QUARTER = quarter_of(date(2026, 1, 1))  # the last full quarter before END
+TZ = ZoneInfo("Europe/London")
+NATIONAL = Scope(ScopeKind.NATIONAL, "National")
+AREA = Scope(ScopeKind.AREA, "London North", area="London North")
+
+HAND_WRITTEN = """
+SELECT SUM(CASE WHEN a.option_code = 'fully_met' THEN 1 ELSE 0 END), COUNT(*)
+FROM answers a JOIN inspections i ON i.id = a.inspection_id
+WHERE i.status = 'submitted' AND i.submitted_at >= :start AND i.submitted_at < :end
+  AND a.question_id IN :scored AND a.option_code IN ('fully_met', 'partially_met', 'not_met')
+"""
+HAND_WRITTEN_TWO_PERIODS = """
+SELECT SUM(CASE WHEN i.submitted_at >= :middle AND a.option_code = 'fully_met' THEN 1 ELSE 0 END),
+       SUM(CASE WHEN i.submitted_at >= :middle THEN 1 ELSE 0 END),
+       SUM(CASE WHEN i.submitted_at < :middle AND a.option_code = 'fully_met' THEN 1 ELSE 0 END),
+       SUM(CASE WHEN i.submitted_at < :middle THEN 1 ELSE 0 END)
+FROM answers a JOIN inspections i ON i.id = a.inspection_id
+WHERE i.status = 'submitted' AND i.submitted_at >= :start AND i.submitted_at < :end
+  AND a.question_id IN :scored AND a.option_code IN ('fully_met', 'partially_met', 'not_met')
+"""
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--answers", type=int, default=1_000_000)
+    parser.add_argument("--months", type=int, default=24, help="months of history")
+    parser.add_argument("--postgres", default=os.environ.get("BENCH_DATABASE_URL"))
+    parser.add_argument("--ten-million", action="store_true", help="also 10M on PostgreSQL")
+    parser.add_argument("--skip-sqlite", action="store_true")
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    if not args.skip_sqlite:
+        with tempfile.TemporaryDirectory() as scratch:
+            run("SQLite", f"sqlite:///{scratch}/bench.db", args.answers, args)
+    if not args.postgres:
+        print("PostgreSQL: skipped (give --postgres URL or set BENCH_DATABASE_URL)")
+        return 0
+    with scratch_postgres(args.postgres) as url:
+        run("PostgreSQL", url, args.answers, args)
+    if args.ten_million:
+        with scratch_postgres(args.postgres) as url:
+            run("PostgreSQL", url, 10_000_000, args)
+    return 0
+
+
+def run(label: str, url: str, answers: int, args: argparse.Namespace) -> None:
+    migrate.upgrade(url)
+    engine = make_engine(url)
+    try:
+        started = time.perf_counter()
+        history = build(engine, answers=answers, months=args.months, end=END, seed=6)
+        built = time.perf_counter() - started
+        started = time.perf_counter()
+        _analyse(engine)
+        analysed = time.perf_counter() - started
+        print(
+            f"\n{label}: {history.answers:,} answers, {history.inspections:,} inspections over "
+            f"{args.months} months; loaded in {built:.1f} s, analysed in {analysed:.1f} s"
+        )
+        _time_all(engine, args.repeat)
+    finally:
+        engine.dispose()
+
+
+def _time_all(engine: Engine, repeat: int) -> None:
+    start, end = QUARTER.utc_bounds(TZ)
+    previous_start = QUARTER.previous().utc_bounds(TZ)[0]
+    scored = sorted({m.question_id for m in mark_mappings(_questionnaire()) if m.scored})
+    with Session(engine) as session:
+        quarter_rows = _hand(session, HAND_WRITTEN, start=start, end=end, scored=scored)
+        print(f"  {QUARTER.label}: {quarter_rows[1]:,} scored marks in the quarter")
+
+        def national() -> object:
+            return summarise(session, scope=NATIONAL, period=QUARTER, review_type=None, tz=TZ)
+
+        def area() -> object:
+            return summarise(session, scope=AREA, period=QUARTER, review_type=None, tz=TZ)
+
+        def engine_headline() -> tuple[int, int]:
+            flt = trend_queries.scope_filter(NATIONAL)
+            marks = trend_queries.mark_tallies(session, flt, [start, end])
+            tallies = trend_queries.inspection_tallies(session, flt, [start, end])
+            share = figures_of(marks, tallies).fully_met
+            return share.successes, share.trials
+
+        def hand() -> tuple[int, int]:
+            return _hand(session, HAND_WRITTEN, start=start, end=end, scored=scored)
+
+        def hand_two() -> tuple[int, ...]:
+            return _hand(
+                session,
+                HAND_WRITTEN_TWO_PERIODS,
+                start=previous_start,
+                middle=start,
+                end=end,
+                scored=scored,
+            )
+
+        def series() -> object:
+            return section_series(session, scope=NATIONAL, period=QUARTER, review_type=None, tz=TZ)
+
+        timings = {
+            "national quarterly summary": _best(national, repeat),
+            f"Area summary ({AREA.label})": _best(area, repeat),
+            "engine headline query (quarter)": _best(engine_headline, repeat),
+            "hand-written SQL (quarter)": _best(hand, repeat),
+            "hand-written SQL (quarter + previous)": _best(hand_two, repeat),
+            "chart series (12 months)": _best(series, repeat),
+        }
+        engine_figure, hand_figure = engine_headline(), hand()
+        national_summary = summarise(
+            session, scope=NATIONAL, period=QUARTER, review_type=None, tz=TZ
+        )
+    for name, (first, best, median) in timings.items():
+        print(
+            f"  {name:40s} best {best * 1000:8.1f} ms  median {median * 1000:8.1f} ms"
+            f"  (first {first * 1000:8.1f} ms)"
+        )
+    share = national_summary.figures.fully_met
+    print(
+        f"  headline: engine {engine_figure[0]:,}/{engine_figure[1]:,}, hand-written "
+        f"{hand_figure[0]:,}/{hand_figure[1]:,} fully met; summary "
+        f"{share.value or 0:.4f} over {national_summary.figures.inspections:,} inspections"
+    )
+    assert engine_figure == hand_figure, "the engine and the hand-written SQL disagree"
+    ratio = (
+        timings["national quarterly summary"][1]
+        / timings["hand-written SQL (quarter + previous)"][1]
+    )
+    ratio_quarter = (
+        timings["engine headline query (quarter)"][1] / timings["hand-written SQL (quarter)"][1]
+    )
+    print(
+        f"  national summary / hand-written (two periods): {ratio:.2f}x; "
+        f"engine headline / hand-written (quarter): {ratio_quarter:.2f}x"
+    )
+
+
+def _hand(session: Session, sql: str, **params: object) -> tuple[int, ...]:
+    dates = [name for name in ("start", "middle", "end") if name in params]
+    statement = text(sql).bindparams(
+        bindparam("scored", expanding=True),
+        *(bindparam(name, type_=UtcDateTime()) for name in dates),
+    )
+    row = session.execute(statement, params).one()
+    return tuple(int(v or 0) for v in row)
+
+
+def _best(work: Callable[[], object], repeat: int) -> tuple[float, float, float]:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - started)
+    return times[0], min(times), statistics.median(times)
+
+
+def _analyse(engine: Engine) -> None:
+    """What the databases do on their own over time: autovacuum on PostgreSQL (statistics and
+    the visibility map index-only scans need); on SQLite, PRAGMA optimize."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("VACUUM ANALYZE"))
+        return
+    with engine.begin() as connection:
+        connection.execute(text("ANALYZE"))
+
+
+def _questionnaire() -> object:
+    return load_questionnaire(default_questionnaire_path())[0]
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,53 @@
+"""The one place the Bolt app is wired: its WebClient, the database, the context and every
+listener. Nothing is built at import time."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.clock import Clock, system_clock
+from bot.context import BotContext
+from bot.listeners import commands, decline, feedback, home, inspection
+from bot.settings import Settings
+from bot.slack_client import make_web_client
+from storage.db import make_engine
+from storage.db import session_factory as make_session_factory
+
+LISTENER_MODULES = (inspection, commands, home, decline, feedback)
+
+
+def database_sessions(settings: Settings) -> sessionmaker[Session]:
+    return make_session_factory(make_engine(settings.database_url))
+
+
+def create_app(
+    settings: Settings,
+    *,
+    clock: Clock = system_clock,
+    client: WebClient | None = None,
+    session_factory: sessionmaker[Session] | None = None,
+) -> App:
+    """The Bolt app for either transport. Building it calls auth.test once with the bot token,
+    so a wrong token or an unreachable Slack fails here, at start-up."""
+    if client is None:
+        client = make_web_client(settings)
+    if session_factory is None:
+        session_factory = database_sessions(settings)
+    ctx = BotContext(settings=settings, session_factory=session_factory, clock=clock)
+    app = App(
+        client=client,
+        # Empty in Socket Mode, where requests are not signed; over HTTP an empty secret
+        # matches no signature, so every request is refused.
+        signing_secret=settings.slack_signing_secret or "",
+        # Listeners run after the acknowledgement unless they acknowledge late on purpose
+        # (an answer is committed first): Slack wants its answer within 3 seconds.
+        process_before_response=False,
+        logger=logging.getLogger("bot.app"),
+    )
+    for module in LISTENER_MODULES:
+        module.register(app, ctx)
+    return app

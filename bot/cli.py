@@ -1,0 +1,104 @@
+"""The `dipsample` command line: parses arguments and hands each command to its handler."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from bot.settings import Settings
+
+Handler = Callable[[argparse.Namespace, Settings], int]
+
+
+def _lazy(module: str, function: str) -> Handler:
+    """Import a command's module only when it runs, so `--help` stays fast."""
+
+    def handler(args: argparse.Namespace, settings: Settings) -> int:
+        import importlib
+
+        target: Handler = getattr(importlib.import_module(module), function)
+        return target(args, settings)
+
+    return handler
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dipsample",
+        description="Dip-sampling, inspection, feedback and trends for RASSO casework reviews.",
+    )
+    groups = parser.add_subparsers(dest="group", required=True, metavar="COMMAND")
+
+    db = groups.add_parser("db", help="database migrations").add_subparsers(
+        dest="action", required=True
+    )
+    upgrade = db.add_parser("upgrade", help="apply migrations up to the latest revision")
+    upgrade.add_argument("--revision", default="head")
+    upgrade.set_defaults(handler=_lazy("bot.commands.db", "upgrade"))
+    downgrade = db.add_parser("downgrade", help="revert migrations (default: to empty)")
+    downgrade.add_argument("--revision", default="base")
+    downgrade.set_defaults(handler=_lazy("bot.commands.db", "downgrade"))
+
+    people = groups.add_parser("people", help="people directory").add_subparsers(
+        dest="action", required=True
+    )
+    people_import = people.add_parser("import", help="import or update people from a CSV file")
+    people_import.add_argument("file")
+    people_import.set_defaults(handler=_lazy("bot.commands.people", "import_people"))
+
+    cases = groups.add_parser("cases", help="completed case reviews").add_subparsers(
+        dest="action", required=True
+    )
+    cases_import = cases.add_parser("import", help="import completed reviews and sample them")
+    cases_import.add_argument("file")
+    cases_import.set_defaults(handler=_lazy("bot.commands.cases", "import_cases"))
+
+    questionnaire = groups.add_parser("questionnaire", help="questionnaire files").add_subparsers(
+        dest="action", required=True
+    )
+    validate = questionnaire.add_parser("validate", help="check a questionnaire file")
+    validate.add_argument("file")
+    validate.set_defaults(handler=_lazy("bot.commands.questionnaire", "validate"))
+    publish = questionnaire.add_parser("publish", help="store an immutable questionnaire version")
+    publish.add_argument("file")
+    publish.set_defaults(handler=_lazy("bot.commands.questionnaire", "publish"))
+
+    inspections = groups.add_parser("inspections", help="sampled reviews").add_subparsers(
+        dest="action", required=True
+    )
+    listing = inspections.add_parser("list", help="every sampled review, assigned or queued")
+    listing.add_argument("--status")
+    listing.add_argument("--format", choices=("table", "json"), default="table")
+    listing.set_defaults(handler=_lazy("bot.commands.inspections", "list_inspections"))
+
+    serve = groups.add_parser("serve", help="run the Slack bot")
+    serve.add_argument("--http", action="store_true", help="HTTP mode even with SLACK_APP_TOKEN")
+    serve.add_argument("--port", type=int, default=3000, help="HTTP port (default 3000)")
+    serve.add_argument("--host", default="0.0.0.0", help="interface to listen on (default: all)")
+    serve.set_defaults(handler=_lazy("bot.commands.serve", "run"))
+
+    trends = groups.add_parser("trends", help="trend summaries")
+    trends.add_argument("--area")
+    trends.add_argument("--unit")
+    trends.add_argument("--from", dest="date_from")
+    trends.add_argument("--to", dest="date_to")
+    trends.add_argument("--review-type", choices=("early_advice", "pre_charge_decision"))
+    trends.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    trends.add_argument("--chart")
+    trends.set_defaults(handler=_lazy("bot.commands.trends", "run"))
+
+    demo = groups.add_parser("demo", help="the whole flow offline on its own SQLite file")
+    demo.add_argument("--output", default="demo-output")
+    demo.set_defaults(handler=_lazy("bot.commands.demo", "run"))
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    handler: Handler = args.handler
+    return handler(args, Settings.from_env())
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,84 @@
+"""`dipsample serve [--http] [--port N] [--host H]`: run the bot and its periodic jobs.
+
+Socket Mode when SLACK_APP_TOKEN is set (and --http is not given): Slack is reached over an
+outgoing WebSocket, no public endpoint needed. Otherwise HTTP mode: Slack posts to
+/slack/events. Either way waitress serves /healthz and /intake/case-reviews on the port, and
+the scheduler runs the outbox dispatch, reminder sweep and assignment retries.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+from types import FrameType
+
+from bot.app import create_app
+from bot.http_server import build_wsgi, serve_forever
+from bot.scheduler import Scheduler, standard_jobs
+from bot.settings import Settings
+from storage.db import make_engine, session_factory
+
+log = logging.getLogger(__name__)
+
+EXIT_MISCONFIGURED = 2
+
+
+def missing_settings(settings: Settings, *, socket_mode: bool) -> list[str]:
+    missing = []
+    if not settings.slack_bot_token:
+        missing.append("SLACK_BOT_TOKEN (the bot token, xoxb-...)")
+    if not socket_mode and not settings.slack_signing_secret:
+        missing.append("SLACK_SIGNING_SECRET (HTTP mode checks every request's signature)")
+    return missing
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    socket_mode = bool(settings.slack_app_token) and not args.http
+    missing = missing_settings(settings, socket_mode=socket_mode)
+    if missing:
+        print("dipsample serve: missing settings:", file=sys.stderr)
+        for name in missing:
+            print(f"  {name}", file=sys.stderr)
+        print(
+            "Set them in the environment. SLACK_APP_TOKEN (xapp-...) selects Socket Mode.",
+            file=sys.stderr,
+        )
+        return EXIT_MISCONFIGURED
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    # Every run of every job would be logged at INFO: keep only its warnings and failures.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # A stop from the service manager ends the server loop the way Ctrl-C does.
+    signal.signal(signal.SIGTERM, _exit_on_signal)
+
+    engine = make_engine(settings.database_url)
+    sessions = session_factory(engine)
+    app = create_app(settings, session_factory=sessions)
+    scheduler = Scheduler(
+        standard_jobs(settings=settings, session_factory=sessions, client=app.client)
+    )
+    socket = None
+    scheduler.start()
+    try:
+        if socket_mode:
+            from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+            socket = SocketModeHandler(app, settings.slack_app_token)
+            socket.connect()
+            log.info("connected to Slack in Socket Mode")
+        # In Socket Mode Slack sends nothing over HTTP, so /slack/events is not served.
+        wsgi = build_wsgi(
+            None if socket_mode else app, settings=settings, engine=engine, session_factory=sessions
+        )
+        serve_forever(wsgi, host=args.host, port=args.port)
+    finally:
+        if socket is not None:
+            socket.close()
+        scheduler.shutdown()
+        engine.dispose()
+    return 0
+
+
+def _exit_on_signal(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(0)

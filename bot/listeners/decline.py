@@ -1,0 +1,151 @@
+"""Declining an assignment: the Decline button opens a modal asking why; submitting it hands
+the inspection on (bot.services.assignment.decline_inspection) and marks the message declined.
+
+Only the assigned inspector gets the modal; anyone else gets a polite, audited refusal, and
+the decline service checks again on submission. The decline is committed before the modal's
+submission is acknowledged, and a repeated submission changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+from sqlalchemy.orm.exc import StaleDataError
+
+from bot.blocks import actions
+from bot.blocks.actions import StaleOrMalformedAction, decode_metadata, read_click, read_submission
+from bot.blocks.assignment import assignment_message, decline_modal
+from bot.blocks.viewmodels import AssignmentCard, AssignmentState
+from bot.cards import review_info
+from bot.context import BotContext
+from bot.listeners import refusals
+from bot.services import inspection_flow as flow
+from bot.services.assignment import DeclineRefused, decline_inspection
+from bot.services.flow_state import FlowState, load_state
+from bot.services.requester import record_refusal
+
+Body = Mapping[str, Any]
+
+
+def register(app: App, ctx: BotContext) -> None:
+    listeners = DeclineListeners(ctx)
+    app.action(actions.DECLINE)(listeners.on_decline)
+    app.view(actions.DECLINE_MODAL)(listeners.on_submit)
+
+
+class DeclineListeners:
+    def __init__(self, ctx: BotContext) -> None:
+        self.ctx = ctx
+        self.timezone = ctx.settings.timezone.key
+
+    def on_decline(self, ack: Ack, body: Body, client: WebClient) -> None:
+        ack()
+        user_id = str(body["user"]["id"])
+        channel, ts = _message_of(body)
+        try:
+            click = read_click(body["actions"][0])
+            state = self._check(user_id, click.value.inspection_id, click.value.card_version)
+        except (flow.FlowError, StaleOrMalformedAction) as refusal:
+            _tell(client, user_id, channel, str(refusal))
+            return
+        if state.status != "assigned":
+            _tell(client, user_id, channel, refusals.NOTHING_TO_DECLINE)
+            return
+        if channel is None or ts is None:
+            # The modal must know which message to mark declined; Decline is only on one.
+            _tell(client, user_id, channel, refusals.UNREADABLE)
+            return
+        view = decline_modal(self._card(state, "assigned"), channel=channel, ts=ts)
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    def on_submit(self, ack: Ack, body: Body, client: WebClient) -> None:
+        user_id = str(body["user"]["id"])
+        try:
+            meta = decode_metadata(body["view"].get("private_metadata"))
+            reason = read_submission(body["view"]).reason
+        except StaleOrMalformedAction:
+            ack()
+            _tell(client, user_id, None, refusals.UNREADABLE)
+            return
+        if reason is None:
+            ack(
+                response_action="errors",
+                errors={actions.REASON_BLOCK: refusals.DECLINE_NEEDS_REASON},
+            )
+            return
+        now = self.ctx.clock()
+        try:
+            # As it was shown to the inspector, due date included, for the declined message.
+            before = self._state(meta.inspection_id)
+            with self.ctx.uow() as uow:
+                outcome = decline_inspection(
+                    uow,
+                    inspection_id=meta.inspection_id,
+                    inspector=user_id,
+                    reason=reason,
+                    now=now,
+                    settings=self.ctx.settings,
+                )
+        except LookupError:
+            ack()
+            _tell(client, user_id, meta.channel, refusals.UNREADABLE)
+            return
+        except StaleDataError:
+            ack()
+            _tell(client, user_id, meta.channel, refusals.CHANGED_MEANWHILE)
+            return
+        except DeclineRefused as refused:
+            self._audit_refusal(user_id, meta.inspection_id, str(refused))
+            ack()
+            _tell(client, user_id, meta.channel, str(refused))
+            return
+        ack()
+        if outcome.repeated:  # a second delivery of the same submission
+            _tell(client, user_id, meta.channel, refusals.ALREADY_DECLINED)
+            return
+        declined = assignment_message(self._card(before, "declined"))
+        client.chat_update(
+            channel=meta.channel, ts=meta.ts, text=declined["text"], blocks=declined["blocks"]
+        )
+
+    def _state(self, inspection_id: int) -> FlowState:
+        with self.ctx.uow() as uow:
+            return load_state(uow.session, inspection_id)
+
+    def _audit_refusal(self, user_id: str, inspection_id: int, reason: str) -> None:
+        with self.ctx.uow() as uow:
+            record_refusal(
+                uow.session,
+                actor=user_id,
+                action="decline",
+                entity_type="inspection",
+                entity_id=inspection_id,
+                reason=reason,
+                now=self.ctx.clock(),
+            )
+
+    def _check(self, user_id: str, inspection_id: int, card_version: int) -> FlowState:
+        """Only the assigned inspector, from the card as it stands; refusals are audited."""
+        click = flow.CardClick(user_id, inspection_id, card_version, self.ctx.clock())
+        return flow.peek(self.ctx.uow, click, "decline")
+
+    def _card(self, state: FlowState, shown: AssignmentState) -> AssignmentCard:
+        review = review_info(state, self.timezone)
+        return AssignmentCard(state.inspection_id, state.card_version, review, shown)
+
+
+def _message_of(body: Body) -> tuple[str | None, str | None]:
+    container = body.get("container") or {}
+    if container.get("type") != "message":
+        return None, None
+    return container.get("channel_id"), container.get("message_ts")
+
+
+def _tell(client: WebClient, user_id: str, channel: str | None, text: str) -> None:
+    """A short note only the user sees, where they clicked, else in their DM with the app."""
+    if channel is None:
+        channel = str(client.conversations_open(users=user_id)["channel"]["id"])
+    client.chat_postEphemeral(channel=channel, user=user_id, text=text)

@@ -1,0 +1,157 @@
+"""Real-time safeguard alerts: a critical question marked Not met tells the lawyer's managers
+at once, in the transaction that records the answer, while the case may still be live.
+
+One alert per question per inspection however often the mark changes: the Alert row is unique,
+and each manager's message has its own dedupe key, so flipping the mark back and forth sends
+one alert and, on the first return to a passing mark, one "resolved" note.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.blocks.feedback_alerts import SafeguardNote, alert_message, alert_resolved_message
+from bot.services.flow_state import FlowState
+from bot.services.line_management import alert_recipients
+from inspections.answers import Answer
+from inspections.scoring import is_critical_failure
+from questionnaires.model import Question
+from storage import audit, outbox
+from storage.models import Alert, Person
+
+KIND = "critical_failure"
+
+
+def raised_key(inspection_id: int, question_id: str, person_id: int) -> str:
+    return f"alert:{inspection_id}:{question_id}:raised:{person_id}"
+
+
+def resolved_key(inspection_id: int, question_id: str, person_id: int) -> str:
+    return f"alert:{inspection_id}:{question_id}:resolved:{person_id}"
+
+
+def on_answer_recorded(
+    session: Session, *, state: FlowState, question: Question, answer: Answer, now: datetime
+) -> Alert | None:
+    """The question's alert as it now stands, if it has one. Call with the answer just stored."""
+    if not question.critical:
+        return None
+    alert = session.scalar(
+        select(Alert).where(
+            Alert.inspection_id == state.inspection_id,
+            Alert.question_id == question.id,
+            Alert.kind == KIND,
+        )
+    )
+    if is_critical_failure(state.questionnaire, question=question, answer=answer):
+        return _raise(session, alert, state=state, question=question, answer=answer, now=now)
+    if alert is not None and alert.resolved_at is None and answer.option_code is not None:
+        _resolve(session, alert, state=state, question=question, answer=answer, now=now)
+    return alert
+
+
+def _raise(
+    session: Session,
+    alert: Alert | None,
+    *,
+    state: FlowState,
+    question: Question,
+    answer: Answer,
+    now: datetime,
+) -> Alert:
+    if alert is not None and alert.resolved_at is None:
+        return alert  # already open: nothing new to say
+    action = "alert.raised" if alert is None else "alert.reopened"
+    if alert is None:
+        alert = Alert(
+            inspection_id=state.inspection_id, question_id=question.id, kind=KIND, raised_at=now
+        )
+        session.add(alert)
+    alert.resolved_at = None
+    session.flush()
+    # A reopened alert finds its messages already written: the managers hear of it once.
+    sent = _tell_managers(session, state, question, answer, raised=True, now=now)
+    _audit(session, action, state, question, answer, sent, now)
+    return alert
+
+
+def _resolve(
+    session: Session,
+    alert: Alert,
+    *,
+    state: FlowState,
+    question: Question,
+    answer: Answer,
+    now: datetime,
+) -> None:
+    alert.resolved_at = now
+    sent = _tell_managers(session, state, question, answer, raised=False, now=now)
+    _audit(session, "alert.resolved", state, question, answer, sent, now)
+
+
+def _tell_managers(
+    session: Session,
+    state: FlowState,
+    question: Question,
+    answer: Answer,
+    *,
+    raised: bool,
+    now: datetime,
+) -> list[int]:
+    """The managers newly written to (none when their messages already exist)."""
+    lawyer = session.get(Person, state.review.lawyer_id)
+    recipients = alert_recipients(session, lawyer) if lawyer is not None else []
+    scale = state.questionnaire.scale_for(question)
+    option = scale.option(answer.option_code) if scale and answer.option_code else None
+    note = SafeguardNote(
+        urn=state.review.urn,
+        review_type=state.review.review_type,
+        area=state.review.area,
+        lawyer_name=state.review.lawyer_name,
+        safeguard=question.text,
+        mark=option.label if option else "answered",
+        reason=answer.reason,
+    )
+    payload = alert_message(note) if raised else alert_resolved_message(note)
+    written = []
+    for manager in recipients:
+        key = raised_key if raised else resolved_key
+        message = outbox.enqueue(
+            session,
+            dedupe_key=key(state.inspection_id, question.id, manager.id),
+            kind="alert" if raised else "alert_resolved",
+            recipient_person_id=manager.id,
+            payload=payload,
+            now=now,
+        )
+        if message is not None:
+            written.append(manager.id)
+    return written
+
+
+def _audit(
+    session: Session,
+    action: str,
+    state: FlowState,
+    question: Question,
+    answer: Answer,
+    sent_to: list[int],
+    now: datetime,
+) -> None:
+    audit.record(
+        session,
+        actor=audit.SYSTEM,
+        action=action,
+        entity_type="inspection",
+        entity_id=state.inspection_id,
+        details={
+            "question_id": question.id,
+            "option_code": answer.option_code,
+            "messages_to": sent_to,
+            "no_manager": not sent_to and action == "alert.raised",
+        },
+        now=now,
+    )

@@ -1,0 +1,278 @@
+"""The inspector's conversation: start, answer, go back, pause, resume, review, edit, submit.
+
+Every function checks who is asking and which card they clicked, commits its change, and
+returns the state to show next. A click on an out-of-date card (a double click, a retried
+delivery, an old message) raises `Stale` and changes nothing: the card's version is the
+inspection's `lock_version`, which every change bumps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from bot.services import alerts, feedback
+from bot.services.flow_state import SUMMARY, FlowState, load_state
+from bot.services.reminders import cancel_for_inspection
+from inspections.answers import Answer
+from inspections.runtime import is_complete, next_question, validate_answer
+from inspections.scoring import score_inspection
+from storage import audit
+from storage.models import Answer as AnswerRow
+from storage.models import AnswerRevision, Inspection, Person
+from storage.uow import UnitOfWork
+
+UowFactory = Callable[[], UnitOfWork]
+OPEN_STATUSES = ("assigned", "in_progress", "paused")
+
+
+class FlowError(Exception):
+    """Base of the refusals a user sees as a short ephemeral message."""
+
+
+class Refused(FlowError):
+    pass
+
+
+class Stale(FlowError):
+    pass
+
+
+class InvalidAnswer(FlowError):
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class CardClick:
+    """Who clicked which card of which inspection, and when."""
+
+    actor_slack_id: str
+    inspection_id: int
+    card_version: int
+    now: datetime
+
+
+def authorise(session: Session, click: CardClick, action: str) -> tuple[Inspection, Person]:
+    """Only the assigned inspector may act; a refusal is audited even though nothing changes."""
+    person = session.scalar(select(Person).where(Person.slack_user_id == click.actor_slack_id))
+    inspection = session.get(Inspection, click.inspection_id)
+    if person is None or inspection is None or inspection.inspector_id != person.id:
+        audit.record(
+            session,
+            actor=person.email if person else click.actor_slack_id,
+            action=f"refused:{action}",
+            entity_type="inspection",
+            entity_id=str(click.inspection_id),
+            details={"reason": "unknown user" if person is None else "not the assigned inspector"},
+            now=click.now,
+        )
+        session.commit()
+        if person is None:
+            raise Refused("Sorry, you are not in the dipsample directory, so I can't do that.")
+        raise Refused("Sorry, only the inspector assigned to this review can do that.")
+    return inspection, person
+
+
+def _check_card(inspection: Inspection, click: CardClick) -> None:
+    if inspection.status == "submitted":
+        raise Stale("This inspection has been submitted and is now locked.")
+    if inspection.status not in OPEN_STATUSES:
+        raise Stale("This inspection is no longer assigned to you.")
+    if click.card_version != inspection.lock_version:
+        raise Stale("That button is from an earlier version of this card; nothing was changed.")
+
+
+def _commit(
+    uow: UnitOfWork,
+    inspection: Inspection,
+    actor: Person,
+    action: str,
+    click: CardClick,
+    details: dict[str, object] | None = None,
+) -> FlowState:
+    inspection.updated_at = click.now  # bumps lock_version: older cards become stale
+    audit.record(
+        uow.session,
+        actor=actor.email,
+        action=action,
+        entity_type="inspection",
+        entity_id=str(inspection.id),
+        details=details or {},
+        now=click.now,
+    )
+    try:
+        uow.commit()
+    except StaleDataError as concurrent:
+        raise Stale(
+            "Someone else changed this inspection at the same moment; try again."
+        ) from concurrent
+    return load_state(uow.session, inspection.id)
+
+
+def _open(uow: UnitOfWork, click: CardClick, action: str) -> tuple[Inspection, Person, FlowState]:
+    inspection, person = authorise(uow.session, click, action)
+    _check_card(inspection, click)
+    return inspection, person, load_state(uow.session, inspection.id)
+
+
+def peek(uow_factory: UowFactory, click: CardClick, action: str) -> FlowState:
+    """The state behind a card, after the same checks as a change, changing nothing."""
+    with uow_factory() as uow:
+        return _open(uow, click, action)[2]
+
+
+def start(uow_factory: UowFactory, click: CardClick) -> FlowState:
+    """Start from the assignment message, or resume from a paused card or the queue."""
+    with uow_factory() as uow:
+        inspection, person = authorise(uow.session, click, "start")
+        if inspection.status != "assigned":
+            # Already started: only an up-to-date card may resume it (a second click on
+            # Start, or an old card, changes nothing).
+            _check_card(inspection, click)
+        state = load_state(uow.session, inspection.id)
+        if inspection.status == "assigned":
+            inspection.started_at = click.now
+        inspection.status = "in_progress"
+        if inspection.current_question_id is None:
+            inspection.current_question_id = _next_or_summary(state, state.answers)
+        return _commit(uow, inspection, person, "inspection.started", click)
+
+
+def resume(uow_factory: UowFactory, click: CardClick) -> FlowState:
+    return start(uow_factory, click)
+
+
+def pause(uow_factory: UowFactory, click: CardClick) -> FlowState:
+    with uow_factory() as uow:
+        inspection, person, _ = _open(uow, click, "pause")
+        inspection.status = "paused"
+        return _commit(uow, inspection, person, "inspection.paused", click)
+
+
+def answer(uow_factory: UowFactory, click: CardClick, given: Answer) -> FlowState:
+    with uow_factory() as uow:
+        inspection, person, state = _open(uow, click, "answer")
+        if given.question_id != inspection.current_question_id:
+            raise Stale("That question is not the one on the card any more; nothing was changed.")
+        question = state.questionnaire.question(given.question_id)
+        problems = validate_answer(state.questionnaire, question=question, answer=given)
+        if problems:
+            raise InvalidAnswer(problems)
+        _store_answer(uow.session, inspection, person, given, click.now)
+        answers = {**state.answers, given.question_id: given}
+        # Safeguard failures alert managers now, while the case is live, not at submit.
+        alerts.on_answer_recorded(
+            uow.session, state=state, question=question, answer=given, now=click.now
+        )
+        inspection.status = "in_progress"
+        inspection.current_question_id = _next_or_summary(state, answers)
+        return _commit(
+            uow,
+            inspection,
+            person,
+            "answer.recorded",
+            click,
+            {"question_id": given.question_id, "option_code": given.option_code},
+        )
+
+
+def back(uow_factory: UowFactory, click: CardClick) -> FlowState:
+    with uow_factory() as uow:
+        inspection, person, state = _open(uow, click, "back")
+        enabled = [q.id for q in state.enabled]
+        current = inspection.current_question_id
+        index = (
+            len(enabled) if current == SUMMARY or current not in enabled else enabled.index(current)
+        )
+        if index == 0:
+            raise Stale("This is the first question; there is nothing before it.")
+        inspection.current_question_id = enabled[index - 1]
+        return _commit(uow, inspection, person, "inspection.back", click)
+
+
+def review(uow_factory: UowFactory, click: CardClick) -> FlowState:
+    with uow_factory() as uow:
+        inspection, person, _ = _open(uow, click, "review")
+        inspection.current_question_id = SUMMARY
+        return _commit(uow, inspection, person, "inspection.summary_viewed", click)
+
+
+def edit(uow_factory: UowFactory, click: CardClick, question_id: str) -> FlowState:
+    with uow_factory() as uow:
+        inspection, person, state = _open(uow, click, "edit")
+        if question_id not in {q.id for q in state.enabled}:
+            raise Stale("That question no longer applies, given the answers so far.")
+        inspection.status = "in_progress"
+        inspection.current_question_id = question_id
+        return _commit(
+            uow, inspection, person, "inspection.edit", click, {"question_id": question_id}
+        )
+
+
+def submit(uow_factory: UowFactory, click: CardClick) -> FlowState:
+    with uow_factory() as uow:
+        inspection, person, state = _open(uow, click, "submit")
+        review_type = state.review.review_type
+        if not is_complete(state.questionnaire, review_type=review_type, answers=state.answers):
+            raise Stale("Some questions are still unanswered; answer them before submitting.")
+        result = score_inspection(
+            state.questionnaire, review_type=review_type, answers=state.answers
+        )
+        inspection.status = "submitted"
+        inspection.submitted_at = click.now
+        inspection.score = result.score
+        inspection.current_question_id = None
+        cancel_for_inspection(uow.session, inspection_id=inspection.id, now=click.now)
+        feedback.on_submitted(uow.session, state=state, result=result, now=click.now)
+        return _commit(
+            uow, inspection, person, "inspection.submitted", click, {"score": result.score}
+        )
+
+
+def _next_or_summary(state: FlowState, answers: dict[str, Answer]) -> str:
+    upcoming = next_question(
+        state.questionnaire, review_type=state.review.review_type, answers=answers
+    )
+    return upcoming.id if upcoming else SUMMARY
+
+
+def _store_answer(
+    session: Session, inspection: Inspection, person: Person, given: Answer, now: datetime
+) -> None:
+    row = session.scalar(
+        select(AnswerRow).where(
+            AnswerRow.inspection_id == inspection.id, AnswerRow.question_id == given.question_id
+        )
+    )
+    if row is None:
+        row = AnswerRow(inspection_id=inspection.id, question_id=given.question_id, revision=0)
+        session.add(row)
+    row.option_code = given.option_code
+    row.text = given.text
+    row.reason = given.reason
+    row.comment = given.comment
+    row.answered_by = person.id
+    row.answered_at = now
+    row.revision += 1
+    session.flush()
+    session.add(
+        AnswerRevision(
+            answer_id=row.id,
+            inspection_id=inspection.id,
+            question_id=given.question_id,
+            revision=row.revision,
+            option_code=given.option_code,
+            text=given.text,
+            reason=given.reason,
+            comment=given.comment,
+            changed_by=person.id,
+            changed_at=now,
+        )
+    )

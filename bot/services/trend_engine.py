@@ -1,0 +1,99 @@
+"""The trend engine: a summary or a chart's series for a scope, period and review type.
+
+The database aggregates (storage.trend_queries); the domain composes and judges
+(inspections.trend_summary, inspections.trends). Used by `/dip trends`, `dipsample trends`,
+the weekly digest, the quarterly pack and the App Home panel alike.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from inspections.periods import Period, months_covering
+from inspections.scopes import Scope
+from inspections.trend_summary import TrendSummary, compose, section_shares
+from inspections.trends import Share, is_suppressed
+from storage import trend_queries
+
+SERIES_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class SectionSeries:
+    """Share of marks fully met per section per month; None for a month with fewer than 5
+    inspections (not shown) or no marks in the section."""
+
+    months: tuple[Period, ...]
+    inspections: tuple[int, ...]
+    sections: dict[str, tuple[float | None, ...]]  # section title -> one value per month
+
+
+def summarise(
+    session: Session,
+    *,
+    scope: Scope,
+    period: Period,
+    review_type: str | None,
+    tz: ZoneInfo,
+) -> TrendSummary:
+    previous = period.previous()
+    bounds = [previous.utc_bounds(tz)[0], *period.utc_bounds(tz)]
+    flt = trend_queries.scope_filter(scope, review_type)
+    marks = trend_queries.mark_tallies(session, flt, bounds, scope.breakdown)
+    inspections = trend_queries.inspection_tallies(session, flt, bounds, scope.breakdown)
+    groups = {t.group for t in inspections if t.group is not None}
+    return compose(
+        scope=scope,
+        period=period,
+        review_type=review_type,
+        marks=marks,
+        inspections=inspections,
+        labels=trend_queries.labels(session, scope.breakdown, groups),
+    )
+
+
+def section_series(
+    session: Session,
+    *,
+    scope: Scope,
+    period: Period,
+    review_type: str | None,
+    tz: ZoneInfo,
+) -> SectionSeries:
+    """The months of the period, or the SERIES_MONTHS months up to its end if that is longer."""
+    earliest = _months_back(period.last_day, SERIES_MONTHS - 1)
+    months = months_covering(min(period.start, earliest), period.end)
+    bounds = [m.utc_bounds(tz)[0] for m in months] + [months[-1].utc_bounds(tz)[1]]
+    flt = trend_queries.scope_filter(scope, review_type)
+    marks = trend_queries.mark_tallies(session, flt, bounds)
+    inspections = trend_queries.inspection_tallies(session, flt, bounds)
+    counts = [0] * len(months)
+    for tally in inspections:
+        counts[tally.bucket] += tally.inspections
+    titles = trend_queries.labels(session, None, set()).sections
+    per_month = [
+        section_shares(m for m in marks if m.bucket == index) for index in range(len(months))
+    ]
+    sections: dict[str, tuple[float | None, ...]] = {}
+    for section_id, title in titles.items():
+        line = tuple(
+            None if is_suppressed(counts[i]) else _value(per_month[i], section_id)
+            for i in range(len(months))
+        )
+        if any(v is not None for v in line):
+            sections[title] = line
+    return SectionSeries(tuple(months), tuple(counts), sections)
+
+
+def _value(shares: dict[str, Share], section_id: str) -> float | None:
+    share = shares.get(section_id)
+    return share.value if share is not None else None
+
+
+def _months_back(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 - months
+    return date(index // 12, index % 12 + 1, 1)

@@ -1,0 +1,72 @@
+"""Injected failures: what Slack answers when it is rate limiting or having a bad day."""
+
+import random
+import threading
+from collections import deque
+from dataclasses import dataclass
+
+FAULT_STATUSES = (429, 500, 503)
+DROP = 0  # close the connection without answering (a connection error for the client)
+
+_ERRORS = {429: "ratelimited", 500: "internal_error", 503: "service_unavailable"}
+
+
+@dataclass(frozen=True)
+class Fault:
+    status: int
+    retry_after: int = 0
+
+    @property
+    def error(self) -> str:
+        return _ERRORS.get(self.status, "connection_dropped")
+
+
+class FaultPlan:
+    """Queued faults per method (``"*"`` matches any method), then a reproducible rate."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.reset()
+
+    def reset(self) -> None:
+        with self._lock:
+            self._queued: dict[str, deque[Fault]] = {}
+            self._rate = 0.0
+            self._rng = random.Random(0)
+            self._statuses: tuple[int, ...] = (429, 500)
+            self._rate_retry_after = 0
+
+    def fail_next(self, method: str, fault: Fault, times: int) -> None:
+        if fault.status not in (*FAULT_STATUSES, DROP):
+            raise ValueError(
+                f"status must be one of {FAULT_STATUSES} (or DROP), not {fault.status}"
+            )
+        if times < 1:
+            raise ValueError("times must be at least 1")
+        with self._lock:
+            self._queued.setdefault(method, deque()).extend([fault] * times)
+
+    def set_rate(
+        self, rate: float, *, seed: int, statuses: tuple[int, ...], retry_after: int
+    ) -> None:
+        if not 0.0 <= rate <= 1.0:
+            raise ValueError("rate must be between 0 and 1")
+        if not statuses or any(s not in FAULT_STATUSES for s in statuses):
+            raise ValueError(f"statuses must be taken from {FAULT_STATUSES}")
+        with self._lock:
+            self._rate = rate
+            self._rng = random.Random(seed)
+            self._statuses = tuple(statuses)
+            self._rate_retry_after = retry_after
+
+    def next_fault(self, method: str) -> Fault | None:
+        """The fault to answer this call with, if any (consumes a queued one)."""
+        with self._lock:
+            for key in (method, "*"):
+                queue = self._queued.get(key)
+                if queue:
+                    return queue.popleft()
+            if self._rate > 0.0 and self._rng.random() < self._rate:
+                status = self._rng.choice(self._statuses)
+                return Fault(status=status, retry_after=self._rate_retry_after)
+            return None

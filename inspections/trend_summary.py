@@ -1,0 +1,257 @@
+"""A trend summary composed from the database's aggregates (tallies), never from answer rows.
+
+Tallies come grouped by period bucket, breakdown group (an Area, unit or lawyer), section and
+question. Summing a few hundred tallies into sections, rows and the headline is all that
+happens here; the statistics are in inspections.trends.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from inspections.periods import Period
+from inspections.scopes import Scope
+from inspections.trends import Change, Share, change_between, is_suppressed, mean
+
+THEMES = 5
+
+
+@dataclass(frozen=True)
+class MarkTally:
+    """Marks given on one question in one bucket and group (N/A and unscored answers excluded)."""
+
+    bucket: int
+    group: str | None
+    section_id: str
+    question_id: str
+    marks: int
+    fully_met: int
+    not_met: int
+    critical_failures: int  # critical questions marked Not met
+    scored: bool  # the question counts towards the quality score (weight above zero)
+
+
+@dataclass(frozen=True)
+class InspectionTally:
+    bucket: int
+    group: str | None
+    inspections: int
+    score_total: float
+    scored: int  # inspections that have a score
+
+
+@dataclass(frozen=True)
+class Figures:
+    inspections: int
+    mean_score: float | None
+    fully_met: Share  # of the marks on scored questions
+    critical_failures: int
+
+    @property
+    def suppressed(self) -> bool:
+        return is_suppressed(self.inspections)
+
+
+@dataclass(frozen=True)
+class SectionFigures:
+    section_id: str
+    title: str
+    fully_met: Share
+    previous: Share
+    change: Change
+    at_least: int  # inspections marked in the section, at least (the most marks on one question)
+
+    @property
+    def suppressed(self) -> bool:
+        return is_suppressed(self.at_least)
+
+
+@dataclass(frozen=True)
+class QuestionFigures:
+    question_id: str
+    section_id: str
+    text: str
+    marks: int  # one per inspection, so also the inspections marked on the question
+    fully_met: int
+    not_met: int
+    critical_failures: int
+    scored: bool = True  # counts towards the quality score, so it can be a theme
+
+    @property
+    def partially_met(self) -> int:
+        return self.marks - self.fully_met - self.not_met
+
+    @property
+    def not_fully_met(self) -> int:
+        return self.marks - self.fully_met
+
+    @property
+    def share(self) -> Share:
+        return Share(self.fully_met, self.marks)
+
+    @property
+    def suppressed(self) -> bool:
+        return is_suppressed(self.marks)
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str
+    label: str
+    figures: Figures
+
+
+@dataclass(frozen=True)
+class TrendSummary:
+    scope: Scope
+    period: Period
+    previous_period: Period
+    review_type: str | None
+    figures: Figures
+    previous: Figures
+    change: Change
+    sections: tuple[SectionFigures, ...]
+    questions: tuple[QuestionFigures, ...]
+    themes: tuple[QuestionFigures, ...]  # most often not fully met first
+    rows: tuple[Row, ...]
+
+    @property
+    def suppressed(self) -> bool:
+        return self.figures.suppressed
+
+
+@dataclass(frozen=True)
+class Labels:
+    """Titles from the questionnaire, in its order, and names for the breakdown groups."""
+
+    sections: Mapping[str, str]
+    questions: Mapping[str, str]
+    groups: Mapping[str, str]
+
+
+PREVIOUS, CURRENT = 0, 1
+
+
+def figures_of(marks: Iterable[MarkTally], inspections: Iterable[InspectionTally]) -> Figures:
+    mark_list = [m for m in marks if m.scored]
+    inspection_list = list(inspections)
+    return Figures(
+        inspections=sum(t.inspections for t in inspection_list),
+        mean_score=mean(
+            sum(t.score_total for t in inspection_list), sum(t.scored for t in inspection_list)
+        ),
+        fully_met=Share(sum(m.fully_met for m in mark_list), sum(m.marks for m in mark_list)),
+        critical_failures=sum(m.critical_failures for m in mark_list),
+    )
+
+
+def compose(
+    *,
+    scope: Scope,
+    period: Period,
+    review_type: str | None,
+    marks: Sequence[MarkTally],
+    inspections: Sequence[InspectionTally],
+    labels: Labels,
+) -> TrendSummary:
+    """Bucket PREVIOUS is the previous period, CURRENT the one asked for."""
+    current = [m for m in marks if m.bucket == CURRENT]
+    previous = [m for m in marks if m.bucket == PREVIOUS]
+    figures = figures_of(current, (t for t in inspections if t.bucket == CURRENT))
+    before = figures_of(previous, (t for t in inspections if t.bucket == PREVIOUS))
+    questions = _questions(current, labels)
+    themes = sorted(
+        (q for q in questions if q.scored and q.not_fully_met > 0),
+        key=lambda q: -q.not_fully_met,  # stable: ties keep questionnaire order
+    )[:THEMES]
+    return TrendSummary(
+        scope=scope,
+        period=period,
+        previous_period=period.previous(),
+        review_type=review_type,
+        figures=figures,
+        previous=before,
+        change=change_between(figures.fully_met, before.fully_met),
+        sections=_sections(current, previous, labels),
+        questions=tuple(questions),
+        themes=tuple(themes),
+        rows=_rows(current, [t for t in inspections if t.bucket == CURRENT], labels),
+    )
+
+
+def section_shares(marks: Iterable[MarkTally]) -> dict[str, Share]:
+    found: dict[str, Share] = defaultdict(Share)
+    for m in marks:
+        found[m.section_id] += Share(m.fully_met, m.marks)
+    return dict(found)
+
+
+def _sections(
+    current: Sequence[MarkTally], previous: Sequence[MarkTally], labels: Labels
+) -> tuple[SectionFigures, ...]:
+    now, before = section_shares(current), section_shares(previous)
+    widest: dict[str, int] = defaultdict(int)
+    for question in _questions(current, labels):
+        widest[question.section_id] = max(widest[question.section_id], question.marks)
+    return tuple(
+        SectionFigures(
+            section_id=section_id,
+            title=title,
+            fully_met=now.get(section_id, Share()),
+            previous=before.get(section_id, Share()),
+            change=change_between(now.get(section_id, Share()), before.get(section_id, Share())),
+            at_least=widest[section_id],
+        )
+        for section_id, title in labels.sections.items()
+        if section_id in now or section_id in before
+    )
+
+
+def _questions(marks: Sequence[MarkTally], labels: Labels) -> list[QuestionFigures]:
+    totals: dict[tuple[str, str], list[int]] = {}
+    scored: dict[str, bool] = {}
+    for m in marks:
+        total = totals.setdefault((m.section_id, m.question_id), [0, 0, 0, 0])
+        for index, value in enumerate((m.marks, m.fully_met, m.not_met, m.critical_failures)):
+            total[index] += value
+        scored[m.question_id] = scored.get(m.question_id, False) or m.scored
+    order = {question_id: index for index, question_id in enumerate(labels.questions)}
+    return [
+        QuestionFigures(
+            question_id=question_id,
+            section_id=section_id,
+            text=labels.questions.get(question_id, question_id),
+            marks=t[0],
+            fully_met=t[1],
+            not_met=t[2],
+            critical_failures=t[3],
+            scored=scored[question_id],
+        )
+        for (section_id, question_id), t in sorted(
+            totals.items(), key=lambda item: order.get(item[0][1], len(order))
+        )
+    ]
+
+
+def _rows(
+    marks: Sequence[MarkTally], inspections: Sequence[InspectionTally], labels: Labels
+) -> tuple[Row, ...]:
+    marks_by: dict[str, list[MarkTally]] = defaultdict(list)
+    for m in marks:
+        if m.group is not None:
+            marks_by[m.group].append(m)
+    inspections_by: dict[str, list[InspectionTally]] = defaultdict(list)
+    for t in inspections:
+        if t.group is not None:
+            inspections_by[t.group].append(t)
+    groups = sorted(inspections_by, key=lambda g: labels.groups.get(g, g).lower())
+    return tuple(
+        Row(
+            group,
+            labels.groups.get(group, group),
+            figures_of(marks_by[group], inspections_by[group]),
+        )
+        for group in groups
+    )

@@ -1,0 +1,112 @@
+"""Trend statistics: shares with 95% Wilson intervals, means, changes between periods, and the
+rule that hides small groups.
+
+A change is flagged only when the two periods' intervals do not overlap: a conservative test
+(two overlapping 95% intervals can still differ significantly), chosen so that a manager is
+not sent chasing noise in groups of a few dozen inspections.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from enum import StrEnum
+
+MIN_GROUP = 5
+FEWER_THAN_MIN = "fewer than 5"
+Z_95 = 1.959963984540054  # the standard normal quantile for a two-sided 95% interval
+
+
+@dataclass(frozen=True)
+class Interval:
+    low: float
+    high: float
+
+    def overlaps(self, other: Interval) -> bool:
+        return self.low <= other.high and other.low <= self.high
+
+
+def wilson_interval(successes: int, trials: int, *, z: float = Z_95) -> Interval | None:
+    """The Wilson score interval for a proportion; None when there were no trials.
+
+    Unlike the normal approximation it stays inside [0, 1] and is sensible at 0 and n successes,
+    which small teams reach often.
+    """
+    if trials < 0 or not 0 <= successes <= trials:
+        raise ValueError(f"need 0 <= successes <= trials, got {successes} of {trials}")
+    if trials == 0:
+        return None
+    p = successes / trials
+    z2 = z * z
+    denominator = 1 + z2 / trials
+    centre = (p + z2 / (2 * trials)) / denominator
+    half = z * math.sqrt(p * (1 - p) / trials + z2 / (4 * trials * trials)) / denominator
+    # At 0 and n successes the bound is exactly 0 or 1; rounding would leave it a hair inside.
+    low = 0.0 if successes == 0 else max(0.0, centre - half)
+    high = 1.0 if successes == trials else min(1.0, centre + half)
+    return Interval(low, high)
+
+
+@dataclass(frozen=True)
+class Share:
+    """successes out of trials, e.g. marks fully met out of marks given."""
+
+    successes: int = 0
+    trials: int = 0
+
+    def __post_init__(self) -> None:
+        if self.trials < 0 or not 0 <= self.successes <= self.trials:
+            raise ValueError(f"need 0 <= successes <= trials, got {self.successes}/{self.trials}")
+
+    @property
+    def value(self) -> float | None:
+        return self.successes / self.trials if self.trials else None
+
+    @property
+    def interval(self) -> Interval | None:
+        return wilson_interval(self.successes, self.trials)
+
+    def __add__(self, other: Share) -> Share:
+        return Share(self.successes + other.successes, self.trials + other.trials)
+
+
+class Direction(StrEnum):
+    UP = "up"
+    DOWN = "down"
+    NONE = "none"  # no flagged change: intervals overlap, or a period had nothing to compare
+
+
+@dataclass(frozen=True)
+class Change:
+    difference: float | None  # current share minus previous share
+    direction: Direction
+
+    @property
+    def flagged(self) -> bool:
+        return self.direction is not Direction.NONE
+
+
+def change_between(current: Share, previous: Share) -> Change:
+    now, before = current.interval, previous.interval
+    if now is None or before is None or current.value is None or previous.value is None:
+        return Change(None, Direction.NONE)
+    difference = current.value - previous.value
+    if now.overlaps(before):
+        return Change(difference, Direction.NONE)
+    return Change(difference, Direction.UP if difference > 0 else Direction.DOWN)
+
+
+def mean(total: float, count: int) -> float | None:
+    if count < 0:
+        raise ValueError(f"count must not be negative: {count}")
+    return total / count if count else None
+
+
+def is_suppressed(inspections: int) -> bool:
+    """Groups of fewer than MIN_GROUP inspections are shown only as "fewer than 5": with so
+    few, a figure would point at individual reviews and lawyers."""
+    return inspections < MIN_GROUP
+
+
+def shown_count(inspections: int) -> str:
+    return FEWER_THAN_MIN if is_suppressed(inspections) else str(inspections)

@@ -1,0 +1,260 @@
+"""Read, validate and parse questionnaire files.
+
+Validation runs in two passes: JSON Schema (questionnaire.schema.json, Draft 2020-12) for the
+structure, then questionnaires.semantic for the rules a schema cannot express. Every problem
+from both passes is reported at once, each with its JSON path and, where there is one, the id of
+the question it belongs to.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, cast
+
+from jsonschema import Draft202012Validator, ValidationError
+
+from questionnaires.model import (
+    REVIEW_TYPES,
+    Condition,
+    Question,
+    QuestionKind,
+    Questionnaire,
+    Scale,
+    ScaleOption,
+    Section,
+    SourceRef,
+)
+from questionnaires.semantic import Finding, JsonPath, path_sort_key, render, semantic_findings
+
+SCHEMA_PATH = Path(__file__).with_name("questionnaire.schema.json")
+_ID_PATTERN = "^[a-z][a-z0-9_]*$"
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    message: str
+    question_id: str | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.path} (question {self.question_id})" if self.question_id else self.path
+        return f"{where}: {self.message}"
+
+
+class InvalidQuestionnaire(Exception):
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+def default_questionnaire_path() -> Path:
+    return Path(__file__).with_name("rasso_review.json")
+
+
+def content_hash(doc: Mapping[str, Any]) -> str:
+    """The same content gives the same hash whatever the key order or whitespace of the file."""
+    canonical = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def load_questionnaire(path: Path) -> tuple[Questionnaire, dict[str, Any]]:
+    """The parsed questionnaire and the raw document; InvalidQuestionnaire lists every problem."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")  # tolerate a byte-order mark
+    except OSError as exc:
+        raise InvalidQuestionnaire([Problem("$", f"cannot read {path}: {exc.strerror}")]) from exc
+    except UnicodeDecodeError as exc:
+        message = f"{path} is not UTF-8 text (byte {exc.start})"
+        raise InvalidQuestionnaire([Problem("$", message)]) from exc
+    doc, duplicate_keys = _decode_json(text)
+    findings = duplicate_keys + _schema_findings(doc) + semantic_findings(doc)
+    problems = _sorted_problems(doc, findings)
+    if problems:
+        raise InvalidQuestionnaire(problems)
+    valid = cast(dict[str, Any], doc)  # the schema pass found it to be an object
+    return parse_questionnaire(valid), valid
+
+
+def validate_document(doc: object) -> list[Problem]:
+    """Every problem in an already decoded document: schema ones, then semantic ones, by path."""
+    return _sorted_problems(doc, _schema_findings(doc) + semantic_findings(doc))
+
+
+def parse_questionnaire(doc: Mapping[str, Any]) -> Questionnaire:
+    """Build the model from a document that validate_document found no problems in."""
+    scales = {
+        scale_id: Scale(
+            id=scale_id,
+            options=tuple(
+                ScaleOption(
+                    code=o["code"],
+                    label=o["label"],
+                    score=None if o["score"] is None else float(o["score"]),
+                    not_applicable=o.get("not_applicable", False),
+                    reason_required=o.get("reason_required", False),
+                )
+                for o in scale["options"]
+            ),
+        )
+        for scale_id, scale in doc["scales"].items()
+    }
+    sections = tuple(
+        Section(
+            id=s["id"],
+            title=s["title"],
+            questions=tuple(_parse_question(q, s["id"]) for q in s["questions"]),
+        )
+        for s in doc["sections"]
+    )
+    return Questionnaire(
+        id=doc["id"],
+        version=int(doc["version"]),
+        title=doc["title"],
+        scales=scales,
+        sections=sections,
+    )
+
+
+def _parse_question(q: Mapping[str, Any], section_id: str) -> Question:
+    return Question(
+        id=q["id"],
+        section_id=section_id,
+        kind=QuestionKind(q["kind"]),
+        text=q["text"],
+        source=SourceRef(document=q["source"]["document"], section=q["source"]["section"]),
+        guidance=q.get("guidance", ""),
+        scale_id=q.get("scale"),
+        weight=float(q.get("weight", 1)),
+        critical=q.get("critical", False),
+        required=q.get("required", True),
+        applies_to=frozenset(q.get("applies_to", REVIEW_TYPES)),
+        conditions=tuple(
+            Condition(question_id=c["question"], answer_in=frozenset(c["answer_in"]))
+            for c in q.get("enabled_when", ())
+        ),
+    )
+
+
+def _sorted_problems(doc: object, findings: list[Finding]) -> list[Problem]:
+    ordered = sorted(dict.fromkeys(findings), key=lambda f: path_sort_key(f[0]))  # stable
+    return [Problem(render(path), message, _question_id(doc, path)) for path, message in ordered]
+
+
+def _question_id(doc: object, path: JsonPath) -> str | None:
+    if len(path) < 4 or path[0] != "sections" or path[2] != "questions":
+        return None
+    s, q = path[1], path[3]
+    try:
+        ident = doc["sections"][s]["questions"][q]["id"]  # type: ignore[index]
+    except (KeyError, IndexError, TypeError):
+        return None
+    return ident if isinstance(ident, str) else None
+
+
+@functools.cache
+def _validator() -> Draft202012Validator:
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def _schema_findings(doc: object) -> list[Finding]:
+    findings: list[Finding] = []
+    for error in _validator().iter_errors(doc):
+        path: JsonPath = tuple(error.absolute_path)
+        if error.validator == "additionalProperties" and isinstance(error.instance, Mapping):
+            known = error.schema.get("properties", {})
+            unknown = [k for k in error.instance if k not in known]
+            findings += [((*path, k), f"unknown field '{k}'") for k in unknown]
+        elif "propertyNames" in error.relative_schema_path:
+            findings.append(((*path, str(error.instance)), _message(error)))
+        else:
+            findings.append((path, _message(error)))
+    return findings
+
+
+def _message(error: ValidationError) -> str:
+    """jsonschema's messages in plainer words, without echoing large values back."""
+    value: Any = error.validator_value
+    instance: Any = error.instance
+    if error.validator == "not" and value == {}:  # the schema forbids this field here
+        last = error.absolute_path[-1] if error.absolute_path else ""
+        return "a free_text question has no scale" if last == "scale" else "not allowed here"
+    if error.validator == "type":
+        expected = " or ".join(value) if isinstance(value, list) else value
+        return f"expected {expected}, got {_describe(instance)}"
+    if error.validator == "enum":
+        choices = ", ".join(json.dumps(v) for v in value)
+        return f"expected one of {choices}, got {_describe(instance)}"
+    if error.validator == "pattern" and value == _ID_PATTERN:
+        return (
+            f"{_describe(instance)} is not a valid id: use lowercase letters, digits and "
+            "underscores, starting with a letter"
+        )
+    if error.validator == "maxLength":
+        return f"too long: {len(instance)} characters, at most {value}"
+    if error.validator == "minLength" and value == 1:
+        return "must not be empty"
+    return error.message if len(error.message) <= 200 else error.message[:197] + "..."
+
+
+def _describe(value: object) -> str:
+    if isinstance(value, bool):
+        return f"boolean {json.dumps(value)}"
+    if value is None:
+        return "null"
+    if isinstance(value, int | float):
+        return f"number {value}"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return f"string {json.dumps(shown, ensure_ascii=False)}"
+    return "an array" if isinstance(value, list) else "an object"
+
+
+class _DecodedObject(dict[str, Any]):
+    """A decoded JSON object that remembers keys it held more than once."""
+
+    duplicates: tuple[str, ...] = ()
+
+
+def _object_with_duplicates(pairs: list[tuple[str, Any]]) -> _DecodedObject:
+    obj = _DecodedObject(pairs)
+    if len(obj) < len(pairs):
+        obj.duplicates = tuple(k for k, n in Counter(k for k, _ in pairs).items() if n > 1)
+    return obj
+
+
+def _reject_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _decode_json(text: str) -> tuple[object, list[Finding]]:
+    """The document as plain dicts and lists, and the keys repeated within one object (which
+    json would silently collapse to the last, hiding for example a second scale of the same id)."""
+    try:
+        decoded = json.loads(
+            text, object_pairs_hook=_object_with_duplicates, parse_constant=_reject_constant
+        )
+    except json.JSONDecodeError as exc:
+        problem = Problem("$", f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}")
+        raise InvalidQuestionnaire([problem]) from exc
+    except ValueError as exc:
+        raise InvalidQuestionnaire([Problem("$", f"invalid JSON: {exc}")]) from exc
+    findings: list[Finding] = []
+    return _plain(decoded, (), findings), findings
+
+
+def _plain(value: object, path: JsonPath, findings: list[Finding]) -> object:
+    if isinstance(value, dict):
+        for key in getattr(value, "duplicates", ()):
+            findings.append(((*path, key), f"duplicate key '{key}' (JSON keeps only the last)"))
+        return {k: _plain(v, (*path, k), findings) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v, (*path, i), findings) for i, v in enumerate(value)]
+    return value

@@ -1,0 +1,47 @@
+"""SQLAlchemy models: plain data, one module per idea; import them from here."""
+
+from storage.models.audit import AuditEvent, JobRun
+from storage.models.base import NAMING_CONVENTION, Base, JsonDocument, UtcDateTime
+from storage.models.cases import OUTCOMES, REVIEW_TYPES, CaseReview, SamplingDecision
+from storage.models.feedback import CHALLENGE_STATUSES, Alert, Challenge, Feedback
+from storage.models.inspections import (
+    INSPECTION_STATUSES,
+    Answer,
+    AnswerRevision,
+    Assignment,
+    Inspection,
+)
+from storage.models.messaging import OUTBOX_STATUSES, REMINDER_KINDS, OutboxMessage, Reminder
+from storage.models.people import ROLES, Absence, Person, PersonRole
+from storage.models.questionnaires import QuestionnaireVersion
+
+__all__ = [
+    "CHALLENGE_STATUSES",
+    "INSPECTION_STATUSES",
+    "NAMING_CONVENTION",
+    "OUTBOX_STATUSES",
+    "OUTCOMES",
+    "REMINDER_KINDS",
+    "REVIEW_TYPES",
+    "ROLES",
+    "Absence",
+    "Alert",
+    "Answer",
+    "AnswerRevision",
+    "Assignment",
+    "AuditEvent",
+    "Base",
+    "CaseReview",
+    "Challenge",
+    "Feedback",
+    "Inspection",
+    "JobRun",
+    "JsonDocument",
+    "OutboxMessage",
+    "Person",
+    "PersonRole",
+    "QuestionnaireVersion",
+    "Reminder",
+    "SamplingDecision",
+    "UtcDateTime",
+]

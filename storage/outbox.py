@@ -1,0 +1,181 @@
+"""The outbox: messages written with the change that causes them, delivered later with retries.
+
+A message is enqueued once per dedupe key, claimed for a while (a lease) by one dispatcher,
+then marked sent with where it landed, or failed with a growing delay. After MAX_ATTEMPTS
+failures, or a failure that retrying cannot fix, it is dead-lettered (status "failed") and
+audited, so an admin can see what never arrived.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from storage import audit
+from storage.models import OutboxMessage
+
+BACKOFF_BASE = timedelta(seconds=30)
+BACKOFF_CAP = timedelta(hours=1)
+MAX_ATTEMPTS = 8
+# A dispatcher starts no new send after half its lease (bot/outbox_dispatcher.py), so a live
+# one never loses a claim; a dead one's claims lapse after this and another instance takes over.
+DEFAULT_LEASE = timedelta(minutes=10)
+
+
+def enqueue(
+    session: Session,
+    *,
+    dedupe_key: str,
+    kind: str,
+    recipient_person_id: int | None = None,
+    channel: str | None = None,
+    payload: Mapping[str, Any],
+    now: datetime,
+    available_at: datetime | None = None,
+) -> OutboxMessage | None:
+    """The new message, or None when one with this dedupe key already exists.
+
+    INSERT ... ON CONFLICT DO NOTHING rather than catching IntegrityError: a conflict then
+    neither aborts a PostgreSQL transaction nor needs a savepoint, and a concurrent writer of
+    the same key is waited for instead of raced.
+    """
+    if (recipient_person_id is None) == (channel is None):
+        raise ValueError("give exactly one of recipient_person_id and channel")
+    values = {
+        "dedupe_key": dedupe_key,
+        "kind": kind,
+        "recipient_person_id": recipient_person_id,
+        "channel": channel,
+        "payload": dict(payload),
+        "created_at": now,
+        "available_at": available_at or now,
+        "attempts": 0,
+        "status": "pending",
+    }
+    dialect = session.get_bind().dialect.name
+    statement: postgresql.Insert | sqlite.Insert
+    if dialect == "postgresql":
+        pg = postgresql.insert(OutboxMessage).values(values)
+        statement = pg.on_conflict_do_nothing(index_elements=[OutboxMessage.dedupe_key])
+    elif dialect == "sqlite":
+        lite = sqlite.insert(OutboxMessage).values(values)
+        statement = lite.on_conflict_do_nothing(index_elements=[OutboxMessage.dedupe_key])
+    else:
+        raise RuntimeError(f"unsupported database {dialect}")
+    # RETURNING the entity gives the new row as an ORM object in the same round trip.
+    return session.scalars(statement.returning(OutboxMessage)).one_or_none()
+
+
+def claim_due(
+    session: Session, *, now: datetime, limit: int, lease: timedelta = DEFAULT_LEASE
+) -> list[OutboxMessage]:
+    """Pending messages that are due and not claimed by anyone else, now claimed until
+    now + lease. The caller commits at once, so that other instances skip them."""
+    query = (
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.status == "pending",
+            OutboxMessage.available_at <= now,
+            or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
+        )
+        .order_by(OutboxMessage.available_at, OutboxMessage.id)
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        # Rows another instance is claiming right now are passed over, not waited for.
+        query = query.with_for_update(skip_locked=True)
+    # SQLite needs nothing more: each transaction starts with BEGIN IMMEDIATE (storage/db.py).
+    messages = list(session.scalars(query))
+    for message in messages:
+        message.claimed_until = now + lease
+    session.flush()
+    return messages
+
+
+def mark_sent(
+    session: Session, message_id: int, *, channel: str, ts: str, now: datetime
+) -> OutboxMessage:
+    message = _get(session, message_id)
+    message.status = "sent"
+    message.sent_at = now
+    message.delivered_channel = channel
+    message.delivered_ts = ts
+    message.claimed_until = None
+    message.attempts += 1
+    message.last_error = None
+    audit.record(
+        session,
+        actor=audit.SYSTEM,
+        action="outbox.delivered",
+        entity_type="outbox_message",
+        entity_id=message.id,
+        details={
+            "kind": message.kind,
+            "dedupe_key": message.dedupe_key,
+            "channel": channel,
+            "ts": ts,
+        },
+        now=now,
+    )
+    return message
+
+
+def retry_delay(
+    attempts: int, *, base: timedelta = BACKOFF_BASE, cap: timedelta = BACKOFF_CAP
+) -> timedelta:
+    """The wait after the attempts-th failure (1, 2, ...): base, 2 base, 4 base, ... up to cap."""
+    if attempts < 1:
+        raise ValueError(f"attempts must be at least 1: {attempts}")
+    # The exponent is bounded so that a huge attempt count cannot overflow timedelta.
+    return min(base * 2 ** min(attempts - 1, 20), cap)
+
+
+def mark_failed(
+    session: Session,
+    message_id: int,
+    *,
+    error: str,
+    now: datetime,
+    permanent: bool = False,
+    max_attempts: int = MAX_ATTEMPTS,
+    base: timedelta = BACKOFF_BASE,
+    cap: timedelta = BACKOFF_CAP,
+) -> OutboxMessage:
+    """Try again after an exponential delay; dead-letter after max_attempts or at once when
+    permanent (a failure that retrying cannot fix, such as a recipient with no Slack id)."""
+    message = _get(session, message_id)
+    message.attempts += 1
+    message.last_error = error
+    message.claimed_until = None
+    if permanent or message.attempts >= max_attempts:
+        message.status = "failed"
+        audit.record(
+            session,
+            actor=audit.SYSTEM,
+            action="outbox.dead_lettered",
+            entity_type="outbox_message",
+            entity_id=message.id,
+            details={
+                "kind": message.kind,
+                "dedupe_key": message.dedupe_key,
+                "recipient_person_id": message.recipient_person_id,
+                "attempts": message.attempts,
+                "error": error,
+            },
+            now=now,
+        )
+    else:
+        message.available_at = now + retry_delay(message.attempts, base=base, cap=cap)
+    return message
+
+
+def _get(session: Session, message_id: int) -> OutboxMessage:
+    message = session.get(OutboxMessage, message_id)
+    if message is None:
+        raise LookupError(f"no outbox message {message_id}")
+    return message

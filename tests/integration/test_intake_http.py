@@ -1,0 +1,180 @@
+"""`POST /intake/case-reviews` through a real WSGI server on loopback."""
+
+from __future__ import annotations
+
+import json
+import threading
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+import pytest
+from intake_data import import_fixture_people
+from sqlalchemy import func, select
+
+from bot.clock import ManualClock
+from bot.intake_http import IntakeApp
+from bot.settings import Settings
+from storage.models import AuditEvent, CaseReview, Inspection, SamplingDecision
+from storage.uow import UnitOfWork
+
+NOW = datetime(2026, 3, 5, 9, 0, tzinfo=UTC)
+TOKEN = "intake-token-for-tests-only"
+REVIEW = {
+    "urn": "42AB1234525",
+    "review_type": "pre_charge_decision",
+    "area": "Wessex",
+    "unit": "RASSO 1",
+    "lawyer_email": "ann.lawyer@example.test",
+    "completed_at": "2026-03-02T10:15:00+00:00",
+    "action_plan_count": 3,
+    "outcome": "action_plan",
+    "source_id": "CMS-0000001",
+}
+
+UowFactory = Callable[[], UnitOfWork]
+
+
+class QuietHandler(WSGIRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass  # keep the test output to the assertions
+
+
+@dataclass
+class Reply:
+    status: int
+    body: dict[str, Any]
+    headers: dict[str, str]
+
+
+@contextmanager
+def serving(app: IntakeApp) -> Iterator[str]:
+    server: WSGIServer = make_server("127.0.0.1", 0, app, handler_class=QuietHandler)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+@pytest.fixture
+def base_url(database_url: str, uow_factory: UowFactory) -> Iterator[str]:
+    import_fixture_people(uow_factory, NOW)
+    settings = Settings(database_url=database_url, intake_token=TOKEN)
+    app = IntakeApp(settings=settings, uow_factory=uow_factory, clock=ManualClock(NOW))
+    with serving(app) as url:
+        yield url
+
+
+def post(
+    url: str,
+    body: object | bytes,
+    *,
+    token: str | None = TOKEN,
+    method: str = "POST",
+    path: str = "/intake/case-reviews",
+) -> Reply:
+    data = body if isinstance(body, bytes) else json.dumps(body).encode()
+    request = urllib.request.Request(url + path, data=data, method=method)
+    request.add_header("Content-Type", "application/json")
+    if token is not None:
+        request.add_header("Authorization", f"Bearer {token}")
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return Reply(response.status, json.loads(response.read()), dict(response.headers))
+    except urllib.error.HTTPError as error:
+        with error:
+            return Reply(error.code, json.loads(error.read()), dict(error.headers))
+
+
+def stored(uow_factory: UowFactory) -> dict[str, int]:
+    with uow_factory() as uow:
+        return {
+            table.__tablename__: uow.session.scalar(select(func.count()).select_from(table)) or 0
+            for table in (CaseReview, SamplingDecision, Inspection, AuditEvent)
+        }
+
+
+def test_a_wrong_token_gets_401_and_nothing_is_stored(
+    base_url: str, uow_factory: UowFactory
+) -> None:
+    before = stored(uow_factory)
+
+    reply = post(base_url, REVIEW, token="not-the-token")
+
+    assert reply.status == 401
+    assert reply.headers["WWW-Authenticate"].startswith("Bearer")
+    assert stored(uow_factory) == before
+    assert before["case_reviews"] == 0
+
+
+def test_a_missing_token_gets_401(base_url: str, uow_factory: UowFactory) -> None:
+    assert post(base_url, REVIEW, token=None).status == 401
+    assert stored(uow_factory)["case_reviews"] == 0
+
+
+def test_a_review_is_stored_and_sampled_once_however_often_it_is_sent(
+    base_url: str, uow_factory: UowFactory
+) -> None:
+    first = post(base_url, REVIEW)
+    again = post(base_url, [REVIEW])
+
+    assert (first.status, first.body["created"], first.body["selected"]) == (201, 1, 1)
+    assert first.body["by_rule"] == {"pcd_action_plans": 1}
+    assert (again.status, again.body["created"], again.body["skipped"]) == (200, 0, 1)
+    counts = stored(uow_factory)
+    assert (counts["case_reviews"], counts["inspections"]) == (1, 1)
+
+
+def test_bad_reviews_get_400_listing_every_problem_and_nothing_is_stored(
+    base_url: str, uow_factory: UowFactory
+) -> None:
+    before = stored(uow_factory)
+    extra = {**REVIEW, "source_id": "CMS-0000002", "victim_name": "x"}
+    incomplete = {k: v for k, v in REVIEW.items() if k != "completed_at"}
+    wrong = {**REVIEW, "source_id": "CMS-0000003", "urn": "42AB", "completed_at": "yesterday"}
+
+    reply = post(base_url, [REVIEW, extra, incomplete, wrong, "not an object"])
+
+    assert reply.status == 400
+    assert [p["text"] for p in reply.body["problems"]] == [
+        "row 2, field 'victim_name': unknown field",
+        "row 3, field 'completed_at': missing field",
+        "row 4, field 'urn': '42AB' is not a URN like 42AB1234525",
+        "row 4, field 'completed_at': 'yesterday' is not an ISO 8601 time",
+        "row 5: not a JSON object",
+    ]
+    assert stored(uow_factory) == before
+
+
+def test_a_body_that_is_not_json_gets_400(base_url: str, uow_factory: UowFactory) -> None:
+    reply = post(base_url, b"urn,review_type\n42AB1234525,early_advice\n")
+
+    assert reply.status == 400
+    assert reply.body["error"].startswith("the body is not JSON")
+    assert stored(uow_factory)["case_reviews"] == 0
+
+
+def test_only_post_on_the_intake_path_is_served(base_url: str) -> None:
+    assert post(base_url, REVIEW, method="PUT").status == 405
+    assert post(base_url, REVIEW, path="/intake/other").status == 404
+
+
+def test_without_a_configured_token_the_endpoint_does_not_exist(
+    database_url: str, uow_factory: UowFactory
+) -> None:
+    import_fixture_people(uow_factory, NOW)
+    settings = Settings(database_url=database_url, intake_token=None)
+    app = IntakeApp(settings=settings, uow_factory=uow_factory, clock=ManualClock(NOW))
+
+    with serving(app) as url:
+        assert post(url, REVIEW, token="").status == 404
+    assert stored(uow_factory)["case_reviews"] == 0

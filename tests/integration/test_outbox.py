@@ -1,0 +1,279 @@
+"""The outbox on the database under test: dedupe, claims and leases, backoff, dead letters."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from scheduling_data import ON_POSTGRES, add_person
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from storage import outbox
+from storage.models import AuditEvent, OutboxMessage
+from storage.uow import UnitOfWork
+
+NOW = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
+LEASE = timedelta(minutes=5)
+PAYLOAD = {"text": "hello", "blocks": []}
+
+postgres_only = pytest.mark.skipif(
+    not ON_POSTGRES, reason="SKIP LOCKED and concurrent writers need PostgreSQL"
+)
+
+
+def _enqueue(
+    session: Session,
+    key: str,
+    *,
+    channel: str = "C0TEST",
+    available_at: datetime | None = None,
+) -> OutboxMessage | None:
+    return outbox.enqueue(
+        session,
+        dedupe_key=key,
+        kind="test",
+        channel=channel,
+        payload=PAYLOAD,
+        now=NOW,
+        available_at=available_at,
+    )
+
+
+def test_second_enqueue_with_the_same_key_is_a_no_op_that_keeps_the_transaction_usable(
+    uow_factory: Callable[[], UnitOfWork],
+) -> None:
+    with uow_factory() as uow:
+        first = _enqueue(uow.session, "assignment:1")
+        again = _enqueue(uow.session, "assignment:1", channel="C0OTHER")
+        other = _enqueue(uow.session, "assignment:2")
+        uow.commit()
+    with uow_factory() as uow:
+        repeated_later = _enqueue(uow.session, "assignment:1")
+        uow.commit()
+        rows = uow.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+
+    assert first is not None and other is not None
+    assert again is None
+    assert repeated_later is None
+    assert [(m.dedupe_key, m.channel, m.status, m.attempts) for m in rows] == [
+        ("assignment:1", "C0TEST", "pending", 0),
+        ("assignment:2", "C0TEST", "pending", 0),
+    ]
+
+
+def test_enqueue_needs_exactly_one_destination(uow_factory: Callable[[], UnitOfWork]) -> None:
+    with uow_factory() as uow:
+        person = add_person(uow.session, email="p@example.test", name="P", roles=[], now=NOW)
+        with pytest.raises(ValueError, match="exactly one"):
+            outbox.enqueue(
+                uow.session,
+                dedupe_key="x",
+                kind="test",
+                recipient_person_id=person.id,
+                channel="C0TEST",
+                payload=PAYLOAD,
+                now=NOW,
+            )
+        with pytest.raises(ValueError, match="exactly one"):
+            outbox.enqueue(uow.session, dedupe_key="y", kind="test", payload=PAYLOAD, now=NOW)
+
+
+def test_claim_takes_due_unclaimed_messages_and_leases_them(
+    uow_factory: Callable[[], UnitOfWork],
+) -> None:
+    with uow_factory() as uow:
+        _enqueue(uow.session, "due-1")
+        _enqueue(uow.session, "due-2", available_at=NOW - timedelta(minutes=1))
+        _enqueue(uow.session, "later", available_at=NOW + timedelta(minutes=1))
+        uow.commit()
+
+    with uow_factory() as uow:
+        claimed = outbox.claim_due(uow.session, now=NOW, limit=10, lease=LEASE)
+        uow.commit()
+    with uow_factory() as uow:
+        while_leased = outbox.claim_due(uow.session, now=NOW + LEASE, limit=10, lease=LEASE)
+        uow.commit()
+    with uow_factory() as uow:
+        after_lease = outbox.claim_due(
+            uow.session, now=NOW + LEASE + timedelta(seconds=1), limit=10, lease=LEASE
+        )
+        uow.commit()
+
+    assert [m.dedupe_key for m in claimed] == ["due-2", "due-1"]
+    assert {m.claimed_until for m in claimed} == {NOW + LEASE}
+    # "later" fell due meanwhile; the leased two are only free again once the lease has run out.
+    assert [m.dedupe_key for m in while_leased] == ["later"]
+    assert [m.dedupe_key for m in after_lease] == ["due-2", "due-1"]
+
+
+def test_claim_respects_the_limit(uow_factory: Callable[[], UnitOfWork]) -> None:
+    with uow_factory() as uow:
+        for n in range(5):
+            _enqueue(uow.session, f"m{n}")
+        uow.commit()
+    with uow_factory() as uow:
+        first = outbox.claim_due(uow.session, now=NOW, limit=3, lease=LEASE)
+        uow.commit()
+    with uow_factory() as uow:
+        rest = outbox.claim_due(uow.session, now=NOW, limit=3, lease=LEASE)
+        uow.commit()
+
+    assert [m.dedupe_key for m in first] == ["m0", "m1", "m2"]
+    assert [m.dedupe_key for m in rest] == ["m3", "m4"]
+
+
+def test_mark_sent_records_where_it_landed_and_audits(
+    uow_factory: Callable[[], UnitOfWork],
+) -> None:
+    with uow_factory() as uow:
+        message = _enqueue(uow.session, "k")
+        assert message is not None
+        outbox.claim_due(uow.session, now=NOW, limit=1, lease=LEASE)
+        outbox.mark_sent(uow.session, message.id, channel="D0U1", ts="1700000000.000100", now=NOW)
+        uow.commit()
+    with uow_factory() as uow:
+        stored = uow.session.get(OutboxMessage, message.id)
+        again = outbox.claim_due(uow.session, now=NOW + timedelta(days=1), limit=10, lease=LEASE)
+        events = uow.session.scalars(select(AuditEvent.action)).all()
+
+    assert stored is not None
+    assert (stored.status, stored.delivered_channel, stored.delivered_ts, stored.sent_at) == (
+        "sent",
+        "D0U1",
+        "1700000000.000100",
+        NOW,
+    )
+    assert (stored.attempts, stored.claimed_until) == (1, None)
+    assert again == []
+    assert events == ["outbox.delivered"]
+
+
+def test_retry_delay_doubles_from_the_base_up_to_the_cap() -> None:
+    delays = [outbox.retry_delay(n) for n in range(1, 10)]
+    assert delays == [
+        timedelta(seconds=30),
+        timedelta(minutes=1),
+        timedelta(minutes=2),
+        timedelta(minutes=4),
+        timedelta(minutes=8),
+        timedelta(minutes=16),
+        timedelta(minutes=32),
+        timedelta(hours=1),
+        timedelta(hours=1),
+    ]
+    assert outbox.retry_delay(10_000) == timedelta(hours=1)
+
+
+def test_a_failed_message_waits_out_its_backoff_before_it_is_claimed_again(
+    uow_factory: Callable[[], UnitOfWork],
+) -> None:
+    with uow_factory() as uow:
+        message = _enqueue(uow.session, "k")
+        assert message is not None
+        uow.commit()
+    now = NOW
+    waits = []
+    for _ in range(3):
+        with uow_factory() as uow:
+            [claimed] = outbox.claim_due(uow.session, now=now, limit=1, lease=LEASE)
+            failed = outbox.mark_failed(uow.session, claimed.id, error="ratelimited", now=now)
+            uow.commit()
+        waits.append(failed.available_at - now)
+        with uow_factory() as uow:
+            too_soon = outbox.claim_due(
+                uow.session, now=failed.available_at - timedelta(seconds=1), limit=1, lease=LEASE
+            )
+            uow.commit()
+        assert too_soon == []
+        now = failed.available_at
+
+    with uow_factory() as uow:
+        stored = uow.session.get(OutboxMessage, message.id)
+    assert waits == [timedelta(seconds=30), timedelta(minutes=1), timedelta(minutes=2)]
+    assert stored is not None
+    assert (stored.status, stored.attempts, stored.last_error) == ("pending", 3, "ratelimited")
+
+
+def test_a_message_is_dead_lettered_and_audited_after_the_last_attempt(
+    uow_factory: Callable[[], UnitOfWork],
+) -> None:
+    with uow_factory() as uow:
+        message = _enqueue(uow.session, "k")
+        assert message is not None
+        for attempt in range(outbox.MAX_ATTEMPTS):
+            outbox.mark_failed(uow.session, message.id, error=f"boom {attempt}", now=NOW)
+        uow.commit()
+    with uow_factory() as uow:
+        stored = uow.session.get(OutboxMessage, message.id)
+        never = outbox.claim_due(uow.session, now=NOW + timedelta(days=30), limit=10, lease=LEASE)
+        events = uow.session.scalars(select(AuditEvent)).all()
+
+    assert stored is not None
+    assert (stored.status, stored.attempts) == ("failed", outbox.MAX_ATTEMPTS)
+    assert never == []
+    assert [(e.action, e.entity_type, e.entity_id) for e in events] == [
+        ("outbox.dead_lettered", "outbox_message", str(message.id))
+    ]
+    assert events[0].details["error"] == f"boom {outbox.MAX_ATTEMPTS - 1}"
+
+
+def test_a_permanent_failure_is_dead_lettered_at_once(
+    uow_factory: Callable[[], UnitOfWork],
+) -> None:
+    with uow_factory() as uow:
+        message = _enqueue(uow.session, "k")
+        assert message is not None
+        failed = outbox.mark_failed(
+            uow.session, message.id, error="no Slack user id", now=NOW, permanent=True
+        )
+        uow.commit()
+    assert (failed.status, failed.attempts) == ("failed", 1)
+
+
+@postgres_only
+def test_concurrent_claims_skip_each_others_rows_instead_of_waiting(
+    session_factory: sessionmaker[Session],
+) -> None:
+    with UnitOfWork(session_factory) as uow:
+        for n in range(10):
+            _enqueue(uow.session, f"m{n}")
+        uow.commit()
+
+    with UnitOfWork(session_factory) as first, UnitOfWork(session_factory) as second:
+        mine = outbox.claim_due(first.session, now=NOW, limit=4, lease=LEASE)
+        # first has not committed: its rows are locked, and second must pass over them.
+        theirs = outbox.claim_due(second.session, now=NOW, limit=10, lease=LEASE)
+        first.commit()
+        second.commit()
+
+    assert [m.dedupe_key for m in mine] == ["m0", "m1", "m2", "m3"]
+    assert [m.dedupe_key for m in theirs] == ["m4", "m5", "m6", "m7", "m8", "m9"]
+
+
+@postgres_only
+def test_a_concurrent_enqueue_of_the_same_key_waits_and_then_does_nothing(
+    session_factory: sessionmaker[Session],
+) -> None:
+    results: list[OutboxMessage | None] = []
+    with UnitOfWork(session_factory) as first:
+        assert _enqueue(first.session, "same") is not None
+
+        def second_writer() -> None:
+            with UnitOfWork(session_factory) as second:
+                results.append(_enqueue(second.session, "same", channel="C0SECOND"))
+                second.commit()
+
+        thread = threading.Thread(target=second_writer)
+        thread.start()
+        thread.join(timeout=0.5)
+        assert thread.is_alive()  # blocked on first's uncommitted row
+        first.commit()
+        thread.join(timeout=10)
+
+    with UnitOfWork(session_factory) as uow:
+        channels = uow.session.scalars(select(OutboxMessage.channel)).all()
+    assert results == [None]
+    assert channels == ["C0TEST"]

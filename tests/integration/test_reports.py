@@ -1,0 +1,239 @@
+"""The weekly digest and the quarterly Area Performance Review pack: due at the right local
+time, enqueued once per recipient however often (and by however many instances) the job runs,
+and delivered once through the outbox."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from PIL import Image
+from sqlalchemy import Engine, select
+from trend_data import LONDON, WESSEX, World, add_submitted, build_world
+
+from bot.outbox_dispatcher import dispatch_due
+from bot.report_files import FILES_KEY, decoded, upload_payload_files
+from bot.services.reports import (
+    APR_KIND,
+    DIGEST_KIND,
+    apr_key,
+    area_leads,
+    quarterly_packs,
+    weekly_digests,
+)
+from bot.settings import Settings
+from bot.slack_client import make_web_client
+from bot.slack_standin import SlackStandIn
+from inspections.periods import quarter_of, week_of
+from storage.db import session_factory as make_session_factory
+from storage.models import OutboxMessage
+from storage.uow import UnitOfWork
+
+TZ = ZoneInfo("Europe/London")
+MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # GMT: 09:00 local
+Q4 = quarter_of(datetime(2025, 11, 1).date())
+
+
+@pytest.fixture
+def world(uow_factory: Callable[[], UnitOfWork]) -> World:
+    with uow_factory() as uow:
+        w = build_world(uow.session, now=datetime(2025, 9, 1, tzinfo=UTC))
+        for n in range(6):  # the week before MONDAY, and Q4 2025
+            lawyer = w.london_lawyers[n % 3]
+            add_submitted(
+                uow.session, w, lawyer=lawyer, submitted_at=MONDAY - timedelta(days=6 - n)
+            )
+            add_submitted(
+                uow.session, w, lawyer=lawyer, submitted_at=datetime(2025, 11, 3 + n, tzinfo=UTC)
+            )
+        uow.commit()
+        return w
+
+
+def outbox_rows(uow_factory: Callable[[], UnitOfWork], kind: str) -> list[OutboxMessage]:
+    with uow_factory() as uow:
+        query = select(OutboxMessage).where(OutboxMessage.kind == kind).order_by(OutboxMessage.id)
+        return list(uow.session.scalars(query))
+
+
+def test_the_digest_is_not_due_before_monday_nine_local_time(
+    uow_factory: Callable[[], UnitOfWork], world: World
+) -> None:
+    run = weekly_digests(uow_factory, now=MONDAY - timedelta(minutes=1), tz=TZ)
+
+    assert run.due is False
+    assert outbox_rows(uow_factory, DIGEST_KIND) == []
+
+
+def test_in_summer_time_the_digest_is_due_at_eight_utc(
+    uow_factory: Callable[[], UnitOfWork], world: World
+) -> None:
+    monday_bst = datetime(2026, 3, 30, 8, 0, tzinfo=UTC)  # 09:00 BST
+
+    assert weekly_digests(uow_factory, now=monday_bst - timedelta(seconds=1), tz=TZ).due is False
+    assert weekly_digests(uow_factory, now=monday_bst, tz=TZ).enqueued == 3
+
+
+def test_each_manager_gets_one_digest_a_week_however_often_it_runs(
+    uow_factory: Callable[[], UnitOfWork], world: World
+) -> None:
+    first = weekly_digests(uow_factory, now=MONDAY, tz=TZ)
+    again = weekly_digests(uow_factory, now=MONDAY + timedelta(hours=1), tz=TZ)
+    later_that_week = weekly_digests(uow_factory, now=MONDAY + timedelta(days=3), tz=TZ)
+
+    managers = [world.london_head.id, world.london_manager.id, world.wessex_head.id]
+    assert (first.enqueued, first.period) == (3, "2026-W10")
+    assert (again.enqueued, again.already, later_that_week.enqueued) == (0, 3, 0)
+    rows = outbox_rows(uow_factory, DIGEST_KIND)
+    assert [r.dedupe_key for r in rows] == [f"digest:{m}:2026-W10" for m in managers]
+    assert [r.recipient_person_id for r in rows] == managers
+
+    next_week = weekly_digests(uow_factory, now=MONDAY + timedelta(days=7), tz=TZ)
+    assert next_week.enqueued == 3
+
+
+def test_two_instances_running_the_digest_enqueue_it_once(
+    engine: Engine, uow_factory: Callable[[], UnitOfWork], world: World
+) -> None:
+    instances = [make_session_factory(engine), make_session_factory(engine)]
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        runs = list(
+            pool.map(
+                lambda sessions: weekly_digests(lambda: UnitOfWork(sessions), now=MONDAY, tz=TZ),
+                instances,
+            )
+        )
+
+    assert sum(r.enqueued for r in runs) == 3
+    assert len(outbox_rows(uow_factory, DIGEST_KIND)) == 3
+
+
+def test_the_digest_reports_last_week_for_the_managers_own_scope(
+    uow_factory: Callable[[], UnitOfWork], world: World
+) -> None:
+    weekly_digests(uow_factory, now=MONDAY, tz=TZ)
+
+    by_person = {r.recipient_person_id: r.payload for r in outbox_rows(uow_factory, DIGEST_KIND)}
+    team = by_person[world.london_manager.id]
+    wessex = by_person[world.wessex_head.id]
+    assert team["blocks"][0]["text"]["text"] == "Weekly digest: Your team, week 2026-W09"
+    assert team["text"] == "Weekly digest: Your team, week 2026-W09: 6 inspections last week"
+    assert (
+        wessex["text"] == "Weekly digest: Wessex, week 2026-W09: fewer than 5 inspections last week"
+    )
+    assert week_of(MONDAY.date()).previous().label == "2026-W09"
+
+
+def test_digests_are_delivered_once_through_the_outbox(
+    uow_factory: Callable[[], UnitOfWork], world: World, engine: Engine
+) -> None:
+    sessions = make_session_factory(engine)
+    with SlackStandIn() as slack:
+        for person in (world.london_head, world.london_manager, world.wessex_head):
+            assert person.slack_user_id is not None
+            slack.add_user(person.slack_user_id, email=person.email, name=person.name)
+        client = make_web_client(
+            Settings(slack_bot_token="xoxb-test", slack_api_url=slack.api_url), max_retries=0
+        )
+        for hours in range(3):  # the job and the dispatcher, three turns
+            now = MONDAY + timedelta(hours=hours)
+            weekly_digests(uow_factory, now=now, tz=TZ)
+            dispatch_due(sessions, client, now=now)
+
+        received = {
+            p.email: len(slack.messages_to(p.slack_user_id or ""))
+            for p in (world.london_head, world.london_manager, world.wessex_head)
+        }
+    assert received == {p: 1 for p in received}
+
+
+def test_the_quarterly_pack_waits_for_the_first_working_day_after_the_quarter(
+    uow_factory: Callable[[], UnitOfWork], world: World
+) -> None:
+    # 1 January is a bank holiday; 2 January 2026 is a Friday.
+    assert (
+        quarterly_packs(uow_factory, now=datetime(2026, 1, 1, 12, tzinfo=UTC), tz=TZ).due is False
+    )
+    assert (
+        quarterly_packs(uow_factory, now=datetime(2026, 1, 2, 8, 59, tzinfo=UTC), tz=TZ).due
+        is False
+    )
+
+    run = quarterly_packs(uow_factory, now=datetime(2026, 1, 2, 9, 0, tzinfo=UTC), tz=TZ)
+
+    assert (run.due, run.period, run.enqueued) == (True, "2025-Q4", 2)
+
+
+def test_each_area_lead_gets_the_pack_once_with_csv_and_chart(
+    uow_factory: Callable[[], UnitOfWork], world: World
+) -> None:
+    day = datetime(2026, 1, 2, 10, 0, tzinfo=UTC)
+    runs = [quarterly_packs(uow_factory, now=day + timedelta(hours=h), tz=TZ) for h in range(3)]
+    week_later = quarterly_packs(uow_factory, now=day + timedelta(days=7), tz=TZ)
+
+    assert [r.enqueued for r in runs] == [2, 0, 0]
+    assert (week_later.enqueued, week_later.already) == (0, 2)
+    rows = outbox_rows(uow_factory, APR_KIND)
+    assert [r.dedupe_key for r in rows] == [
+        apr_key(LONDON, Q4, world.london_head.id),
+        apr_key(WESSEX, Q4, world.wessex_head.id),
+    ]
+    assert rows[0].dedupe_key == f"apr:London North:2025-Q4:{world.london_head.id}"
+    files = [decoded(entry) for entry in rows[0].payload[FILES_KEY]]
+    assert [(name, title) for name, title, _ in files] == [
+        ("apr-london-north-2025-Q4.csv", "apr-london-north-2025-Q4.csv"),
+        ("apr-london-north-2025-Q4.png", "apr-london-north-2025-Q4.png"),
+    ]
+    table = list(csv.DictReader(io.StringIO(files[0][2].decode("utf-8"))))
+    assert (table[0]["level"], table[0]["name"], table[0]["inspections"]) == (
+        "headline",
+        LONDON,
+        "6",
+    )
+    assert Image.open(io.BytesIO(files[1][2])).size == (1200, 800)
+    wessex = rows[1].payload
+    assert wessex["text"].startswith("Area Performance Review pack: Wessex, 2025-Q4.")
+    assert "fewer than 5" in wessex["text"]
+
+
+def test_the_area_leads_are_the_heads_of_their_units(
+    uow_factory: Callable[[], UnitOfWork], world: World
+) -> None:
+    with uow_factory() as uow:
+        leads = area_leads(uow.session)
+
+    assert leads == {LONDON: [world.london_head.id], WESSEX: [world.wessex_head.id]}
+
+
+def test_the_packs_files_arrive_through_the_upload_sequence(
+    uow_factory: Callable[[], UnitOfWork], world: World
+) -> None:
+    quarterly_packs(uow_factory, now=datetime(2026, 1, 2, 10, 0, tzinfo=UTC), tz=TZ)
+    payload = outbox_rows(uow_factory, APR_KIND)[0].payload
+
+    with SlackStandIn() as slack:
+        slack.add_user("U0LNHEAD01", email="hana.head@example.test", name="Hana Head")
+        client = make_web_client(
+            Settings(slack_bot_token="xoxb-test", slack_api_url=slack.api_url), max_retries=0
+        )
+        channel = slack.dm_channel("U0LNHEAD01")
+        posted = client.chat_postMessage(
+            channel=channel, text=payload["text"], blocks=payload["blocks"]
+        )
+        count = upload_payload_files(client, payload, channel=channel, thread_ts=str(posted["ts"]))
+        stored = slack.files
+        methods = [c.method for c in slack.calls]
+
+    assert count == 2
+    assert [(f.filename, f.channel, f.thread_ts) for f in stored] == [
+        ("apr-london-north-2025-Q4.csv", channel, posted["ts"]),
+        ("apr-london-north-2025-Q4.png", channel, posted["ts"]),
+    ]
+    assert methods.count("files.getUploadURLExternal") == 2
+    assert methods[-1] == "files.completeUploadExternal"

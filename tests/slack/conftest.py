@@ -1,0 +1,162 @@
+"""The real dipsample Bolt app, served over HTTP on loopback, against the local Slack stand-in.
+
+- ``standin``: the Slack Web API stand-in, knowing every person of the directory below;
+- ``clock``: a ManualClock the app reads (Slack's signatures use the real time);
+- ``serve_bot()``: builds the app with create_app and serves it with bot.http_server, as
+  `dipsample serve --http` does; call it again (after ``bot.stop()``) for an app rebuilt on
+  the same database;
+- ``bot``: one served app; ``driver``: a SlackDriver posting signed requests to it;
+- ``directory``: the synthetic people, imported through the people service;
+- ``assigned``: one sampled review assigned by the assignment service, its message delivered
+  through the outbox dispatcher to the inspector it went to;
+- ``deliver_outbox()``: runs the outbox dispatcher once, as the scheduler would.
+
+The people, tokens and ``seed_review`` are in slack_world.py, for tests to import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from slack_world import (
+    BOT_TOKEN,
+    DIRECTORY,
+    INSPECTOR_A,
+    INSPECTOR_B,
+    INTAKE_TOKEN,
+    SIGNING_SECRET,
+    START,
+    STRANGER,
+    URN,
+    Assigned,
+    Member,
+    RunningBot,
+    seed_review,
+)
+
+from bot.app import create_app
+from bot.clock import ManualClock
+from bot.http_server import build_wsgi, serve_in_thread
+from bot.outbox_dispatcher import DispatchReport, dispatch_due
+from bot.services.assignment import retry_queued_assignments
+from bot.services.people import import_people
+from bot.settings import Settings
+from bot.slack_client import make_web_client
+from bot.slack_driver import SlackDriver
+from bot.slack_standin import SlackStandIn
+from storage.db import make_engine
+from storage.db import session_factory as make_session_factory
+from storage.models import Inspection
+
+
+@pytest.fixture
+def standin() -> Iterator[SlackStandIn]:
+    with SlackStandIn(tokens={BOT_TOKEN}) as running:
+        for member in DIRECTORY:
+            running.add_user(member.slack_id, email=member.email, name=member.name)
+        running.add_user(STRANGER, email="sam.stranger@example.test", name="Sam Stranger")
+        yield running
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(START)
+
+
+@pytest.fixture
+def settings(database_url: str, standin: SlackStandIn) -> Settings:
+    return Settings(
+        database_url=database_url,
+        slack_bot_token=BOT_TOKEN,
+        slack_signing_secret=SIGNING_SECRET,
+        slack_api_url=standin.api_url,
+        intake_token=INTAKE_TOKEN,
+    )
+
+
+@pytest.fixture
+def serve_bot(settings: Settings, clock: ManualClock) -> Iterator[Callable[[], RunningBot]]:
+    stops: list[Callable[[], None]] = []
+
+    def serve() -> RunningBot:
+        engine = make_engine(settings.database_url)
+        sessions = make_session_factory(engine)
+        app = create_app(settings, clock=clock, session_factory=sessions)
+        wsgi = build_wsgi(
+            app, settings=settings, engine=engine, session_factory=sessions, clock=clock
+        )
+        url, stop_serving = serve_in_thread(wsgi)
+
+        def stop() -> None:
+            stop_serving()
+            engine.dispose()
+
+        stops.append(stop)
+        return RunningBot(app, url, settings, sessions, stop)
+
+    yield serve
+    for stop in reversed(stops):
+        stop()
+
+
+@pytest.fixture
+def bot(serve_bot: Callable[[], RunningBot]) -> RunningBot:
+    return serve_bot()
+
+
+@pytest.fixture
+def driver(bot: RunningBot, standin: SlackStandIn) -> SlackDriver:
+    return SlackDriver(bot.events_url, signing_secret=SIGNING_SECRET, standin=standin)
+
+
+@pytest.fixture
+def deliver_outbox(bot: RunningBot, clock: ManualClock) -> Callable[[], DispatchReport]:
+    client = make_web_client(bot.settings)
+    return lambda: dispatch_due(bot.session_factory, client, now=clock())
+
+
+@pytest.fixture
+def directory(bot: RunningBot, clock: ManualClock) -> tuple[Member, ...]:
+    rows = [
+        (
+            number,
+            {
+                "email": m.email,
+                "name": m.name,
+                "roles": m.roles,
+                "area": m.area,
+                "unit": m.unit,
+                "manager_email": m.manager_email,
+                "slack_user_id": m.slack_id,
+            },
+        )
+        for number, m in enumerate(DIRECTORY, start=2)
+    ]
+    with bot.uow() as uow:
+        report = import_people(uow, rows, now=clock())
+    assert report.problems == []
+    return DIRECTORY
+
+
+@pytest.fixture
+def assigned(
+    bot: RunningBot,
+    directory: tuple[Member, ...],
+    clock: ManualClock,
+    standin: SlackStandIn,
+    deliver_outbox: Callable[[], DispatchReport],
+) -> Assigned:
+    inspection_id = seed_review(bot, urn=URN, now=clock())
+    with bot.uow() as uow:
+        outcome = retry_queued_assignments(uow, now=clock(), settings=bot.settings)
+    assert outcome.assigned == 1
+    assert deliver_outbox().sent == 1
+    with bot.uow() as uow:
+        inspection = uow.session.get(Inspection, inspection_id)
+        assert inspection is not None and inspection.inspector is not None
+        email = inspection.inspector.email
+    inspector, other = (
+        (INSPECTOR_A, INSPECTOR_B) if email == INSPECTOR_A.email else (INSPECTOR_B, INSPECTOR_A)
+    )
+    return Assigned(inspection_id, inspector, other, standin.last_message_to(inspector.slack_id))

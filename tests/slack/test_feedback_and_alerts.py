@@ -1,0 +1,462 @@
+"""Feedback, safeguard alerts and the lawyer's right to reply, through the real app, signed
+requests and the Slack stand-in.
+
+The lawyer here reports to a deputy (their line manager), who reports to the RASSO Unit Head
+at the top of the unit's chain; another lawyer in another Area has a manager of their own.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+from feedback_support import submit_inspections
+from slack_world import ADMIN, LAWYER, MANAGER, URN, Assigned, Member, RunningBot
+from sqlalchemy import func, select
+
+from bot.clock import ManualClock
+from bot.outbox_dispatcher import DispatchReport
+from bot.services.people import import_people
+from bot.slack_driver import SlackDriver
+from bot.slack_standin import Message, SlackStandIn
+from storage.models import (
+    Alert,
+    AnswerRevision,
+    AuditEvent,
+    Challenge,
+    Feedback,
+    Inspection,
+    OutboxMessage,
+)
+
+DEPUTY = Member(
+    "dee.deputy@example.test", "Dee Deputy", "manager", LAWYER.area, LAWYER.unit,
+    MANAGER.email, "U0DEPUTY01",
+)  # fmt: skip
+OTHER_MANAGER = Member(
+    "max.manager@example.test", "Max Manager", "manager", "Wessex", "RASSO Wessex", "",
+    "U0MANAGE02",
+)  # fmt: skip
+OTHER_LAWYER = Member(
+    "lou.lawyer@example.test", "Lou Lawyer", "lawyer", "Wessex", "RASSO Wessex",
+    OTHER_MANAGER.email, "U0LAWYER02",
+)  # fmt: skip
+OTHER_URN = "43CD5678926"
+SAFEGUARD = "safeguarding_considered"
+# All Fully met but these two (weights 1 and 2 of 18): (18 - 0.5 - 1) / 18.
+PARTLY = {"suspect_focused_strategy": "Not prioritised.", "code_test_applied": "Thin reasons."}
+
+
+@pytest.fixture
+def team(bot: RunningBot, directory: Any, clock: ManualClock, standin: SlackStandIn) -> None:
+    members = (DEPUTY, replace(LAWYER, manager_email=DEPUTY.email), OTHER_MANAGER, OTHER_LAWYER)
+    rows = [
+        (n, {"email": m.email, "name": m.name, "roles": m.roles, "area": m.area, "unit": m.unit,
+             "manager_email": m.manager_email, "slack_user_id": m.slack_id})
+        for n, m in enumerate(members, start=2)
+    ]  # fmt: skip
+    with bot.uow() as uow:
+        assert import_people(uow, rows, now=clock()).problems == []
+    for m in (DEPUTY, OTHER_MANAGER, OTHER_LAWYER):
+        standin.add_user(m.slack_id, email=m.email, name=m.name)
+
+
+class Player:
+    """Plays one Slack user: clicks on what the bot last showed them and fills in modals."""
+
+    def __init__(self, driver: SlackDriver, standin: SlackStandIn, user: str) -> None:
+        self.driver, self.standin, self.user = driver, standin, user
+
+    def card(self) -> Message:
+        return self.standin.last_message_to(self.user)
+
+    def _seen(self) -> tuple[tuple[tuple[str, int], ...], int]:
+        """Every message's version and the number of ephemeral notes: any change shows."""
+        messages = tuple((m.ts, m.edits) for m in self.standin.messages_to(self.user))
+        return messages, len(self.standin.ephemerals_to(self.user))
+
+    def click(self, surface: Message, text: str, *, opens_modal: bool = False) -> None:
+        before, views = self._seen(), len(self.standin.views_opened)
+        response = self.driver.click(self.user, surface, text=text)
+        assert response.status == 200, response.body
+        if opens_modal:
+            self.standin.wait_for(lambda: len(self.standin.views_opened) > views)
+        else:
+            self.standin.wait_for(lambda: self._seen() != before)
+
+    def submit(self, values: dict[str, dict[str, Any]]) -> None:
+        before = self._seen()
+        response = self.driver.submit_view(self.user, self.standin.views_opened[-1], values)
+        assert response.status == 200 and response.json is None, response.body
+        self.standin.wait_for(lambda: self._seen() != before)
+
+    def question_id(self) -> str:
+        for block in self.card().blocks:
+            for element in block.get("elements", []):
+                if str(element.get("action_id", "")).startswith(
+                    ("inspection.answer:", "inspection.write")
+                ):
+                    return str(json.loads(element["value"])["q"])
+        return ""
+
+    def mark(self, label: str, reason: str | None = None) -> None:
+        if reason is None:
+            self.click(self.card(), label)
+            return
+        self.click(self.card(), label, opens_modal=True)
+        self.submit({"reason": {"value": reason}})
+
+    def answer_until(self, stop: str | None = None, partly: dict[str, str] | None = None) -> None:
+        """Passing marks (Partially met where asked) until the stop question or the summary."""
+        while "Check your answers" not in self.card().text and self.question_id() != stop:
+            question, texts = self.question_id(), _button_texts(self.card())
+            if partly and question in partly:
+                self.mark("Partially met", partly[question])
+            elif "Write answer" in texts:
+                self.click(self.card(), "Write answer", opens_modal=True)
+                self.submit({"text": {"value": "Keep the rationale for each task on file."}})
+            else:
+                self.mark("Fully met" if "Fully met" in texts else "No")
+
+
+def _button_texts(message: Message) -> list[str]:
+    return [
+        e["text"]["text"]
+        for b in message.blocks
+        for e in [*b.get("elements", []), b.get("accessory") or {}]
+        if e.get("type") == "button"
+    ]
+
+
+def _texts(standin: SlackStandIn, member: Member) -> list[str]:
+    return [m.text for m in standin.messages_to(member.slack_id)]
+
+
+def _blocks_text(message: Message) -> str:
+    return json.dumps(message.blocks)
+
+
+@pytest.fixture
+def inspector(team: None, assigned: Assigned, driver: SlackDriver, standin: SlackStandIn) -> Player:
+    player = Player(driver, standin, assigned.inspector.slack_id)
+    player.click(assigned.message, "Start inspection")
+    standin.wait_for(
+        lambda: (
+            len(standin.messages_to(player.user)) == 2
+            and standin.messages_to(player.user)[0].edits == 1
+        )
+    )
+    return player
+
+
+@pytest.fixture
+def submitted(
+    inspector: Player, deliver_outbox: Callable[[], DispatchReport], standin: SlackStandIn
+) -> Player:
+    """The inspection answered with two marks Partially met, submitted, feedback delivered."""
+    inspector.answer_until(partly=PARTLY)
+    inspector.click(inspector.card(), "Submit")
+    assert deliver_outbox().sent == 2
+    return Player(inspector.driver, standin, LAWYER.slack_id)
+
+
+def test_on_submit_the_lawyer_and_the_line_manager_each_get_one_message(
+    submitted: Player, standin: SlackStandIn, bot: RunningBot, assigned: Assigned
+) -> None:
+    assert _texts(standin, LAWYER) == [f"Feedback on your review of {URN}: overall score 91.7%"]
+    assert _texts(standin, DEPUTY) == [f"Feedback copy: {LAWYER.name}, {URN}, 91.7%"]
+    assert _texts(standin, MANAGER) == []  # the Unit Head gets alerts, not every copy
+    feedback = _blocks_text(standin.last_message_to(LAWYER.slack_id))
+    assert "Case strategy: 83.3%" in feedback and "The charging decision: 75.0%" in feedback
+    assert "*Partially met*: Does the review set out a suspect-focused" in feedback
+    assert "Not prioritised." in feedback and "Thin reasons." in feedback
+    assert "Keep the rationale for each task on file." in feedback
+    with bot.uow() as uow:
+        inspection = uow.session.get(Inspection, assigned.inspection_id)
+        assert inspection is not None and inspection.score == pytest.approx(16.5 / 18)
+    assert standin.violations == []
+
+
+def test_the_line_manager_reads_the_full_feedback_from_their_copy(
+    submitted: Player, driver: SlackDriver, standin: SlackStandIn, bot: RunningBot
+) -> None:
+    deputy = Player(driver, standin, DEPUTY.slack_id)
+
+    deputy.click(deputy.card(), "View full feedback", opens_modal=True)
+
+    modal = standin.views_opened[-1]
+    assert (modal.user_id, modal.view["title"]["text"]) == (DEPUTY.slack_id, "Feedback")
+    assert "Not prioritised." in json.dumps(modal.blocks)
+    with bot.uow() as uow:
+        viewers = uow.session.scalars(
+            select(AuditEvent.actor).where(AuditEvent.action == "feedback.viewed")
+        ).all()
+        assert viewers == [DEPUTY.email]
+
+
+def test_a_lawyer_without_a_line_manager_still_gets_feedback_and_the_gap_is_audited(
+    team: None, bot: RunningBot, clock: ManualClock, assigned: Assigned
+) -> None:
+    row = {
+        "email": "nia.newcomer@example.test",
+        "name": "Nia Newcomer",
+        "roles": "lawyer",
+        "area": "Wessex",
+        "unit": "RASSO Wessex",
+        "manager_email": "",
+        "slack_user_id": "",
+    }
+    with bot.uow() as uow:
+        assert import_people(uow, [(2, row)], now=clock()).problems == []
+
+    submit_inspections(
+        bot.uow,
+        reviews=[(row["email"], OTHER_URN)],
+        inspector_email=assigned.inspector.email,
+        now=clock(),
+    )
+
+    with bot.uow() as uow:
+        keys = uow.session.scalars(select(OutboxMessage.dedupe_key)).all()
+        created = uow.session.scalars(
+            select(AuditEvent.details).where(AuditEvent.action == "feedback.created")
+        ).one()
+    assert [k for k in keys if k.startswith("feedback:")] == [
+        f"feedback:{created['inspection_id']}:lawyer"
+    ]
+    assert created["manager_copy"] == "no line manager"
+
+
+def test_when_the_line_manager_is_the_unit_head_they_get_one_alert(
+    assigned: Assigned,
+    driver: SlackDriver,
+    standin: SlackStandIn,
+    deliver_outbox: Callable[[], DispatchReport],
+) -> None:
+    # Without the deputy, the lawyer's line manager is the top of the unit's chain.
+    inspector = Player(driver, standin, assigned.inspector.slack_id)
+    inspector.click(assigned.message, "Start inspection")
+    standin.wait_for(
+        lambda: (
+            len(standin.messages_to(inspector.user)) == 2
+            and standin.messages_to(inspector.user)[0].edits == 1
+        )
+    )
+    inspector.answer_until(stop=SAFEGUARD)
+    inspector.mark("Not met", "No safety plan.")
+
+    assert deliver_outbox().sent == 1
+    assert [t.split(":")[0] for t in _texts(standin, MANAGER)] == [f"Safeguard alert on {URN}"]
+
+
+def test_a_critical_not_met_alerts_the_line_manager_and_unit_head_before_submit(
+    inspector: Player, deliver_outbox: Callable[[], DispatchReport], standin: SlackStandIn
+) -> None:
+    inspector.answer_until(stop=SAFEGUARD)
+    inspector.mark("Not met", "No safety plan or bail conditions considered.")
+
+    assert deliver_outbox().sent == 2
+    for manager in (DEPUTY, MANAGER):
+        alert = standin.last_message_to(manager.slack_id)
+        assert alert.text.startswith(f"Safeguard alert on {URN}: Does the review consider the")
+        assert "No safety plan or bail conditions considered." in _blocks_text(alert)
+    assert _texts(standin, LAWYER) == []
+    assert "Check your answers" not in inspector.card().text  # not submitted yet
+
+
+def test_toggling_a_critical_mark_twice_sends_one_alert_and_one_resolved_note(
+    inspector: Player,
+    deliver_outbox: Callable[[], DispatchReport],
+    standin: SlackStandIn,
+    bot: RunningBot,
+) -> None:
+    inspector.answer_until(stop=SAFEGUARD)
+    for _ in range(2):
+        inspector.mark("Not met", "No safety plan.")
+        inspector.click(inspector.card(), "Back")
+        inspector.mark("Fully met")
+        inspector.click(inspector.card(), "Back")
+
+    deliver_outbox()
+    for manager in (DEPUTY, MANAGER):
+        assert _texts(standin, manager) == [
+            f"Safeguard alert on {URN}: " + _safeguard_text(standin, manager),
+            f"Safeguard alert on {URN} resolved: now Fully met",
+        ]
+    with bot.uow() as uow:
+        alerts = uow.session.scalars(select(Alert)).all()
+        assert [(a.question_id, a.resolved_at is not None) for a in alerts] == [(SAFEGUARD, True)]
+
+
+def _safeguard_text(standin: SlackStandIn, manager: Member) -> str:
+    return standin.messages_to(manager.slack_id)[0].text.split(": ", 1)[1]
+
+
+def test_the_lawyer_acknowledges_once_however_often_they_click(
+    submitted: Player, standin: SlackStandIn, bot: RunningBot, clock: ManualClock
+) -> None:
+    message = submitted.card()
+    submitted.click(message, "Acknowledge")
+    assert "Acknowledge" not in _button_texts(submitted.card())
+    first = _acknowledged_at(bot)
+
+    clock.advance(timedelta(hours=1))
+    submitted.click(message, "Acknowledge")  # the old copy of the message, clicked again
+
+    assert _acknowledged_at(bot) == first
+    assert "Acknowledged Mon 2 Mar 2026" in _blocks_text(submitted.card())
+
+
+def _acknowledged_at(bot: RunningBot) -> datetime | None:
+    with bot.uow() as uow:
+        return uow.session.scalars(select(Feedback.acknowledged_at)).one()
+
+
+def test_one_challenge_upheld_and_one_amended_rescores_and_everyone_is_told(
+    submitted: Player,
+    assigned: Assigned,
+    driver: SlackDriver,
+    standin: SlackStandIn,
+    bot: RunningBot,
+    deliver_outbox: Callable[[], DispatchReport],
+) -> None:
+    submitted.click(submitted.card(), "Challenge a mark", opens_modal=True)
+    submitted.submit(
+        {"marks": {"value": list(PARTLY)}, "reason": {"value": "The annex covers both points."}}
+    )
+    assert "2 marks challenged: the inspector will reply." in _blocks_text(submitted.card())
+    assert deliver_outbox().sent == 3  # a decision message per mark, and the lead's note
+    assert _texts(standin, ADMIN) == [f"Challenge raised on {URN} by {LAWYER.name}"]
+
+    inspector = Player(driver, standin, assigned.inspector.slack_id)
+    upheld, amended = standin.messages_to(inspector.user)[-2:]
+    submitted.click(upheld, "Uphold")  # the lawyer cannot decide their own challenge
+    assert standin.ephemerals_to(LAWYER.slack_id)[-1].text == (
+        "Sorry, only the inspector who marked this review can decide its challenges."
+    )
+    inspector.click(upheld, "Uphold", opens_modal=True)
+    inspector.submit({"reason": {"value": "The annex does not prioritise the enquiries."}})
+    assert deliver_outbox().sent == 0  # one mark is still open: nobody is told yet
+    inspector.click(amended, "Amend", opens_modal=True)
+    inspector.submit(
+        {"new_mark": {"value": "fully_met"}, "reason": {"value": "The annex records both tests."}}
+    )
+    assert deliver_outbox().sent == 3  # the lawyer, their line manager and the lead
+
+    outcome = standin.last_message_to(LAWYER.slack_id)
+    assert outcome.text == f"The outcome of your challenge on {URN}"
+    assert "The overall score is now *97.2%* (it was 91.7%)." in _blocks_text(outcome)
+    assert "*Upheld*: Partially met" in _blocks_text(outcome)
+    assert "*Amended* from Partially met to *Fully met*" in _blocks_text(outcome)
+    copy = f"Challenge on {URN} decided"
+    assert _texts(standin, DEPUTY)[-1] == copy and _texts(standin, ADMIN)[-1] == copy
+    decided = [_blocks_text(m) for m in standin.messages_to(inspector.user)[-2:]]
+    assert "You upheld the mark." in decided[0] and "You amended the mark" in decided[1]
+    with bot.uow() as uow:
+        session = uow.session
+        inspection = session.get(Inspection, assigned.inspection_id)
+        assert inspection is not None and inspection.score == pytest.approx(17.5 / 18)
+        statuses = session.execute(select(Challenge.question_id, Challenge.status)).all()
+        assert sorted(statuses) == [
+            ("code_test_applied", "amended"),
+            ("suspect_focused_strategy", "upheld"),
+        ]
+        revisions = session.scalar(
+            select(func.count()).where(AnswerRevision.question_id == "code_test_applied")
+        )
+        assert revisions == 2
+        actions = set(session.scalars(select(AuditEvent.action)))
+        assert {"challenge.raised", "challenge.upheld", "challenge.amended"} <= actions
+        assert "challenge.outcome_sent" in actions
+    assert standin.violations == []
+
+
+def test_a_challenge_without_marks_or_reason_is_answered_inline(
+    submitted: Player, driver: SlackDriver, standin: SlackStandIn, bot: RunningBot
+) -> None:
+    submitted.click(submitted.card(), "Challenge a mark", opens_modal=True)
+
+    response = driver.submit_view(LAWYER.slack_id, standin.views_opened[-1], {})
+
+    assert response.json is not None and response.json["response_action"] == "errors"
+    assert set(response.json["errors"]) == {"marks", "reason"}
+    with bot.uow() as uow:
+        assert uow.session.scalar(select(func.count()).select_from(Challenge)) == 0
+
+
+def test_nobody_else_can_acknowledge_challenge_view_or_decide(
+    submitted: Player, driver: SlackDriver, standin: SlackStandIn, bot: RunningBot
+) -> None:
+    feedback = submitted.card()
+    other = Player(driver, standin, OTHER_LAWYER.slack_id)
+    views = len(standin.views_opened)
+    for label in ("Acknowledge", "Challenge a mark", "View full feedback"):
+        other.click(feedback, label)
+
+    notes = [m.text for m in standin.ephemerals_to(OTHER_LAWYER.slack_id)]
+    assert notes == [
+        "Sorry, only the lawyer this feedback is for can do that.",
+        "Sorry, only the lawyer this feedback is for can do that.",
+        "Sorry, this feedback is not one you can see.",
+    ]
+    assert len(standin.views_opened) == views
+    with bot.uow() as uow:
+        assert uow.session.scalars(select(Feedback.acknowledged_at)).one() is None
+        refused = uow.session.scalars(
+            select(AuditEvent.action).where(AuditEvent.action.like("refused:%"))
+        ).all()
+        assert refused == [
+            "refused:feedback.acknowledge",
+            "refused:challenge.open",
+            "refused:feedback.view",
+        ]
+
+
+def test_home_shows_lawyers_their_own_feedback_and_managers_only_their_team(
+    inspector: Player,
+    assigned: Assigned,
+    driver: SlackDriver,
+    standin: SlackStandIn,
+    bot: RunningBot,
+    clock: ManualClock,
+    deliver_outbox: Callable[[], DispatchReport],
+) -> None:
+    inspector.answer_until(stop=SAFEGUARD)
+    inspector.mark("Not met", "No safety plan.")
+    inspector.answer_until(partly=PARTLY)
+    inspector.click(inspector.card(), "Submit")
+    deliver_outbox()
+    lawyer = Player(driver, standin, LAWYER.slack_id)
+    lawyer.click(standin.messages_to(LAWYER.slack_id)[0], "Challenge a mark", opens_modal=True)
+    lawyer.submit({"marks": {"value": ["code_test_applied"]}, "reason": {"value": "See annex."}})
+    submit_inspections(
+        bot.uow,
+        reviews=[(OTHER_LAWYER.email, OTHER_URN)],
+        inspector_email=assigned.inspector.email,
+        now=clock(),
+    )
+
+    homes = {
+        m.name: _home_text(driver, standin, m)
+        for m in (LAWYER, OTHER_LAWYER, DEPUTY, MANAGER, OTHER_MANAGER)
+    }
+
+    assert URN in homes[LAWYER.name] and OTHER_URN not in homes[LAWYER.name]
+    assert OTHER_URN in homes[OTHER_LAWYER.name] and URN not in homes[OTHER_LAWYER.name]
+    for manager in (DEPUTY, MANAGER):  # the line manager, and the Unit Head above them
+        home = homes[manager.name]
+        assert URN in home and OTHER_URN not in home
+        assert "Does the review consider the victim's safety" in home  # the open alert
+        assert "Was the right test applied and recorded" in home  # the open challenge
+    assert OTHER_URN in homes[OTHER_MANAGER.name] and URN not in homes[OTHER_MANAGER.name]
+    assert standin.violations == []
+
+
+def _home_text(driver: SlackDriver, standin: SlackStandIn, member: Member) -> str:
+    assert driver.app_home_opened(member.slack_id).status == 200
+    standin.wait_for(lambda: standin.has_home_view(member.slack_id))
+    return json.dumps(standin.home_view(member.slack_id).blocks)

@@ -1,0 +1,173 @@
+"""`/dip trends` and `/dip rjoim` through the real app and the Slack stand-in: the summary and
+the chart land in the requester's direct message, the chart through the whole external upload
+sequence, and nobody sees beyond their scope."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from slack_world import ADMIN, LAWYER, MANAGER, STRANGER, Member, RunningBot
+from sqlalchemy import select
+
+from bot.charts import CHART_HEIGHT, CHART_WIDTH
+from bot.listeners import refusals
+from bot.listeners.trends import RJOIM_SENT, TRENDS_SENT
+from bot.services.questionnaire_versions import current_review_questionnaire
+from bot.slack_driver import SlackDriver
+from bot.slack_standin import Message, SlackStandIn
+from storage.models import AuditEvent, Person
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration"))
+from trend_data import Given, add_submitted, person
+
+JANUARY = datetime(2026, 1, 12, 11, 0, tzinfo=UTC)
+
+
+def command(driver: SlackDriver, standin: SlackStandIn, user_id: str, text: str) -> Message:
+    """Type `/dip text`; the one reply only the typist sees."""
+    before = len(standin.ephemerals_to(user_id))
+    assert driver.slash_command(user_id, "/dip", text).status == 200
+    standin.wait_for(lambda: len(standin.ephemerals_to(user_id)) > before)
+    return standin.ephemerals_to(user_id)[-1]
+
+
+def seed(bot: RunningBot, count: int, *, action_plans: int = 0) -> None:
+    """`count` submitted pre-charge decisions by the directory's lawyer, one mark not met."""
+    with bot.uow() as uow:
+        session = uow.session
+        inspector = person(
+            session,
+            name="Iris Inspector",
+            roles=["inspector"],
+            area="Wessex",
+            unit="RASSO Wessex",
+            now=JANUARY,
+        )
+        given = Given(current_review_questionnaire(session, now=JANUARY), inspector)
+        lawyer = session.scalars(select(Person).where(Person.email == LAWYER.email)).one()
+        for n in range(count):
+            add_submitted(
+                session,
+                given,
+                lawyer=lawyer,
+                submitted_at=JANUARY + timedelta(days=n),
+                marks={"review_language": "not_met"},
+                action_plans=action_plans,
+                urn=f"42AB{n:05d}26",
+            )
+        uow.commit()
+
+
+def text_of(message: Message) -> str:
+    return json.dumps(message.blocks) + message.text
+
+
+def test_trends_send_the_summary_and_a_1200_by_800_chart_to_the_requesters_dm(
+    bot: RunningBot, driver: SlackDriver, standin: SlackStandIn, directory: tuple[Member, ...]
+) -> None:
+    seed(bot, 6)
+
+    reply = command(driver, standin, MANAGER.slack_id, "trends")
+
+    assert reply.text == TRENDS_SENT
+    summary = standin.wait_for(lambda: standin.messages_to(MANAGER.slack_id))[-1]
+    assert summary.blocks[0]["text"]["text"] == "Trends: London North, 2026-Q1"
+    assert "Inspections*\\n6" in text_of(summary)
+    assert "RASSO London North: 6 inspections" in text_of(summary)
+    methods = [c.method for c in standin.calls]
+    upload = methods.index("files.getUploadURLExternal")
+    assert methods[upload + 1] == "files.completeUploadExternal"
+    [chart] = standin.wait_for(lambda: standin.files)
+    assert (chart.channel, chart.filename) == (summary.channel, "trends-2026-Q1.png")
+    assert chart.title == "Trends: London North, 2026-Q1"
+    image = Image.open(io.BytesIO(chart.content))
+    assert (image.format, image.size) == ("PNG", (CHART_WIDTH, CHART_HEIGHT))
+    assert (CHART_WIDTH, CHART_HEIGHT) == (1200, 800)
+
+
+def test_a_manager_asking_for_another_area_is_refused_and_nothing_is_sent(
+    bot: RunningBot, driver: SlackDriver, standin: SlackStandIn, directory: tuple[Member, ...]
+) -> None:
+    seed(bot, 6)
+
+    reply = command(driver, standin, MANAGER.slack_id, "trends area Wessex")
+
+    assert reply.text == (
+        "Sorry, your trends cover London North only, so I can't show you that Area. "
+        "The national inspection lead can see every Area."
+    )
+    assert standin.messages_to(MANAGER.slack_id) == []
+    assert standin.files == []
+    with bot.uow() as uow:
+        actions = list(uow.session.scalars(select(AuditEvent.action)))
+    assert "refused:trends" in actions
+
+
+def test_the_national_lead_may_see_another_area(
+    bot: RunningBot, driver: SlackDriver, standin: SlackStandIn, directory: tuple[Member, ...]
+) -> None:
+    seed(bot, 6)
+
+    assert command(driver, standin, ADMIN.slack_id, "trends London North pcd").text == TRENDS_SENT
+
+    summary = standin.wait_for(lambda: standin.messages_to(ADMIN.slack_id))[-1]
+    assert summary.blocks[0]["text"]["text"] == (
+        "Trends: London North, 2026-Q1, Pre-charge decision"
+    )
+
+
+def test_fewer_than_five_inspections_show_no_figures(
+    bot: RunningBot, driver: SlackDriver, standin: SlackStandIn, directory: tuple[Member, ...]
+) -> None:
+    seed(bot, 3)
+
+    assert command(driver, standin, LAWYER.slack_id, "trends me").text == TRENDS_SENT
+
+    summary = standin.wait_for(lambda: standin.messages_to(LAWYER.slack_id))[-1]
+    assert "Fewer than 5 inspections" in text_of(summary)
+    assert "review_language" not in text_of(summary)
+    assert "Inspections*" not in text_of(summary)
+    standin.wait_for(lambda: standin.files)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("trends team", "Sorry, you can see trends for your own reviews only, not team figures."),
+        ("trends 2026-13", "`2026-13` is not a month"),
+    ],
+)
+def test_bad_or_out_of_scope_requests_get_a_reason(
+    driver: SlackDriver,
+    standin: SlackStandIn,
+    directory: tuple[Member, ...],
+    text: str,
+    expected: str,
+) -> None:
+    assert command(driver, standin, LAWYER.slack_id, text).text.startswith(expected)
+    assert standin.files == []
+
+
+def test_someone_outside_the_directory_is_refused(
+    driver: SlackDriver, standin: SlackStandIn, directory: tuple[Member, ...]
+) -> None:
+    assert command(driver, standin, STRANGER, "trends").text == refusals.NOT_IN_DIRECTORY
+
+
+def test_rjoim_lists_the_cases_with_three_or_more_action_plans_in_the_dm(
+    bot: RunningBot, driver: SlackDriver, standin: SlackStandIn, directory: tuple[Member, ...]
+) -> None:
+    seed(bot, 2, action_plans=3)
+
+    assert command(driver, standin, MANAGER.slack_id, "rjoim").text == RJOIM_SENT
+
+    listing = standin.wait_for(lambda: standin.messages_to(MANAGER.slack_id))[-1]
+    assert listing.blocks[0]["text"]["text"] == "RJOIM agenda: London North, 2026-Q1"
+    assert "42AB0000026: 3 action plans" in text_of(listing)
+    assert "Inspected; Where the review sets an action plan" in text_of(listing)

@@ -1,0 +1,139 @@
+from datetime import UTC, datetime, timedelta, timezone
+
+from inspections.intake import (
+    CASE_COLUMNS,
+    PEOPLE_COLUMNS,
+    check_columns,
+    parse_case_reviews,
+    parse_people,
+)
+
+
+def person(**overrides: str) -> dict[str, str]:
+    row = {
+        "email": "lawyer.one@example.test",
+        "name": "Lawyer One",
+        "roles": "lawyer",
+        "area": "Wessex",
+        "unit": "Wessex RASSO 1",
+        "manager_email": "",
+        "slack_user_id": "",
+    }
+    row.update(overrides)
+    return row
+
+
+def review(**overrides: str) -> dict[str, str]:
+    row = {
+        "urn": "42AB1234525",
+        "review_type": "pre_charge_decision",
+        "area": "Wessex",
+        "unit": "Wessex RASSO 1",
+        "lawyer_email": "lawyer.one@example.test",
+        "completed_at": "2026-11-02T10:15:00+00:00",
+        "action_plan_count": "2",
+        "outcome": "action_plan",
+        "source_id": "",
+    }
+    row.update(overrides)
+    return row
+
+
+def test_valid_people_parse_with_manager_in_the_same_file() -> None:
+    rows = [
+        (2, person(email="dcp@example.test", name="Manager", roles="manager;inspector")),
+        (3, person(manager_email="DCP@example.test", slack_user_id="U0LAWYER1")),
+    ]
+    people, problems = parse_people(rows, directory_emails=set())
+    assert problems == []
+    assert [p.email for p in people] == ["dcp@example.test", "lawyer.one@example.test"]
+    assert people[0].roles == frozenset({"manager", "inspector"})
+    assert people[1].manager_email == "dcp@example.test"
+    assert people[1].slack_user_id == "U0LAWYER1"
+
+
+def test_manager_may_already_be_in_the_directory() -> None:
+    rows = [(2, person(manager_email="known@example.test"))]
+    people, problems = parse_people(rows, directory_emails={"known@example.test"})
+    assert problems == []
+    assert len(people) == 1
+
+
+def test_every_bad_people_row_is_named_and_nothing_is_returned() -> None:
+    rows = [
+        (2, person()),
+        (3, person(email="not-an-email", roles="lawyer")),
+        (4, person(email="b@example.test", roles="lawyer;judge", area="Atlantis")),
+        (5, person(email="c@example.test", manager_email="ghost@example.test")),
+        (6, person()),
+    ]
+    people, problems = parse_people(rows, directory_emails=set())
+    assert people == []
+    assert [str(p) for p in problems] == [
+        "row 3, field 'email': not an email address: 'not-an-email'",
+        "row 4, field 'roles': unknown role 'judge' (use admin, inspector, lawyer, manager)",
+        "row 4, field 'area': unknown Area 'Atlantis'",
+        "row 5, field 'manager_email': manager ghost@example.test is neither in the file nor "
+        "in the directory",
+        "row 6, field 'email': lawyer.one@example.test already appears in row 2",
+    ]
+
+
+def test_columns_missing_or_unknown_are_reported_on_the_header_row() -> None:
+    problems = check_columns([*PEOPLE_COLUMNS[:-1], "phone"], PEOPLE_COLUMNS)
+    assert [str(p) for p in problems] == [
+        "row 1, field 'slack_user_id': missing column",
+        "row 1, field 'phone': unknown column",
+    ]
+    assert check_columns(CASE_COLUMNS, CASE_COLUMNS) == []
+
+
+def test_valid_review_parses_to_an_aware_time_and_identity() -> None:
+    reviews, problems = parse_case_reviews(
+        [(2, review())], lawyer_emails={"lawyer.one@example.test"}
+    )
+    assert problems == []
+    (parsed,) = reviews
+    assert parsed.completed_at == datetime(2026, 11, 2, 10, 15, tzinfo=UTC)
+    assert parsed.action_plan_count == 2
+    assert parsed.identity == "review:42AB1234525|pre_charge_decision|2026-11-02T10:15:00+00:00"
+
+
+def test_identity_prefers_source_id_and_ignores_the_offset_used() -> None:
+    plus_one = timezone(timedelta(hours=1))
+    local = datetime(2026, 11, 2, 11, 15, tzinfo=plus_one).isoformat()
+    (a,), _ = parse_case_reviews([(2, review())], lawyer_emails={"lawyer.one@example.test"})
+    (b,), _ = parse_case_reviews(
+        [(2, review(completed_at=local))], lawyer_emails={"lawyer.one@example.test"}
+    )
+    (c,), _ = parse_case_reviews(
+        [(2, review(source_id="CMS-77"))], lawyer_emails={"lawyer.one@example.test"}
+    )
+    assert a.identity == b.identity
+    assert c.identity == "source:CMS-77"
+
+
+def test_every_bad_review_field_is_named() -> None:
+    bad = review(
+        urn="42AB12345",
+        review_type="charging",
+        area="Nowhere",
+        lawyer_email="stranger@example.test",
+        completed_at="2026-11-02T10:15:00",
+        action_plan_count="-1",
+        outcome="acquitted",
+    )
+    reviews, problems = parse_case_reviews(
+        [(2, review()), (3, bad)], lawyer_emails={"lawyer.one@example.test"}
+    )
+    assert reviews == []
+    assert [(p.row, p.field) for p in problems] == [
+        (3, "urn"),
+        (3, "review_type"),
+        (3, "area"),
+        (3, "lawyer_email"),
+        (3, "completed_at"),
+        (3, "action_plan_count"),
+        (3, "outcome"),
+    ]
+    assert "has no time zone" in str(problems[4])
