@@ -19,9 +19,12 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy.orm import Session
 
+from bot.report_files import FILES_KEY, upload_payload_files
 from storage import outbox
 from storage.models import Person
 from storage.uow import UnitOfWork
+
+FILES_KIND = "files"  # the files of a message already posted, for its thread
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +58,7 @@ class DispatchReport:
 @dataclass(frozen=True)
 class _Delivery:
     message_id: int
+    dedupe_key: str
     kind: str
     channel: str | None
     recipient_person_id: int | None
@@ -99,6 +103,7 @@ def dispatch_due(
         channel, ts = result
         with UnitOfWork(session_factory) as uow:
             outbox.mark_sent(uow.session, delivery.message_id, channel=channel, ts=ts, now=now)
+            _enqueue_files(uow.session, delivery, channel=channel, ts=ts, now=now)
             uow.commit()
         sent += 1
     return DispatchReport(
@@ -159,6 +164,7 @@ def _claim(
         deliveries = [
             _Delivery(
                 message_id=m.id,
+                dedupe_key=m.dedupe_key,
                 kind=m.kind,
                 channel=m.channel,
                 recipient_person_id=m.recipient_person_id,
@@ -178,9 +184,32 @@ def _slack_user_id(session: Session, person_id: int | None) -> str | None:
     return person.slack_user_id if person is not None else None
 
 
+def _enqueue_files(
+    session: Session, delivery: _Delivery, *, channel: str, ts: str, now: datetime
+) -> None:
+    """A message's files (the APR pack's CSV and chart) travel as their own outbox message,
+    uploaded into the posted message's thread: a failed upload is then retried on its own,
+    without posting the message twice."""
+    files = delivery.payload.get(FILES_KEY)
+    if not files or delivery.kind == FILES_KIND:
+        return
+    outbox.enqueue(
+        session,
+        dedupe_key=f"{delivery.dedupe_key}:files",
+        kind=FILES_KIND,
+        channel=channel,
+        payload={FILES_KEY: files, "thread_ts": ts},
+        now=now,
+    )
+
+
 def _send(client: WebClient, delivery: _Delivery, dm_channels: dict[str, str]) -> tuple[str, str]:
     try:
         channel = delivery.channel or _dm_channel(client, delivery, dm_channels)
+        if delivery.kind == FILES_KIND:
+            thread_ts = str(delivery.payload["thread_ts"])
+            upload_payload_files(client, delivery.payload, channel=channel, thread_ts=thread_ts)
+            return channel, thread_ts
         response = client.chat_postMessage(
             channel=channel,
             text=str(delivery.payload.get("text") or ""),

@@ -41,6 +41,7 @@ class Intervals:
     reminder_sweep: timedelta = timedelta(minutes=1)
     assignment_retry: timedelta = timedelta(minutes=5)
     monthly_floor_top_up: timedelta = timedelta(hours=1)
+    reports: timedelta = timedelta(minutes=5)  # each report decides for itself whether it is due
 
 
 def standard_jobs(
@@ -72,6 +73,20 @@ def standard_jobs(
             jobs.MONTHLY_FLOOR_TOP_UP,
             every.monthly_floor_top_up,
             lambda now: jobs.run_monthly_floor_top_up(
+                now, session_factory=session_factory, settings=settings
+            ),
+        ),
+        PeriodicJob(
+            jobs.WEEKLY_DIGEST,
+            every.reports,
+            lambda now: jobs.run_weekly_digest(
+                now, session_factory=session_factory, settings=settings
+            ),
+        ),
+        PeriodicJob(
+            jobs.QUARTERLY_PACK,
+            every.reports,
+            lambda now: jobs.run_quarterly_packs(
                 now, session_factory=session_factory, settings=settings
             ),
         ),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.blocks import actions
@@ -153,7 +153,8 @@ def escalation_message(review: ReviewInfo, *, inspector_name: str, now: datetime
     """For the inspection lead: an inspection past its due date."""
     if review.due_at is None:
         raise ValueError("Only an inspection with a due date can be overdue.")
-    late = format_duration(now - review.due_at) if review.due_at < now else "not yet"
+    # The sweep escalates at the due time itself: that is "less than an hour" overdue.
+    late = format_duration(max(now - review.due_at, timedelta(0)))
     blocks: list[Block] = [
         header("Overdue inspection"),
         section(

@@ -17,7 +17,7 @@ from sqlalchemy import Engine, select
 from trend_data import LONDON, WESSEX, World, add_submitted, build_world
 
 from bot.outbox_dispatcher import dispatch_due
-from bot.report_files import FILES_KEY, decoded, upload_payload_files
+from bot.report_files import FILES_KEY, decoded
 from bot.services.reports import (
     APR_KIND,
     DIGEST_KIND,
@@ -211,29 +211,37 @@ def test_the_area_leads_are_the_heads_of_their_units(
     assert leads == {LONDON: [world.london_head.id], WESSEX: [world.wessex_head.id]}
 
 
-def test_the_packs_files_arrive_through_the_upload_sequence(
-    uow_factory: Callable[[], UnitOfWork], world: World
+def test_the_packs_files_arrive_in_its_thread_once_even_when_an_upload_fails(
+    uow_factory: Callable[[], UnitOfWork], world: World, engine: Engine
 ) -> None:
+    sessions = make_session_factory(engine)
     quarterly_packs(uow_factory, now=datetime(2026, 1, 2, 10, 0, tzinfo=UTC), tz=TZ)
-    payload = outbox_rows(uow_factory, APR_KIND)[0].payload
+    head = world.london_head
+    assert head.slack_user_id is not None
 
     with SlackStandIn() as slack:
-        slack.add_user("U0LNHEAD01", email="hana.head@example.test", name="Hana Head")
+        for person in (world.london_head, world.wessex_head):
+            slack.add_user(person.slack_user_id or "", email=person.email, name=person.name)
         client = make_web_client(
             Settings(slack_bot_token="xoxb-test", slack_api_url=slack.api_url), max_retries=0
         )
-        channel = slack.dm_channel("U0LNHEAD01")
-        posted = client.chat_postMessage(
-            channel=channel, text=payload["text"], blocks=payload["blocks"]
-        )
-        count = upload_payload_files(client, payload, channel=channel, thread_ts=str(posted["ts"]))
-        stored = slack.files
-        methods = [c.method for c in slack.calls]
+        slack.fail_next("files.getUploadURLExternal", status=500)
+        turns = []
+        for minutes in range(0, 60, 5):  # the dispatcher's turns; a failure backs off
+            turns.append(
+                dispatch_due(sessions, client, now=datetime(2026, 1, 2, 10, minutes, tzinfo=UTC))
+            )
+        messages = slack.messages_to(head.slack_user_id)
+        stored = [f for f in slack.files if f.channel == slack.dm_channel(head.slack_user_id)]
+        methods = [c.method for c in slack.calls if c.ok]
 
-    assert count == 2
-    assert [(f.filename, f.channel, f.thread_ts) for f in stored] == [
-        ("apr-london-north-2025-Q4.csv", channel, posted["ts"]),
-        ("apr-london-north-2025-Q4.png", channel, posted["ts"]),
+    assert [m.text.split(".")[0] for m in messages] == [
+        "Area Performance Review pack: London North, 2025-Q4"
     ]
-    assert methods.count("files.getUploadURLExternal") == 2
-    assert methods[-1] == "files.completeUploadExternal"
+    assert [(f.filename, f.thread_ts) for f in stored] == [
+        ("apr-london-north-2025-Q4.csv", messages[0].ts),
+        ("apr-london-north-2025-Q4.png", messages[0].ts),
+    ]
+    assert sum(t.retrying for t in turns) == 1  # the failed upload, retried on its own
+    assert methods.count("chat.postMessage") == 2  # one pack per lead, never re-posted
+    assert methods.count("files.completeUploadExternal") == 2  # one upload per lead
