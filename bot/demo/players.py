@@ -101,11 +101,16 @@ class Inspector(Player):
         self.pinned = ts
 
     def start(self, assignment: Message) -> None:
-        """Start inspection on an assignment message, and work on the card it posts."""
+        """Start inspection on an assignment message, and work on the card it posts. Waits for
+        the assignment message's own update too, so no later wait mistakes it for an answer."""
         before = {m.ts for m in self.messages()}
         self.click(assignment, "Start inspection")
         posted = self.standin.wait_for(lambda: [m for m in self.messages() if m.ts not in before])
+        self.standin.wait_for(lambda: self._edits(assignment.ts) > assignment.edits)
         self.pin(posted[-1].ts)
+
+    def _edits(self, ts: str) -> int:
+        return next(m.edits for m in self.messages() if m.ts == ts)
 
     def card(self) -> Message:
         if self.pinned is None:
@@ -126,19 +131,24 @@ class Inspector(Player):
         return "Check your answers" in self.card().text
 
     def answer(self, label: str, reason: str | None = None) -> None:
-        opened = self.click(self.card(), label)
+        self._on_card(label, {"reason": {"value": reason}} if reason is not None else None)
+
+    def _on_card(self, label: str, modal_values: dict[str, Any] | None) -> None:
+        """Click ``label`` on the card, fill in the modal if one opens, and wait until the card
+        itself shows the result (other messages may change meanwhile)."""
+        card = self.card()
+        opened = self.click(card, label)
         if opened is not None:
-            check(reason is not None, f"{label!r} asked {self.member.name} for a reason")
-            self.submit(opened, {"reason": {"value": reason}})
+            check(modal_values is not None, f"{label!r} asked {self.member.name} for a reason")
+            assert modal_values is not None
+            self.submit(opened, modal_values)
+        self.standin.wait_for(lambda: self.card().edits > card.edits)
 
     def answer_current(self, *, critical: bool) -> tuple[str, str]:
         """Answers the question on the card with a varied mark; (question id, label)."""
         question, labels = self.question_id() or "", button_labels(self.card())
         if "Write answer" in labels:
-            view = self.click(self.card(), "Write answer")
-            check(view is not None, "free text opened no modal")
-            assert view is not None
-            self.submit(view, {"text": {"value": self.rng.choice(LEARNING_POINTS)}})
+            self._on_card("Write answer", {"text": {"value": self.rng.choice(LEARNING_POINTS)}})
             return question, "Write answer"
         if "Fully met" not in labels:
             label = "Yes" if self.rng.random() < 0.3 else "No"
