@@ -129,7 +129,13 @@ class DeclineListeners:
 
     def _check(self, user_id: str, inspection_id: int, card_version: int) -> FlowState:
         """Only the assigned inspector, from the card as it stands; refusals are audited."""
-        click = flow.CardClick(user_id, inspection_id, card_version, self.ctx.clock())
+        click = flow.CardClick(
+            user_id,
+            inspection_id,
+            card_version,
+            self.ctx.clock(),
+            timezone=self.ctx.settings.timezone.key,
+        )
         return flow.peek(self.ctx.uow, click, "decline")
 
     def _card(self, state: FlowState, shown: AssignmentState) -> AssignmentCard:

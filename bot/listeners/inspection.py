@@ -60,6 +60,7 @@ class InspectionListeners:
             inspection_id=click.value.inspection_id,
             card_version=click.value.card_version,
             now=self.ctx.clock(),
+            timezone=self.timezone,
         )
         return click, card_click
 
@@ -169,7 +170,11 @@ class InspectionListeners:
             _tell_user(client, body["user"]["id"], str(refusal))
             return
         click = flow.CardClick(
-            body["user"]["id"], meta.inspection_id, meta.card_version, self.ctx.clock()
+            body["user"]["id"],
+            meta.inspection_id,
+            meta.card_version,
+            self.ctx.clock(),
+            timezone=self.timezone,
         )
         given = Answer(
             question_id=meta.question_id or "",

@@ -57,6 +57,7 @@ class CardClick:
     inspection_id: int
     card_version: int
     now: datetime
+    timezone: str = "Europe/London"  # the deployment's zone, for dates in what is sent
 
 
 def authorise(session: Session, click: CardClick, action: str) -> tuple[Inspection, Person]:
@@ -230,7 +231,9 @@ def submit(uow_factory: UowFactory, click: CardClick) -> FlowState:
         inspection.score = result.score
         inspection.current_question_id = None
         cancel_for_inspection(uow.session, inspection_id=inspection.id, now=click.now)
-        feedback.on_submitted(uow.session, state=state, result=result, now=click.now)
+        feedback.on_submitted(
+            uow.session, state=state, result=result, now=click.now, timezone=click.timezone
+        )
         return _commit(
             uow, inspection, person, "inspection.submitted", click, {"score": result.score}
         )
