@@ -1,5 +1,5 @@
-"""The trend summary as a Slack message, and the words for its figures (shared by the command
-line, the digest, the quarterly pack and the App Home panel).
+"""The trend summary as a Slack message and as the App Home panel, and the words for its figures
+(shared by the command line, the digest and the quarterly pack).
 
 Every group of fewer than 5 inspections shows as "fewer than 5" and nothing else: the headline,
 each row, each section and each theme. Lines are packed into sections of at most 3000
@@ -41,6 +41,7 @@ CHANGE_NOTE = (
 ROW_TITLES = {Breakdown.AREA: "By Area", Breakdown.UNIT: "By unit", Breakdown.LAWYER: "By lawyer"}
 MAX_ROWS = 60
 THEME_TEXT = 140
+FULL_SUMMARY_HINT = "Type `/dip trends` for the full summary and chart."
 
 
 def period_text(period: Period) -> str:
@@ -152,6 +153,19 @@ def trends_message(summary: TrendSummary, *, chart_follows: bool = True) -> dict
         f"{percentage(f.fully_met.value or 0)} of marks fully met"
     )
     return message(fallback, blocks)
+
+
+def headline_panel(summary: TrendSummary) -> list[Block]:
+    """The App Home panel: the current quarter's headline figures, without the rows, sections
+    and themes of the full summary."""
+    title = header(f"{summary.scope.label}: this quarter ({summary.period.label})")
+    if summary.suppressed:
+        figures = fields_section([("Inspections", FEWER_THAN_MIN)])
+        note = SUPPRESSED_NOTE
+    else:
+        figures = fields_section(figures_pairs(summary))
+        note = CHANGE_NOTE
+    return [title, figures, context(esc(note, 500), esc(FULL_SUMMARY_HINT, 200))]
 
 
 def titled_lines(title: str, lines: Sequence[str], *, limit: int = 100) -> list[Block]:

@@ -14,9 +14,9 @@ from bot.blocks.text import MAX_VIEW_BLOCKS, Block, divider, escape, header, sec
 from bot.context import BotContext
 from bot.listeners import refusals
 from bot.services.home_panels import feedback_home_blocks
+from bot.services.home_trends import quarter_headline_blocks
 from bot.services.queue import Queue, queue_for
 from bot.services.requester import NotInDirectory
-from bot.services.trends import trends_headline_blocks
 from storage import people_repo
 
 NOT_AN_INSPECTOR = (
@@ -73,7 +73,7 @@ class HomeTab:
             now = self.ctx.clock()
             # A manager's quarter at a glance first, then the feedback panels.
             blocks = [
-                *trends_headline_blocks(uow.session, person, now, timezone),
+                *quarter_headline_blocks(uow.session, person, now, timezone),
                 *feedback_home_blocks(uow.session, person, now, timezone),
             ]
             uow.commit()

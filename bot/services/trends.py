@@ -1,5 +1,5 @@
-"""`/dip trends` and the manager's App Home headline: who is asking, what they may see, the
-summary and its chart. Every view is audited; every refusal too.
+"""`/dip trends`: who is asking, what they may see, the summary and its chart. Every view is
+audited; every refusal too.
 """
 
 from __future__ import annotations
@@ -11,25 +11,14 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from bot.blocks.text import Block, context, esc, fields_section, header, section
-from bot.blocks.trends import SUPPRESSED_NOTE, change_text, mean_text, scope_title, share_text
+from bot.blocks.trends import scope_title
 from bot.charts import ChartData
 from bot.services.line_management import team_ids
 from bot.services.requester import record_refusal, requester
 from bot.services.trend_engine import SectionSeries, section_series, summarise
 from bot.services.trend_requests import TrendRequest
-from inspections.periods import quarter_of
-from inspections.scopes import (
-    Reach,
-    Scope,
-    ScopeRefused,
-    ScopeRequest,
-    Viewer,
-    reach,
-    resolve,
-)
+from inspections.scopes import Scope, ScopeRefused, ScopeRequest, Viewer, resolve
 from inspections.trend_summary import TrendSummary
-from inspections.trends import FEWER_THAN_MIN
 from storage import audit
 from storage.models import Person
 from storage.uow import UnitOfWork
@@ -108,56 +97,6 @@ def chart_data(summary: TrendSummary, series: SectionSeries) -> ChartData:
         themes=themes,
         note=BLANK_MONTHS,
     )
-
-
-def trends_headline_blocks(
-    session: Session, person: Person, now: datetime, tz: ZoneInfo | str
-) -> list[Block]:
-    """The current quarter's headline for a manager's own scope (their team, their Area, or
-    everything for a manager who is also the national lead), for the App Home; empty for anyone
-    who is not a manager. Audited in the caller's transaction."""
-    zone = ZoneInfo(tz) if isinstance(tz, str) else tz
-    if "manager" not in person.roles:
-        return []
-    viewer = viewer_for(session, person)
-    if reach(viewer) is Reach.TEAM and not viewer.team:
-        return []
-    scope = resolve(viewer, ScopeRequest())
-    period = quarter_of(now.astimezone(zone).date())
-    summary = summarise(session, scope=scope, period=period, review_type=None, tz=zone)
-    audit.record(
-        session,
-        actor=person.email,
-        action="trends.headline_viewed",
-        entity_type="trend_scope",
-        entity_id=scope.label,
-        details={"scope": scope.kind.value, "period": period.label},
-        now=now,
-    )
-    return headline_blocks(summary)
-
-
-def headline_blocks(summary: TrendSummary) -> list[Block]:
-    title = header(f"{summary.scope.label}: this quarter ({summary.period.label})")
-    more = context(esc("Type `/dip trends` for the full summary and chart.", 200))
-    if summary.suppressed:
-        return [
-            title,
-            section(esc(f"{FEWER_THAN_MIN} inspections so far. {SUPPRESSED_NOTE}", 900)),
-            more,
-        ]
-    f = summary.figures
-    pairs = [
-        ("Inspections", str(f.inspections)),
-        ("Mean quality score", mean_text(f.mean_score)),
-        ("Marks fully met", share_text(f.fully_met)),
-        ("Critical failures", str(f.critical_failures)),
-        (
-            f"Since {summary.previous_period.label}",
-            change_text(summary.change, f, summary.previous, summary.previous_period),
-        ),
-    ]
-    return [title, fields_section(pairs), more]
 
 
 def allowed_scope(

@@ -324,7 +324,7 @@ def test_the_home_tab_of_a_stranger_says_politely_they_are_not_in_the_directory(
     assert (STRANGER_ID, "refused:queue:home") in audit_actions(bot)
 
 
-def test_the_home_tab_of_someone_who_is_not_an_inspector_shows_no_queue(
+def test_the_home_tab_of_the_national_lead_shows_no_queue_but_the_national_headline(
     driver: SlackDriver, standin: SlackStandIn, assigned: Assigned
 ) -> None:
     driver.app_home_opened(ADMIN.slack_id)
@@ -333,7 +333,7 @@ def test_the_home_tab_of_someone_who_is_not_an_inspector_shows_no_queue(
         lambda: standin.has_home_view(ADMIN.slack_id) and standin.home_view(ADMIN.slack_id)
     )
     assert URN not in json.dumps(home.blocks)
-    assert home.blocks[1]["text"]["text"].startswith("Hello Ada Admin. Inspections are assigned")
+    assert home.blocks[0]["text"]["text"] == "National: this quarter (2026-Q1)"
 
 
 def test_start_on_the_home_tab_starts_the_inspection_in_the_dm(
