@@ -162,8 +162,9 @@ def compose(
     figures = figures_of(current, (t for t in inspections if t.bucket == CURRENT))
     before = figures_of(previous, (t for t in inspections if t.bucket == PREVIOUS))
     questions = _questions(current, labels)
+    # A question marked in fewer than 5 inspections is no theme: its count would point at them.
     themes = sorted(
-        (q for q in questions if q.scored and q.not_fully_met > 0),
+        (q for q in questions if q.scored and not q.suppressed and q.not_fully_met > 0),
         key=lambda q: -q.not_fully_met,  # stable: ties keep questionnaire order
     )[:THEMES]
     return TrendSummary(
