@@ -196,6 +196,7 @@ class Fortnight:
             self._decline(inspector, assignment, urn, day, wall)
             return
         inspector.start(assignment)
+        self.transcript.note(self.world.clock())  # the card's time is when it was posted
         critical_due = inspector.member is cast.INSPECTORS[0] and day >= CRITICAL_DAY
         critical_due = critical_due and self.story.critical is None
         pause_due = inspector.member is cast.INSPECTORS[1] and day >= PAUSE_DAY
