@@ -2,8 +2,10 @@
 
 14 Areas x 2 units x 15 lawyers; inspections spread evenly over `months` months before `end`,
 each answered as an inspector would answer the shipped questionnaire (yes/no questions that
-enable follow-ups, "Not applicable" now and then, no stale answers). Each Area has its own
-chance of a mark being fully met, so the Areas differ. Everything is invented.
+enable follow-ups, "Not applicable" now and then, and now and then a stale mark left on a
+follow-up the inspector then disabled, stored with counts_in_trends false as submitting would).
+Each Area has its own chance of a mark being fully met, so the Areas differ. Everything is
+invented.
 
 SQLite: executemany of plain INSERTs in large transactions. PostgreSQL: COPY.
 """
@@ -28,6 +30,7 @@ from storage.models import Answer, CaseReview, Inspection, Person, PersonRole
 UNITS_PER_AREA = 2
 LAWYERS_PER_UNIT = 15
 CHUNK = 20_000  # inspections per batch
+STALE = 0.05  # chance that a disabled follow-up keeps a mark from before its gate changed
 
 
 @dataclass(frozen=True)
@@ -143,19 +146,26 @@ def _chunk(
                 "answered_by": lawyer_id,
                 "answered_at": submitted,
                 "revision": 1,
+                "counts_in_trends": counts,
             }
-            for question_id, code in marks
+            for question_id, code, counts in marks
         ]
     return reviews, inspections, answers
 
 
 def _answers(
     rng: random.Random, questionnaire: Questionnaire, review_type: str, fully: float
-) -> tuple[list[tuple[str, str | None]], float | None]:
+) -> tuple[list[tuple[str, str | None, bool]], float | None]:
+    """(question, option, counts in trends) for each stored answer, and the score."""
     given: dict[str, str | None] = {}
+    stale: list[tuple[str, str | None, bool]] = []
     weight_total = weighted = 0.0
     for question in questionnaire.questions:
-        if review_type not in question.applies_to or not _enabled(question, given):
+        if review_type not in question.applies_to:
+            continue
+        if not _enabled(question, given):
+            if question.kind is QuestionKind.SCALE and rng.random() < STALE:
+                stale.append((question.id, _mark(rng, fully, allow_na=False), False))
             continue
         if question.kind is QuestionKind.FREE_TEXT:
             given[question.id] = None
@@ -169,7 +179,7 @@ def _answers(
                 weight_total += question.weight
                 weighted += question.weight * value
     score = weighted / weight_total if weight_total else None
-    return list(given.items()), score
+    return [(q, code, True) for q, code in given.items()] + stale, score
 
 
 def _enabled(question: Question, given: dict[str, str | None]) -> bool:

@@ -9,8 +9,9 @@ then times, for the last full quarter: the national summary and an Area summary 
 computes them (current and previous quarter, rows per Area or unit, sections, questions,
 themes), the engine's headline query alone, the chart's 12-month series, and two hand-written
 SQL aggregates of the same headline figure (share of scored marks fully met; the quarter alone,
-and the quarter with the previous one, as the summary's change needs). The engine's figure and
-the hand-written one are printed side by side and must agree. --ten-million adds a 10,000,000
+and the quarter with the previous one, as the summary's change needs; both skip the stale marks
+the history leaves on disabled questions, as the engine does). The engine's figure and the
+hand-written one are printed side by side and must agree. --ten-million adds a 10,000,000
 answer run on PostgreSQL.
 """
 
@@ -57,6 +58,7 @@ SELECT SUM(CASE WHEN a.option_code = 'fully_met' THEN 1 ELSE 0 END), COUNT(*)
 FROM answers a JOIN inspections i ON i.id = a.inspection_id
 WHERE i.status = 'submitted' AND i.submitted_at >= :start AND i.submitted_at < :end
   AND a.question_id IN :scored AND a.option_code IN ('fully_met', 'partially_met', 'not_met')
+  AND a.counts_in_trends
 """
 HAND_WRITTEN_TWO_PERIODS = """
 SELECT SUM(CASE WHEN i.submitted_at >= :middle AND a.option_code = 'fully_met' THEN 1 ELSE 0 END),
@@ -66,6 +68,7 @@ SELECT SUM(CASE WHEN i.submitted_at >= :middle AND a.option_code = 'fully_met' T
 FROM answers a JOIN inspections i ON i.id = a.inspection_id
 WHERE i.status = 'submitted' AND i.submitted_at >= :start AND i.submitted_at < :end
   AND a.question_id IN :scored AND a.option_code IN ('fully_met', 'partially_met', 'not_met')
+  AND a.counts_in_trends
 """
 
 

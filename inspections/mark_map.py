@@ -2,17 +2,13 @@
 
 One row per (question, option) that is a mark: a scale question's option with a score, "Not
 applicable" excluded. Yes/no and free-text answers have no row, so a join drops them.
-
-An answer stays stored when a later answer disables its question (the runtime ignores it), so
-trends must ignore it too: condition_closures gives, for each question, every earlier answer it
-depends on, directly or through the questions it depends on; it counts only when all hold.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from questionnaires.model import Question, QuestionKind, Questionnaire
+from questionnaires.model import QuestionKind, Questionnaire
 
 
 @dataclass(frozen=True)
@@ -51,26 +47,3 @@ def mark_mappings(questionnaire: Questionnaire) -> list[MarkMapping]:
                 )
             )
     return found
-
-
-def condition_closures(questionnaire: Questionnaire) -> dict[str, dict[str, frozenset[str]]]:
-    """For each question: every earlier question it needs, with the answers that enable it.
-
-    Conditions refer to earlier questions only (checked when the questionnaire is validated),
-    so one pass in questionnaire order sees each dependency's closure before it is needed.
-    """
-    closures: dict[str, dict[str, frozenset[str]]] = {}
-    for question in questionnaire.questions:
-        closures[question.id] = _closure(question, closures)
-    return closures
-
-
-def _closure(
-    question: Question, known: dict[str, dict[str, frozenset[str]]]
-) -> dict[str, frozenset[str]]:
-    needed: dict[str, frozenset[str]] = {}
-    for condition in question.conditions:
-        inherited = list(known.get(condition.question_id, {}).items())
-        for depends_on, allowed in [*inherited, (condition.question_id, condition.answer_in)]:
-            needed[depends_on] = needed[depends_on] & allowed if depends_on in needed else allowed
-    return needed

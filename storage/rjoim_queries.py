@@ -94,6 +94,7 @@ def _marks(
             Answer.inspection_id.in_(inspection_ids[start : start + 500]),
             Answer.question_id.in_(list(question_ids)),
             Answer.option_code.is_not(None),
+            Answer.counts_in_trends,  # not a mark left on a question a gate then disabled
         )
         for inspection_id, question_id, code in session.execute(query):
             found.setdefault(inspection_id, {})[question_id] = code

@@ -1,44 +1,27 @@
-"""The questionnaire, as the trend queries need it: which answers are marks, in which section,
-and which depend on earlier answers.
+"""The questionnaire, as the trend queries need it: which answers are marks, and in which section.
 
 A constant table (mark_map) holds one row per (version, question, option) that is a mark; the
-queries join their per-question counts to it. A CASE expression (enabled) tells whether an
-answer's question was enabled by the inspection's other answers, with an index probe per
-condition for the few conditional questions only.
+queries join their per-question counts to it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import (
-    CTE,
-    ColumnElement,
-    Integer,
-    String,
-    and_,
-    case,
-    column,
-    func,
-    literal_column,
-    select,
-    text,
-)
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import CTE, Integer, String, column, select, text
+from sqlalchemy.orm import Session
 
-from inspections.mark_map import condition_closures, mark_mappings
+from inspections.mark_map import mark_mappings
 from questionnaires.loader import parse_questionnaire
 from questionnaires.model import Questionnaire
-from storage.models import Answer, Inspection, QuestionnaireVersion
+from storage.models import QuestionnaireVersion
 
 
 @dataclass(frozen=True)
 class Maps:
     marks: CTE
     mark_codes: list[str]  # every option code that is a mark in some version
-    # (version id, question id) -> the earlier answers the question needs to be enabled
-    closures: Mapping[tuple[int, str], Mapping[str, frozenset[str]]]
 
 
 # Published versions never change: each is parsed, and each set of versions turned into its
@@ -83,7 +66,6 @@ def maps(session: Session) -> Maps | None:
 
 def _build_maps(session: Session, stored: tuple[tuple[int, str], ...]) -> Maps | None:
     rows: list[tuple[int | str, ...]] = []
-    closures: dict[tuple[int, str], Mapping[str, frozenset[str]]] = {}
     for version_id, content_hash in stored:
         parsed = questionnaire(session, version_id, content_hash)
         mappings = mark_mappings(parsed)
@@ -100,18 +82,11 @@ def _build_maps(session: Session, stored: tuple[tuple[int, str], ...]) -> Maps |
             )
             for m in mappings
         ]
-        marked = {m.question_id for m in mappings}
-        closures.update(
-            ((version_id, question_id), needed)
-            for question_id, needed in condition_closures(parsed).items()
-            if needed and question_id in marked
-        )
     if not rows:
         return None
     return Maps(
         marks=_constant_table("mark_map", _MARK_COLUMNS, rows),
         mark_codes=sorted({str(row[2]) for row in rows}),
-        closures=closures,
     )
 
 
@@ -133,43 +108,3 @@ def _constant_table(
 
 def _sql_literal(value: int | str) -> str:
     return str(value) if isinstance(value, int) else "'" + value.replace("'", "''") + "'"
-
-
-def enabled(
-    closures: Mapping[tuple[int, str], Mapping[str, frozenset[str]]],
-) -> ColumnElement[int]:
-    """1 when the answer's question was enabled by the inspection's other answers.
-
-    A CASE per conditional question, each an index probe of the earlier answers it needs; the
-    CASE is evaluated in order, so answers to unconditional questions cost one comparison.
-    """
-    if not closures:
-        return literal_column("1")
-    earlier = aliased(Answer)
-    whens = []
-    for (version_id, question_id), needed in sorted(closures.items()):
-        # A count, not EXISTS: PostgreSQL may turn an EXISTS into a hash of every matching
-        # answer in the table, where one index probe per conditional answer is what is wanted.
-        holds = and_(
-            *(
-                select(func.count())
-                .where(
-                    earlier.inspection_id == Answer.inspection_id,
-                    earlier.question_id == depends_on,
-                    earlier.option_code.in_(sorted(codes)),
-                )
-                .scalar_subquery()
-                > 0
-                for depends_on, codes in sorted(needed.items())
-            )
-        )
-        whens.append(
-            (
-                and_(
-                    Answer.question_id == question_id,
-                    Inspection.questionnaire_version_id == version_id,
-                ),
-                case((holds, 1), else_=0),
-            )
-        )
-    return case(*whens, else_=1)

@@ -1,11 +1,13 @@
 """Trend aggregates, computed by the database with GROUP BY: nothing here loops over answers.
 
-Answers of the period's submitted inspections are counted by (bucket, group, questionnaire
+Answers of the period's submitted inspections that count in trends (the flag stored when an
+inspection is submitted, see storage.trend_flags) are counted by (bucket, group, questionnaire
 version, question, option); those few hundred counts are joined to a small mapping built from
 the questionnaire versions (see inspections.mark_map), which says each question's section and
 which options are marks, fully met, not met or critical failures, and summed again by section
-and question. Periods are cut into buckets by UTC bounds (a CASE on the submission time), so the
-current and the previous period, or a chart's months, come from one scan.
+and question. Periods are cut into buckets by UTC bounds (a comparison or a CASE on the
+submission time), so the current and the previous period, or a chart's months, come from one
+scan.
 """
 
 from __future__ import annotations
@@ -69,9 +71,6 @@ def mark_tallies(
         Inspection.questionnaire_version_id.label("version_id"),
         Answer.question_id.label("question_id"),
         Answer.option_code.label("option_code"),
-        # A key rather than a filter: as a filter, the planner would guess it keeps almost no
-        # rows and pick a plan for a handful.
-        trend_mapping.enabled(maps.closures).label("enabled"),
     ]
     counted = (
         _with_reviews(
@@ -81,7 +80,11 @@ def mark_tallies(
             flt,
             breakdown,
         )
-        .where(*_conditions(flt, bounds), Answer.option_code.in_(maps.mark_codes))
+        .where(
+            *_conditions(flt, bounds),
+            Answer.option_code.in_(maps.mark_codes),
+            Answer.counts_in_trends,
+        )
         .group_by(*_names(keys))
         .subquery("counted")
     )
@@ -109,7 +112,6 @@ def mark_tallies(
                 marks.c.option_code == counted.c.option_code,
             ),
         )
-        .where(counted.c.enabled == 1)
         .group_by(*outer, marks.c.section_id, counted.c.question_id, marks.c.scored)
     )
     tallies = []
@@ -185,9 +187,9 @@ def labels(session: Session, breakdown: Breakdown | None, groups: set[str]) -> L
 
 
 def _without_jit(session: Session) -> None:
-    """PostgreSQL's JIT compiler is set off for the rest of the transaction: the correlated
-    subqueries make the planner's cost estimates high enough to trigger it, and compiling then
-    takes far longer (close to a second) than these queries take to run."""
+    """PostgreSQL's JIT compiler is set off for the rest of the transaction: over a large
+    history the planner's cost estimates pass its threshold, and compiling then takes longer
+    than these queries take to run."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SET LOCAL jit = off"))
 
@@ -200,11 +202,16 @@ def _with_reviews(query: Select[Any], flt: TrendFilter, breakdown: Breakdown | N
     return query.join(CaseReview, CaseReview.id == Inspection.case_review_id) if needed else query
 
 
-def _bucket(bounds: Sequence[datetime]) -> ColumnElement[int]:
+def _bucket(bounds: Sequence[datetime]) -> ColumnElement[Any]:
     if len(bounds) < 2:
         raise ValueError("need at least a start and an end")
     if len(bounds) == 2:
         return literal_column("0")
+    if len(bounds) == 3:
+        # The common case (a period and the one before): a comparison, 0 or 1 (false or true
+        # on PostgreSQL), which the planner knows has two values; for a CASE it guesses a group
+        # per row and sorts instead of hashing.
+        return Inspection.submitted_at >= bounds[1]
     return case(
         *((Inspection.submitted_at < bound, index) for index, bound in enumerate(bounds[1:-1])),
         else_=len(bounds) - 2,

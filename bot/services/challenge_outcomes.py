@@ -27,7 +27,7 @@ from bot.services.flow_state import FlowState
 from inspections import challenges as rules
 from inspections.answers import Answer
 from inspections.feedback import FeedbackDocument
-from storage import audit, outbox, people_repo
+from storage import audit, outbox, people_repo, trend_flags
 from storage.models import Answer as AnswerRow
 from storage.models import AnswerRevision, Challenge, Feedback, Inspection, Person
 
@@ -103,6 +103,9 @@ def amend(
     was.setdefault(amendment.question_id, before)
     first_score = previous.score if previous.original_score is None else previous.original_score
     new_state = dataclasses.replace(state, answers=answers, stored_score=result.score)
+    # inspections.challenges refuses an amendment that changes which questions apply, so this
+    # rewrites the same flags; stored anyway, so they follow the marks whatever that rule says.
+    trend_flags.store_counted(session, state.inspection_id, {q.id for q in new_state.enabled})
     document = compose_for(
         new_state,
         result,

@@ -22,7 +22,7 @@ from bot.services.reminders import cancel_for_inspection
 from inspections.answers import Answer
 from inspections.runtime import is_complete, next_question, validate_answer
 from inspections.scoring import score_inspection
-from storage import audit
+from storage import audit, trend_flags
 from storage.models import Answer as AnswerRow
 from storage.models import AnswerRevision, Inspection, Person
 from storage.uow import UnitOfWork
@@ -230,6 +230,7 @@ def submit(uow_factory: UowFactory, click: CardClick) -> FlowState:
         inspection.submitted_at = click.now
         inspection.score = result.score
         inspection.current_question_id = None
+        trend_flags.store_counted(uow.session, inspection.id, {q.id for q in state.enabled})
         cancel_for_inspection(uow.session, inspection_id=inspection.id, now=click.now)
         feedback.on_submitted(
             uow.session, state=state, result=result, now=click.now, timezone=click.timezone

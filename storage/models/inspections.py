@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Text, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.models.base import Base, one_of
@@ -76,12 +76,13 @@ class Answer(Base):
     __table_args__ = (
         UniqueConstraint("inspection_id", "question_id"),
         CheckConstraint("revision >= 1", name="revision_positive"),
-        # Trends: covers what the aggregates read of an answer (migration 0002).
+        # Trends: covers what the aggregates read of an answer (migrations 0002, 0003).
         Index(
-            "ix_answers_inspection_id_question_id_option_code",
+            "ix_answers_for_trends",
             "inspection_id",
             "question_id",
             "option_code",
+            "counts_in_trends",
         ),
     )
 
@@ -95,6 +96,10 @@ class Answer(Base):
     answered_by: Mapped[int] = mapped_column(ForeignKey("people.id"))
     answered_at: Mapped[datetime]
     revision: Mapped[int]
+    # Whether the answer's question is enabled by the inspection's other answers, stored when
+    # the inspection is submitted (migration 0003): an answer left on a question a later gate
+    # answer disabled stays stored but must not count in trends.
+    counts_in_trends: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     inspection: Mapped[Inspection] = relationship(back_populates="answers")
 

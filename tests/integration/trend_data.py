@@ -254,6 +254,8 @@ def add_submitted(
                 answered_by=world.inspector.id,
                 answered_at=submitted_at - timedelta(hours=1),
                 revision=1,
+                # As submitting stores it: stale answers' questions are disabled.
+                counts_in_trends=question_id in answers,
             )
         )
     session.flush()
