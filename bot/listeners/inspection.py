@@ -111,28 +111,17 @@ class InspectionListeners:
         """A mark button: recorded at once, unless the mark needs a reason (then a modal)."""
         try:
             click, card_click = self._click(body)
-            question_id, code = click.value.question_id or "", click.value.option_code
-            state = flow.peek(self.ctx.uow, card_click, "answer")
-            question = state.questionnaire.question(question_id)
-            scale = state.questionnaire.scale_for(question)
-            option = scale.option(code) if scale and code else None
-            if option is not None and option.reason_required:
-                ack()
-                self._open_modal(client, body, state, question_id, code)
-                return
-            previous = state.answers.get(question_id)
-            given = Answer(
-                question_id=question_id,
-                option_code=code,
-                comment=previous.comment if previous else None,
-            )
-            state = flow.answer(self.ctx.uow, card_click, given)
+            question_id, code = click.value.question_id or "", click.value.option_code or ""
+            outcome = flow.mark(self.ctx.uow, card_click, question_id, code)
         except (flow.FlowError, StaleOrMalformedAction, KeyError) as refusal:
             ack()
             _tell(client, body, _refusal_text(refusal))
             return
         ack()
-        self._show(client, body, state)
+        if isinstance(outcome, flow.ReasonNeeded):
+            self._open_modal(client, body, outcome.state, question_id, code)
+        else:
+            self._show(client, body, outcome)
 
     def on_open_modal(self, ack: Ack, body: Body, client: WebClient) -> None:
         try:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from inspections.answers import Answer
 from inspections.runtime import enabled_questions, position
@@ -14,10 +14,17 @@ from inspections.scoring import ScoreResult, score_inspection
 from questionnaires.loader import parse_questionnaire
 from questionnaires.model import Question, Questionnaire
 from storage.models import Answer as AnswerRow
-from storage.models import Inspection, QuestionnaireVersion
+from storage.models import CaseReview, Inspection, Person, QuestionnaireVersion
 
 # Stored in inspections.current_question_id when the card shows the summary.
 SUMMARY = "~summary"
+
+# What a state is read from, in one query: a click reads it on every answer. (A person's roles
+# are not needed to show a card, so they are left to load only if something reads them.)
+STATE_LOADING = (
+    joinedload(Inspection.case_review).joinedload(CaseReview.lawyer).lazyload(Person.role_rows),
+    joinedload(Inspection.questionnaire_version),
+)
 
 # Published versions are immutable, so a parsed questionnaire can be kept by content hash.
 _parsed: dict[str, Questionnaire] = {}
@@ -90,7 +97,7 @@ class FlowState:
 
 
 def load_state(session: Session, inspection_id: int) -> FlowState:
-    inspection = session.get(Inspection, inspection_id)
+    inspection = session.get(Inspection, inspection_id, options=STATE_LOADING)
     if inspection is None:
         raise LookupError(f"no inspection {inspection_id}")
     review = inspection.case_review

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 from sqlalchemy.orm.exc import StaleDataError
 
 from bot.services import alerts, feedback
-from bot.services.flow_state import SUMMARY, FlowState, load_state
+from bot.services.flow_state import STATE_LOADING, SUMMARY, FlowState, load_state
 from bot.services.reminders import cancel_for_inspection
 from inspections.answers import Answer
 from inspections.runtime import is_complete, next_question, validate_answer
@@ -62,8 +62,12 @@ class CardClick:
 
 def authorise(session: Session, click: CardClick, action: str) -> tuple[Inspection, Person]:
     """Only the assigned inspector may act; a refusal is audited even though nothing changes."""
-    person = session.scalar(select(Person).where(Person.slack_user_id == click.actor_slack_id))
-    inspection = session.get(Inspection, click.inspection_id)
+    person = session.scalar(
+        select(Person)
+        .options(lazyload(Person.role_rows))
+        .where(Person.slack_user_id == click.actor_slack_id)
+    )
+    inspection = session.get(Inspection, click.inspection_id, options=STATE_LOADING)
     if person is None or inspection is None or inspection.inspector_id != person.id:
         audit.record(
             session,
@@ -109,12 +113,16 @@ def _commit(
         now=click.now,
     )
     try:
+        # The state to show is read inside the transaction, after the flush has bumped the
+        # card version: a read after the commit would begin (and on SQLite lock) once more.
+        uow.session.flush()
+        state = load_state(uow.session, inspection.id)
         uow.commit()
     except StaleDataError as concurrent:
         raise Stale(
             "Someone else changed this inspection at the same moment; try again."
         ) from concurrent
-    return load_state(uow.session, inspection.id)
+    return state
 
 
 def _open(uow: UnitOfWork, click: CardClick, action: str) -> tuple[Inspection, Person, FlowState]:
@@ -157,31 +165,78 @@ def pause(uow_factory: UowFactory, click: CardClick) -> FlowState:
         return _commit(uow, inspection, person, "inspection.paused", click)
 
 
-def answer(uow_factory: UowFactory, click: CardClick, given: Answer) -> FlowState:
+@dataclass(frozen=True)
+class ReasonNeeded:
+    """The mark clicked needs a written reason: nothing was stored; the modal asks for it."""
+
+    state: FlowState
+    question_id: str
+    option_code: str
+
+
+def mark(
+    uow_factory: UowFactory, click: CardClick, question_id: str, option_code: str
+) -> FlowState | ReasonNeeded:
+    """A mark button on the card, in one transaction: recorded at once (keeping any comment
+    already given), unless the mark needs a reason."""
     with uow_factory() as uow:
         inspection, person, state = _open(uow, click, "answer")
-        if given.question_id != inspection.current_question_id:
-            raise Stale("That question is not the one on the card any more; nothing was changed.")
-        question = state.questionnaire.question(given.question_id)
-        problems = validate_answer(state.questionnaire, question=question, answer=given)
-        if problems:
-            raise InvalidAnswer(problems)
-        _store_answer(uow.session, inspection, person, given, click.now)
-        answers = {**state.answers, given.question_id: given}
-        # Safeguard failures alert managers now, while the case is live, not at submit.
-        alerts.on_answer_recorded(
-            uow.session, state=state, question=question, answer=given, now=click.now
+        _check_current(inspection, question_id)
+        question = state.questionnaire.question(question_id)
+        scale = state.questionnaire.scale_for(question)
+        option = scale.option(option_code) if scale else None
+        if option is not None and option.reason_required:
+            return ReasonNeeded(state, question_id, option_code)
+        previous = state.answers.get(question_id)
+        given = Answer(
+            question_id=question_id,
+            option_code=option_code,
+            comment=previous.comment if previous else None,
         )
-        inspection.status = "in_progress"
-        inspection.current_question_id = _next_or_summary(state, answers)
-        return _commit(
-            uow,
-            inspection,
-            person,
-            "answer.recorded",
-            click,
-            {"question_id": given.question_id, "option_code": given.option_code},
-        )
+        return _record(uow, inspection, person, state, given, click)
+
+
+def answer(uow_factory: UowFactory, click: CardClick, given: Answer) -> FlowState:
+    """An answer from the modal: a mark with its reason or comment, or written text."""
+    with uow_factory() as uow:
+        inspection, person, state = _open(uow, click, "answer")
+        _check_current(inspection, given.question_id)
+        return _record(uow, inspection, person, state, given, click)
+
+
+def _check_current(inspection: Inspection, question_id: str) -> None:
+    if question_id != inspection.current_question_id:
+        raise Stale("That question is not the one on the card any more; nothing was changed.")
+
+
+def _record(
+    uow: UnitOfWork,
+    inspection: Inspection,
+    person: Person,
+    state: FlowState,
+    given: Answer,
+    click: CardClick,
+) -> FlowState:
+    question = state.questionnaire.question(given.question_id)
+    problems = validate_answer(state.questionnaire, question=question, answer=given)
+    if problems:
+        raise InvalidAnswer(problems)
+    _store_answer(uow.session, inspection, person, given, click.now)
+    answers = {**state.answers, given.question_id: given}
+    # Safeguard failures alert managers now, while the case is live, not at submit.
+    alerts.on_answer_recorded(
+        uow.session, state=state, question=question, answer=given, now=click.now
+    )
+    inspection.status = "in_progress"
+    inspection.current_question_id = _next_or_summary(state, answers)
+    return _commit(
+        uow,
+        inspection,
+        person,
+        "answer.recorded",
+        click,
+        {"question_id": given.question_id, "option_code": given.option_code},
+    )
 
 
 def back(uow_factory: UowFactory, click: CardClick) -> FlowState:

@@ -19,5 +19,7 @@ class QuestionnaireVersion(Base):
     questionnaire_id: Mapped[str]
     version: Mapped[int]
     content_hash: Mapped[str]
-    content: Mapped[dict[str, Any]] = mapped_column(JsonDocument)
+    # Loaded only when read: callers keep the parsed questionnaire by content_hash, so a
+    # busy conversation does not fetch and decode the whole document on every click.
+    content: Mapped[dict[str, Any]] = mapped_column(JsonDocument, deferred=True)
     published_at: Mapped[datetime]
