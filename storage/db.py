@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
@@ -9,6 +10,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+POSTGRES_POOL_SIZE = 20
 
 
 def normalize_url(url: str | URL) -> URL:
@@ -23,9 +25,12 @@ def make_engine(url: str | URL) -> Engine:
     parsed = normalize_url(url)
     if parsed.get_backend_name() == "sqlite":
         engine = create_engine(parsed)
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, write_turn_for(parsed.database))
         return engine
-    return create_engine(parsed, pool_pre_ping=True)
+    # Enough kept-open connections for the HTTP threads, Bolt's listener threads and the
+    # scheduler's jobs together: a connection beyond the pool is opened for one use and
+    # closed again, and opening one costs PostgreSQL a new backend process.
+    return create_engine(parsed, pool_pre_ping=True, pool_size=POSTGRES_POOL_SIZE)
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
@@ -36,7 +41,48 @@ def is_postgres(bind: Engine | Connection) -> bool:
     return bind.dialect.name == "postgresql"
 
 
-def _configure_sqlite(engine: Engine) -> None:
+class WriteTurn:
+    """Writers of one SQLite file in this process take turns on a lock, in arrival order.
+
+    SQLite's own busy handler makes a blocked writer sleep in growing steps (up to 100 ms),
+    so under load a click could wait far longer than the transaction it waits for. Queuing
+    on a lock first hands the file over as soon as it is free. SQLite's lock still does the
+    real work: other processes, and a thread that gave up waiting here, rely on it alone.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._holder: int | None = None  # id() of the DBAPI connection holding the turn
+
+    @property
+    def held(self) -> bool:
+        return self._lock.locked()
+
+    def take(self, dbapi_connection: Any) -> None:
+        if self._holder == id(dbapi_connection):
+            return  # a second transaction before the connection went back to the pool
+        if self._lock.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
+            self._holder = id(dbapi_connection)
+
+    def give_back(self, dbapi_connection: Any) -> None:
+        if dbapi_connection is not None and self._holder == id(dbapi_connection):
+            self._holder = None
+            self._lock.release()
+
+
+_write_turns: dict[str, WriteTurn] = {}
+_write_turns_guard = threading.Lock()
+
+
+def write_turn_for(database: str | None) -> WriteTurn | None:
+    """One turn per database file, shared by every engine on it in this process."""
+    if not database or database == ":memory:":
+        return None
+    with _write_turns_guard:
+        return _write_turns.setdefault(database, WriteTurn())
+
+
+def _configure_sqlite(engine: Engine, turn: WriteTurn | None) -> None:
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Take transaction control away from the sqlite3 module (it would only BEGIN before
@@ -56,4 +102,23 @@ def _configure_sqlite(engine: Engine) -> None:
         # IMMEDIATE takes the write lock up front: a transaction that reads and then writes
         # waits for the lock (busy_timeout) instead of failing with SQLITE_BUSY halfway, and
         # claim-then-update jobs are serialised, as SKIP LOCKED would do on PostgreSQL.
+        if turn is not None:
+            turn.take(connection.connection.dbapi_connection)
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    if turn is None:
+        return
+
+    # The turn is held until the connection goes back to the pool (after its COMMIT or
+    # ROLLBACK), or is thrown away.
+    @event.listens_for(engine, "checkin")
+    def on_checkin(dbapi_connection: Any, _record: Any) -> None:
+        turn.give_back(dbapi_connection)
+
+    @event.listens_for(engine, "invalidate")
+    def on_invalidate(dbapi_connection: Any, _record: Any, _error: Any) -> None:
+        turn.give_back(dbapi_connection)
+
+    @event.listens_for(engine, "close_detached")
+    def on_close_detached(dbapi_connection: Any) -> None:
+        turn.give_back(dbapi_connection)
