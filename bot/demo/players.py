@@ -39,13 +39,15 @@ class Player:
 
     def click(self, surface: Message | StoredView, label: str) -> StoredView | None:
         """Click the button labelled ``label``; the modal it opened, if it opened one."""
-        before, views = self._seen(), len(self.standin.views_opened)
+        before, views = self._seen(), len(self._modals())
         self._ok(self.driver.click(self.user, surface, text=label), f"clicking {label!r}")
-        self.standin.wait_for(
-            lambda: self._seen() != before or len(self.standin.views_opened) > views
-        )
-        opened = self.standin.views_opened[views:]
+        self.standin.wait_for(lambda: self._seen() != before or len(self._modals()) > views)
+        opened = self._modals()[views:]
         return opened[-1] if opened else None
+
+    def _modals(self) -> list[StoredView]:
+        """Modals opened for this user (others may be clicking at the same time)."""
+        return [view for view in self.standin.views_opened if view.user_id == self.user]
 
     def submit(self, view: StoredView, values: dict[str, Any]) -> None:
         before = self._seen()

@@ -1,0 +1,425 @@
+"""Acknowledgement latency of the inspector's clicks, over HTTP mode on loopback.
+
+    .venv/bin/python bench/interactions.py [--inspectors 8] [--each 3] [--think 1.0]
+        [--postgres URL | env BENCH_DATABASE_URL] [--show-slowest N]
+
+N simulated inspectors, one thread each, work through their inspections at once against the
+real bot (`dipsample serve --http`, in its own process, with its scheduler running) and the
+local Slack stand-in: Start, then one click per question (mostly Fully met, some Partially met and
+Not met with the reason modal, Yes to some gates so conditional questions appear, free text),
+then Submit on the summary. Every request's time to its HTTP answer is the acknowledgement
+latency: for a click, the answer is committed before it is acknowledged, so this includes the
+commit. Each inspector waits for its card to change and reads it (--think seconds on average,
+0 for a click as soon as the card shows) before the next click.
+
+In the same run, every request body the inspectors sent is replayed, freshly signed, at the
+same moments, to a bare Bolt app that only acknowledges, served the same way (its own
+process, waitress with the same threads): the floor that Bolt, waitress and signature checking
+set on this machine. The stand-in and the simulated inspectors share the benchmark's process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from functools import partial
+from pathlib import Path
+from typing import IO, Any
+from urllib.parse import parse_qs
+
+from slack_bolt import App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_sdk import WebClient
+from sqlalchemy import select
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from intake import scratch_postgres
+
+from bot.demo.cast import Member
+from bot.demo.players import Inspector, button_labels
+from bot.http_server import serve_forever
+from bot.outbox_dispatcher import dispatch_due
+from bot.services.assignment import retry_queued_assignments
+from bot.services.people import import_people
+from bot.services.questionnaire_versions import current_review_questionnaire
+from bot.settings import Settings
+from bot.slack_client import make_web_client
+from bot.slack_driver import Response, SendOptions, Sent, SlackDriver
+from bot.slack_standin import SlackStandIn
+from storage import migrate
+from storage.db import make_engine, session_factory
+from storage.models import CaseReview, Inspection, Person, SamplingDecision
+from storage.uow import UnitOfWork
+
+BOT_TOKEN = "xoxb-bench"
+SIGNING_SECRET = "bench-signing-secret"
+# The served bot reads the real clock, so the reviews are assigned now: nothing falls due
+# while the benchmark runs. Its scheduler's start-up catch-up is left to finish first.
+SETTLE_SECONDS = 3.0
+LAWYER_AREA, INSPECTOR_AREA = "London North", "Wessex"
+
+
+class TimedDriver(SlackDriver):
+    """A SlackDriver that notes how long each request took to be answered."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.latencies: list[float] = []
+        self.bodies: list[Sent] = []
+        self.statuses: list[int] = []
+        self.sent_at: list[float] = []  # time.perf_counter() when each request left
+
+    def _send(self, sent: Sent, options: SendOptions) -> Response:
+        started = time.perf_counter()
+        self.sent_at.append(started)
+        response = super()._send(sent, options)
+        self.latencies.append(time.perf_counter() - started)
+        self.bodies.append(sent)
+        self.statuses.append(response.status)
+        return response
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--inspectors", type=int, default=8, help="concurrent inspectors")
+    parser.add_argument("--each", type=int, default=3, help="inspections per inspector")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=1.0,
+        help="mean seconds an inspector reads a card before clicking (0: click at once)",
+    )
+    parser.add_argument("--postgres", default=os.environ.get("BENCH_DATABASE_URL"))
+    parser.add_argument("--skip-sqlite", action="store_true")
+    parser.add_argument("--show-slowest", type=int, default=0, metavar="N")
+    parser.add_argument("--serve-bare", type=int, metavar="PORT", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve_bare:
+        serve_bare_app(args.serve_bare)
+        return 0
+    if not args.skip_sqlite:
+        with tempfile.TemporaryDirectory() as scratch:
+            run(
+                "SQLite",
+                f"sqlite:///{scratch}/bench.db",
+                args.inspectors,
+                args.each,
+                args.think,
+                args.show_slowest,
+            )
+    if args.postgres:
+        with scratch_postgres(args.postgres) as url:
+            run("PostgreSQL", url, args.inspectors, args.each, args.think, args.show_slowest)
+    else:
+        print("PostgreSQL: skipped (give --postgres URL or set BENCH_DATABASE_URL)")
+    return 0
+
+
+def run(label: str, url: str, count: int, each: int, think: float, show_slowest: int) -> None:
+    migrate.upgrade(url)
+    people = cast(count)
+    inspectors = [m for m in people if m.roles == "inspector"]
+    with SlackStandIn(tokens={BOT_TOKEN}) as standin:
+        for member in people:
+            standin.add_user(member.slack_id, email=member.email, name=member.name)
+        settings = Settings(
+            database_url=url,
+            slack_bot_token=BOT_TOKEN,
+            slack_signing_secret=SIGNING_SECRET,
+            slack_api_url=standin.api_url,
+        )
+        engine = make_engine(url)
+        sessions = session_factory(engine)
+        try:
+            prepare(sessions, settings, people, datetime.now(UTC), each)
+            with served(dipsample_serve_command, settings) as events_url:
+                drivers = [
+                    TimedDriver(events_url, signing_secret=SIGNING_SECRET, standin=standin)
+                    for _ in inspectors
+                ]
+                players = [
+                    Inspector(member, driver, standin, seed=n)
+                    for n, (member, driver) in enumerate(zip(inspectors, drivers, strict=True))
+                ]
+                elapsed = concurrently([partial(inspect, player, think) for player in players])
+            submitted = count_submitted(sessions)
+        finally:
+            engine.dispose()
+        ours = [t for d in drivers for t in d.latencies]
+        failures = sum(status != 200 for d in drivers for status in d.statuses)
+        violations = len(standin.violations)
+        with served(bare_app_command, settings) as events_url:
+            bare = replay(events_url, standin, drivers)
+    print(
+        f"\n{label}: {count} inspectors reading each card for {think:.1f} s on average, "
+        f"{len(ours)} requests in {elapsed:.1f} s"
+    )
+    print(f"  inspections submitted: {submitted} of {count * each}; non-200 answers: {failures}")
+    print(f"  Block Kit violations recorded by the stand-in: {violations}")
+    report("dipsample", ours)
+    report("bare Bolt app (ack only)", bare)
+    if show_slowest:
+        print(f"  slowest {show_slowest} dipsample requests:")
+        for took, kind in slowest(drivers, show_slowest):
+            print(f"    {took * 1000:7.1f} ms  {kind}")
+    ratio = percentile(ours, 99) / percentile(bare, 99)
+    print(f"  p99 ratio dipsample / bare: {ratio:.2f} (target <= 2.00)")
+    print(f"  requests over 1 s: {sum(t > 1.0 for t in ours)} (target 0)")
+
+
+def cast(count: int) -> list[Member]:
+    """A line manager and a lawyer in one Area; ``count`` inspectors from another Area."""
+    unit, quality = f"RASSO {LAWYER_AREA}", f"{INSPECTOR_AREA} Casework Quality"
+    manager = member("Bench Manager", "manager", LAWYER_AREA, unit, "", "U0BMANAGER")
+    lawyer = member("Bench Lawyer", "lawyer", LAWYER_AREA, unit, manager.email, "U0BLAWYER1")
+    inspectors = [
+        member(f"Inspector {n}", "inspector", INSPECTOR_AREA, quality, "", f"U0BINSP{n:03d}")
+        for n in range(count)
+    ]
+    return [manager, lawyer, *inspectors]
+
+
+def member(name: str, roles: str, area: str, unit: str, manager_email: str, slack: str) -> Member:
+    email = name.lower().replace(" ", ".") + "@bench.example"
+    return Member(email, name, roles, area, unit, manager_email, slack)
+
+
+def dipsample_serve_command(port: int) -> list[str]:
+    return [
+        str(Path(sys.executable).with_name("dipsample")),
+        "serve",
+        "--http",
+        "--port",
+        str(port),
+    ]
+
+
+def bare_app_command(port: int) -> list[str]:
+    return [sys.executable, __file__, "--serve-bare", str(port)]
+
+
+@contextmanager
+def served(command: Callable[[int], list[str]], settings: Settings) -> Iterator[str]:
+    """Run a server process on a free loopback port until it answers; its events URL."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": settings.database_url,
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": settings.slack_api_url or "",
+    }
+    env.pop("SLACK_APP_TOKEN", None)
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(command(port), env=env, stdout=log, stderr=log)
+        try:
+            wait_until_listening(port, process, log)
+            time.sleep(SETTLE_SECONDS)
+            yield f"http://127.0.0.1:{port}/slack/events"
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+            if process.returncode not in (0, -signal.SIGTERM):
+                print(read_log(log), file=sys.stderr)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def read_log(log: IO[bytes]) -> str:
+    log.seek(0)
+    return log.read().decode(errors="replace")
+
+
+def wait_until_listening(port: int, process: subprocess.Popen[bytes], log: IO[bytes]) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"the server exited at start-up:\n{read_log(log)}")
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
+            return
+        time.sleep(0.05)
+    raise SystemExit(f"nothing listened on port {port} within 60 s")
+
+
+def serve_bare_app(port: int) -> None:
+    """A Bolt app whose every listener only acknowledges, served as dipsample is served."""
+    settings = Settings.from_env()
+    app = App(
+        client=WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url or ""),
+        signing_secret=settings.slack_signing_secret or "",
+        process_before_response=False,
+    )
+    anything = re.compile(".*")
+    app.action(anything)(lambda ack: ack())
+    app.view(anything)(lambda ack: ack())
+    app.command(anything)(lambda ack: ack())
+    app.event(anything)(lambda: None)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    serve_forever(SlackRequestHandler(app, path="/slack/events"), host="127.0.0.1", port=port)
+
+
+def prepare(
+    sessions: Any, settings: Settings, people: list[Member], now: datetime, each: int
+) -> None:
+    """The directory, the questionnaire, ``each`` sampled reviews per inspector, assigned and
+    their assignment messages delivered through the outbox (untimed)."""
+    lawyer = next(m for m in people if m.roles == "lawyer")
+    inspectors = [m for m in people if m.roles == "inspector"]
+    rows = [
+        (n, {
+            "email": m.email, "name": m.name, "roles": m.roles, "area": m.area, "unit": m.unit,
+            "manager_email": m.manager_email, "slack_user_id": m.slack_id,
+        })
+        for n, m in enumerate(people, start=2)
+    ]  # fmt: skip
+    with UnitOfWork(sessions) as uow:
+        report = import_people(uow, rows, now=now)
+    if report.problems:
+        raise SystemExit(f"directory rejected: {report.problems}")
+    with UnitOfWork(sessions) as uow:
+        session = uow.session
+        lawyer_id = session.scalars(select(Person.id).where(Person.email == lawyer.email)).one()
+        version = current_review_questionnaire(session, now=now)  # publishes the shipped one
+        for n in range(len(inspectors) * each):
+            urn = f"01BN{n:05d}26"
+            review = CaseReview(
+                urn=urn, review_type="pre_charge_decision" if n % 2 else "early_advice",
+                area=lawyer.area, unit=lawyer.unit, lawyer_id=lawyer_id, completed_at=now,
+                action_plan_count=n % 4, outcome="action_plan" if n % 2 else "advice_given",
+                source_id=f"bench-{urn}", identity_key=f"bench-{urn}", received_at=now,
+            )  # fmt: skip
+            session.add(review)
+            session.flush()
+            session.add(
+                SamplingDecision(
+                    case_review_id=review.id, policy_version="bench", selected=True,
+                    rule="random_rate", draw=0.01, decided_at=now,
+                )
+            )  # fmt: skip
+            session.add(
+                Inspection(
+                    case_review_id=review.id, questionnaire_version_id=version.id,
+                    status="queued", created_at=now, updated_at=now,
+                )
+            )  # fmt: skip
+        uow.commit()
+    with UnitOfWork(sessions) as uow:
+        outcome = retry_queued_assignments(uow, now=now, settings=settings)
+    wanted = len(inspectors) * each
+    if outcome.assigned != wanted:
+        raise SystemExit(f"assigned {outcome.assigned} of {wanted} reviews")
+    dispatched = dispatch_due(sessions, make_web_client(settings), now=now)
+    if dispatched.sent != wanted:
+        raise SystemExit(f"delivered {dispatched.sent} of {wanted} assignment messages")
+
+
+def inspect(player: Inspector, think: float) -> None:
+    """Every inspection assigned to this inspector, one after another, as a person clicks
+    through them, reading each card first."""
+
+    def read() -> None:
+        time.sleep(player.rng.uniform(0.5, 1.5) * think)
+
+    while waiting := [m for m in player.messages() if "Start inspection" in button_labels(m)]:
+        read()
+        player.start(waiting[0])
+        while not player.on_summary():
+            read()
+            player.answer_current(critical=False)
+        read()
+        player.answer("Submit")
+
+
+def concurrently(jobs: Sequence[Callable[[], None]]) -> float:
+    errors: list[BaseException] = []
+
+    def guarded(job: Callable[[], None]) -> None:
+        try:
+            job()
+        except BaseException as error:  # reported below: a failed inspector fails the run
+            errors.append(error)
+
+    threads = [threading.Thread(target=guarded, args=(job,)) for job in jobs]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+    return time.perf_counter() - started
+
+
+def count_submitted(sessions: Any) -> int:
+    with UnitOfWork(sessions) as uow:
+        statuses = uow.session.scalars(select(Inspection.status)).all()
+    return sum(status == "submitted" for status in statuses)
+
+
+def replay(events_url: str, standin: SlackStandIn, recorded: list[TimedDriver]) -> list[float]:
+    """Each inspector's request bodies again, one thread per inspector, each sent at the same
+    moment after the start as in the recorded run."""
+    first = min(d.sent_at[0] for d in recorded)
+    drivers = [
+        TimedDriver(events_url, signing_secret=SIGNING_SECRET, standin=standin) for _ in recorded
+    ]
+    start = time.perf_counter()
+
+    def resend_all(driver: TimedDriver, original: TimedDriver) -> None:
+        for body, sent_at in zip(original.bodies, original.sent_at, strict=True):
+            time.sleep(max(0.0, start + (sent_at - first) - time.perf_counter()))
+            driver.resend(body)
+
+    concurrently([partial(resend_all, d, r) for d, r in zip(drivers, recorded, strict=True)])
+    failures = sum(status != 200 for d in drivers for status in d.statuses)
+    if failures:
+        raise SystemExit(f"the bare app answered {failures} requests with an error")
+    return [t for d in drivers for t in d.latencies]
+
+
+def slowest(drivers: list[TimedDriver], count: int) -> list[tuple[float, str]]:
+    found = []
+    for driver in drivers:
+        for took, sent in zip(driver.latencies, driver.bodies, strict=True):
+            payload = json.loads(parse_qs(sent.body)["payload"][0])
+            action = (payload.get("actions") or [{}])[0].get("action_id", "")
+            found.append((took, f"{payload['type']} {action}".strip()))
+    return sorted(found, reverse=True)[:count]
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    index = max(0, min(len(ordered) - 1, round(pct / 100 * len(ordered) + 0.5) - 1))
+    return ordered[index]
+
+
+def report(label: str, latencies: list[float]) -> None:
+    ms = [t * 1000 for t in latencies]
+    print(
+        f"  {label}: p50 {percentile(ms, 50):.1f} ms, p99 {percentile(ms, 99):.1f} ms, "
+        f"max {max(ms):.1f} ms, mean {statistics.fmean(ms):.1f} ms over {len(ms)} requests"
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())
