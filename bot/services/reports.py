@@ -24,11 +24,12 @@ from bot.bank_holidays import england_and_wales_bank_holidays
 from bot.blocks.reports import apr_message, digest_message
 from bot.charts import trend_chart
 from bot.report_files import FILES_KEY, encoded
-from bot.services.trend_engine import section_series, summarise
+from bot.services.trend_engine import SectionSeries, section_series, summarise
 from bot.services.trends import chart_data, viewer_for
 from bot.trend_export import as_csv
 from inspections.periods import Period, quarter_of, week_of
 from inspections.scopes import Reach, Scope, ScopeKind, ScopeRequest, reach, resolve
+from inspections.trend_summary import TrendSummary
 from inspections.working_days import is_working_day
 from storage import audit, outbox
 from storage.models import OutboxMessage, Person, PersonRole
@@ -117,15 +118,20 @@ def quarterly_packs(
         leads = area_leads(uow.session)
     enqueued = already = 0
     for area, lead_ids in sorted(leads.items()):
+        keys = {person_id: apr_key(area, quarter, person_id) for person_id in lead_ids}
+        with uow_factory() as uow:
+            if _existing(uow.session, keys.values()) == set(keys.values()):
+                already += len(keys)
+                continue
+            figures = _pack_figures(uow.session, area, quarter, tz)
+        # Drawn outside any transaction: on SQLite a transaction holds the write lock, and
+        # inspectors' clicks would wait for the chart.
+        payload = _pack(area, quarter, *figures)
         with uow_factory() as uow:
             session = uow.session
-            keys = {person_id: apr_key(area, quarter, person_id) for person_id in lead_ids}
-            done = _existing(session, keys.values())
+            done = _existing(session, keys.values())  # again: another instance may have sent
             already += len(done)
             missing = [p for p, k in keys.items() if k not in done]
-            if not missing:
-                continue
-            payload = _pack(session, area, quarter, tz)
             for person_id in missing:
                 sent = outbox.enqueue(
                     session,
@@ -162,10 +168,18 @@ def area_leads(session: Session) -> dict[str, list[int]]:
     return leads
 
 
-def _pack(session: Session, area: str, quarter: Period, tz: ZoneInfo) -> dict[str, object]:
+def _pack_figures(
+    session: Session, area: str, quarter: Period, tz: ZoneInfo
+) -> tuple[TrendSummary, SectionSeries]:
     scope = Scope(ScopeKind.AREA, area, area=area)
     summary = summarise(session, scope=scope, period=quarter, review_type=None, tz=tz)
     series = section_series(session, scope=scope, period=quarter, review_type=None, tz=tz)
+    return summary, series
+
+
+def _pack(
+    area: str, quarter: Period, summary: TrendSummary, series: SectionSeries
+) -> dict[str, object]:
     stem = f"apr-{_slug(area)}-{quarter.label}"
     files = [
         encoded(as_csv(summary).encode("utf-8"), filename=f"{stem}.csv", title=f"{stem}.csv"),
