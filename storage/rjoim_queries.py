@@ -14,10 +14,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from inspections.rjoim import RJOIM_THRESHOLD
 from storage.models import Answer, CaseReview, Inspection, Person
 from storage.trend_queries import TrendFilter
-
-RJOIM_THRESHOLD = 3
 
 
 @dataclass(frozen=True)

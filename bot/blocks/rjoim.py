@@ -10,7 +10,8 @@ from typing import Any
 from bot.blocks.text import Block, context, esc, format_local, header, message, plural, section
 from bot.blocks.trends import period_text, titled_lines
 from bot.services.rjoim import RjoimList
-from storage.rjoim_queries import RJOIM_THRESHOLD, RjoimCase
+from inspections.rjoim import RJOIM_THRESHOLD
+from storage.rjoim_queries import RjoimCase
 
 MAX_CASES = 150
 STATUS_WORDS = {

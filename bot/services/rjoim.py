@@ -20,21 +20,12 @@ from bot.services.requester import requester
 from bot.services.trend_requests import TrendRequest
 from bot.services.trends import allowed_scope
 from inspections.periods import Period
+from inspections.rjoim import AgendaQuestion, action_plan_questions
 from inspections.scopes import Scope
-from questionnaires.model import QuestionKind, Questionnaire
 from storage import audit, trend_mapping
 from storage.rjoim_queries import RjoimCase, rjoim_cases
 from storage.trend_queries import scope_filter
 from storage.uow import UnitOfWork
-
-ACTION_PLAN_MARKER = "action_plan"
-
-
-@dataclass(frozen=True)
-class MarkedQuestion:
-    question_id: str
-    text: str
-    labels: dict[str, str]  # option code -> label shown on the buttons
 
 
 @dataclass(frozen=True)
@@ -42,7 +33,7 @@ class RjoimList:
     scope: Scope
     period: Period
     cases: tuple[RjoimCase, ...]
-    questions: tuple[MarkedQuestion, ...]
+    questions: tuple[AgendaQuestion, ...]
 
 
 def rjoim_list(
@@ -80,21 +71,7 @@ def rjoim_list(
     return RjoimList(scope, period, tuple(cases), questions)
 
 
-def action_plan_questions(questionnaire: Questionnaire) -> tuple[MarkedQuestion, ...]:
-    """The scale questions of every section holding a question about action plans."""
-    found: list[MarkedQuestion] = []
-    for section in questionnaire.sections:
-        if not any(ACTION_PLAN_MARKER in q.id for q in section.questions):
-            continue
-        for question in section.questions:
-            scale = questionnaire.scale_for(question)
-            if question.kind is QuestionKind.SCALE and scale is not None:
-                labels = {option.code: option.label for option in scale.options}
-                found.append(MarkedQuestion(question.id, question.text, labels))
-    return tuple(found)
-
-
-def _action_plan_questions(session: Session) -> tuple[MarkedQuestion, ...]:
+def _action_plan_questions(session: Session) -> tuple[AgendaQuestion, ...]:
     versions = trend_mapping.versions(session)
     if not versions:
         return ()
