@@ -7,6 +7,12 @@ follow-up the inspector then disabled, stored with counts_in_trends false as sub
 Each Area has its own chance of a mark being fully met, so the Areas differ. Everything is
 invented.
 
+Every inspection is stored whole: generation stops at an inspection boundary once the answer
+target is reached, so the answer total overshoots the target by less than one inspection's
+answers. With the shipped questionnaire a pre-charge decision review has at most 24 answers
+(about 21 here) and an early advice review at most 19 (about 16), so an inspection averages
+about 19.2 answers: 1,000,000 answers is about 52,000 inspections, 10,000,000 about 520,000.
+
 SQLite: executemany of plain INSERTs in large transactions. PostgreSQL: COPY.
 """
 
@@ -18,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, insert, select, text
 from sqlalchemy.orm import Session
 
 from bot.services.questionnaire_versions import current_review_questionnaire
@@ -51,14 +57,46 @@ def build(engine: Engine, *, answers: int, months: int, end: datetime, seed: int
     start = end - timedelta(days=30.44 * months)
     span = (end - start).total_seconds()
     written = inspections = 0
-    while written < answers:
-        chunk = _chunk(rng, questionnaire, lawyers, inspections, version_id, start, span)
-        reviews, rows, answer_rows = chunk
-        answer_rows = answer_rows[: answers - written]
+    reviews: list[dict[str, Any]] = []
+    rows: list[dict[str, Any]] = []
+    answer_rows: list[dict[str, Any]] = []
+    while written < answers:  # the inspection that reaches the target is stored whole
+        inspections += 1
+        review, row, marks = _inspection(
+            rng, questionnaire, lawyers, inspections, version_id, start, span
+        )
+        reviews.append(review)
+        rows.append(row)
+        answer_rows += marks
+        written += len(marks)
+        if len(rows) == CHUNK:
+            _load(engine, reviews, rows, answer_rows)
+            reviews, rows, answer_rows = [], [], []
+    if rows:
         _load(engine, reviews, rows, answer_rows)
-        written += len(answer_rows)
-        inspections += len(rows)
     return History(inspections, written, version_id)
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What the database holds after build, counted there rather than taken from build."""
+
+    inspections: int  # submitted
+    answers: int
+    without_answers: int  # submitted inspections with no answer at all: must be 0
+
+
+def stored(engine: Engine) -> Stored:
+    with engine.connect() as connection:
+        inspections, answers, without = connection.execute(
+            text(
+                "SELECT (SELECT COUNT(*) FROM inspections WHERE status = 'submitted'),"
+                " (SELECT COUNT(*) FROM answers),"
+                " (SELECT COUNT(*) FROM inspections i WHERE i.status = 'submitted'"
+                "  AND NOT EXISTS (SELECT 1 FROM answers a WHERE a.inspection_id = i.id))"
+            )
+        ).one()
+    return Stored(int(inspections), int(answers), int(without))
 
 
 def _people(session: Session, now: datetime) -> list[tuple[int, str, str]]:
@@ -85,72 +123,67 @@ def _people(session: Session, now: datetime) -> list[tuple[int, str, str]]:
     return lawyers
 
 
-def _chunk(
+def _inspection(
     rng: random.Random,
     questionnaire: Questionnaire,
     lawyers: list[tuple[int, str, str]],
-    first: int,
+    number: int,
     version_id: int,
     start: datetime,
     span: float,
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
-    reviews, inspections, answers = [], [], []
-    for number in range(first + 1, first + CHUNK + 1):
-        lawyer_id, area, unit = lawyers[rng.randrange(len(lawyers))]
-        review_type = "pre_charge_decision" if rng.random() < 0.6 else "early_advice"
-        submitted = start + timedelta(seconds=rng.random() * span)
-        fully = 0.55 + 0.02 * AREAS.index(area)  # Areas differ: 55% to 81% fully met
-        marks, score = _answers(rng, questionnaire, review_type, fully)
-        reviews.append(
-            {
-                "id": number,
-                "urn": f"{10 + number % 90:02d}AB{number % 100000:05d}25",
-                "review_type": review_type,
-                "area": area,
-                "unit": unit,
-                "lawyer_id": lawyer_id,
-                "completed_at": submitted - timedelta(days=4),
-                "action_plan_count": rng.choice((0, 0, 1, 2, 3, 4)),
-                "outcome": None,
-                "source_id": None,
-                "identity_key": f"bench-{number}",
-                "received_at": submitted - timedelta(days=4),
-            }
-        )
-        inspections.append(
-            {
-                "id": number,
-                "case_review_id": number,
-                "questionnaire_version_id": version_id,
-                "inspector_id": None,
-                "status": "submitted",
-                "due_at": None,
-                "assigned_at": None,
-                "started_at": None,
-                "submitted_at": submitted,
-                "score": score,
-                "current_question_id": None,
-                "created_at": submitted - timedelta(days=3),
-                "updated_at": submitted,
-                "lock_version": 1,
-            }
-        )
-        answers += [
-            {
-                "inspection_id": number,
-                "question_id": question_id,
-                "option_code": code,
-                "text": None,
-                "reason": None,
-                "comment": None,
-                "answered_by": lawyer_id,
-                "answered_at": submitted,
-                "revision": 1,
-                "counts_in_trends": counts,
-            }
-            for question_id, code, counts in marks
-        ]
-    return reviews, inspections, answers
+) -> tuple[dict[str, Any], dict[str, Any], list[dict[str, Any]]]:
+    """One submitted inspection: its case review, its row and all of its answers."""
+    lawyer_id, area, unit = lawyers[rng.randrange(len(lawyers))]
+    review_type = "pre_charge_decision" if rng.random() < 0.6 else "early_advice"
+    submitted = start + timedelta(seconds=rng.random() * span)
+    fully = 0.55 + 0.02 * AREAS.index(area)  # Areas differ: 55% to 81% fully met
+    marks, score = _answers(rng, questionnaire, review_type, fully)
+    review = {
+        "id": number,
+        "urn": f"{10 + number % 90:02d}AB{number % 100000:05d}25",
+        "review_type": review_type,
+        "area": area,
+        "unit": unit,
+        "lawyer_id": lawyer_id,
+        "completed_at": submitted - timedelta(days=4),
+        "action_plan_count": rng.choice((0, 0, 1, 2, 3, 4)),
+        "outcome": None,
+        "source_id": None,
+        "identity_key": f"bench-{number}",
+        "received_at": submitted - timedelta(days=4),
+    }
+    inspection = {
+        "id": number,
+        "case_review_id": number,
+        "questionnaire_version_id": version_id,
+        "inspector_id": None,
+        "status": "submitted",
+        "due_at": None,
+        "assigned_at": None,
+        "started_at": None,
+        "submitted_at": submitted,
+        "score": score,
+        "current_question_id": None,
+        "created_at": submitted - timedelta(days=3),
+        "updated_at": submitted,
+        "lock_version": 1,
+    }
+    answers = [
+        {
+            "inspection_id": number,
+            "question_id": question_id,
+            "option_code": code,
+            "text": None,
+            "reason": None,
+            "comment": None,
+            "answered_by": lawyer_id,
+            "answered_at": submitted,
+            "revision": 1,
+            "counts_in_trends": counts,
+        }
+        for question_id, code, counts in marks
+    ]
+    return review, inspection, answers
 
 
 def _answers(

@@ -11,8 +11,18 @@ themes), the engine's headline query alone, the chart's 12-month series, and two
 SQL aggregates of the same headline figure (share of scored marks fully met; the quarter alone,
 and the quarter with the previous one, as the summary's change needs; both skip the stale marks
 the history leaves on disabled questions, as the engine does). The engine's figure and the
-hand-written one are printed side by side and must agree. --ten-million adds a 10,000,000
-answer run on PostgreSQL.
+hand-written one are printed side by side and must agree.
+
+The ratio the target's "within 1.5x" is about is the national quarterly summary's time over
+the single-period hand-written aggregate's (printed as "target"); the summary over the
+two-period aggregate, which computes both figures the summary's change needs, and the engine's
+headline query over the single-period aggregate are printed for reference.
+
+Every stored inspection has all its answers (see bench/trend_history.py); the shipped
+questionnaire averages about 19.2 answers per inspection, so the default 1,000,000 answers is
+about 52,000 inspections. The inspections and answers actually stored are counted in the
+database and printed. --ten-million adds a 10,000,000 answer run (about 520,000 inspections)
+on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -35,7 +45,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from intake import scratch_postgres
-from trend_history import build
+from trend_history import build, stored
 
 from bot.services.trend_engine import section_series, summarise
 from inspections.mark_map import mark_mappings
@@ -105,10 +115,17 @@ def run(label: str, url: str, answers: int, args: argparse.Namespace) -> None:
         started = time.perf_counter()
         _analyse(engine)
         analysed = time.perf_counter() - started
+        held = stored(engine)
         print(
-            f"\n{label}: {history.answers:,} answers, {history.inspections:,} inspections over "
-            f"{args.months} months; loaded in {built:.1f} s, analysed in {analysed:.1f} s"
+            f"\n{label}: stored {held.inspections:,} submitted inspections and "
+            f"{held.answers:,} answers ({held.answers / max(held.inspections, 1):.1f} per "
+            f"inspection; target {answers:,} answers) over {args.months} months; "
+            f"loaded in {built:.1f} s, analysed in {analysed:.1f} s"
         )
+        assert (held.inspections, held.answers) == (history.inspections, history.answers), (
+            f"build wrote {history.inspections:,} inspections and {history.answers:,} answers"
+        )
+        assert held.without_answers == 0, f"{held.without_answers:,} inspections have no answers"
         _time_all(engine, args.repeat)
     finally:
         engine.dispose()
@@ -169,23 +186,34 @@ def _time_all(engine: Engine, repeat: int) -> None:
             f"  (first {first * 1000:8.1f} ms)"
         )
     share = national_summary.figures.fully_met
+    summary_figure = (share.successes, share.trials)
+    agree = engine_figure == hand_figure == summary_figure
     print(
-        f"  headline: engine {engine_figure[0]:,}/{engine_figure[1]:,}, hand-written "
-        f"{hand_figure[0]:,}/{hand_figure[1]:,} fully met; summary "
-        f"{share.value or 0:.4f} over {national_summary.figures.inspections:,} inspections"
+        f"  headline fully met: summary {summary_figure[0]:,}/{summary_figure[1]:,}, "
+        f"engine query {engine_figure[0]:,}/{engine_figure[1]:,}, hand-written "
+        f"{hand_figure[0]:,}/{hand_figure[1]:,} ({share.value or 0:.4f} over "
+        f"{national_summary.figures.inspections:,} inspections); "
+        f"engine equals hand-written: {'yes' if agree else 'NO'}"
     )
-    assert engine_figure == hand_figure, "the engine and the hand-written SQL disagree"
-    ratio = (
-        timings["national quarterly summary"][1]
-        / timings["hand-written SQL (quarter + previous)"][1]
-    )
-    ratio_quarter = (
-        timings["engine headline query (quarter)"][1] / timings["hand-written SQL (quarter)"][1]
+
+    def ratio(numerator: str, denominator: str) -> float:
+        return timings[numerator][1] / timings[denominator][1]
+
+    summary, one, two = (
+        "national quarterly summary",
+        "hand-written SQL (quarter)",
+        "hand-written SQL (quarter + previous)",
     )
     print(
-        f"  national summary / hand-written (two periods): {ratio:.2f}x; "
-        f"engine headline / hand-written (quarter): {ratio_quarter:.2f}x"
+        f"  target (within 1.5x): national summary / hand-written (quarter) "
+        f"{ratio(summary, one):.2f}x"
     )
+    print(
+        f"  reference: national summary / hand-written (quarter + previous) "
+        f"{ratio(summary, two):.2f}x; engine headline / hand-written (quarter) "
+        f"{ratio('engine headline query (quarter)', one):.2f}x"
+    )
+    assert agree, "the engine and the hand-written SQL disagree"
 
 
 def _hand(session: Session, sql: str, **params: object) -> tuple[int, ...]:
