@@ -20,6 +20,7 @@ from bot.services.sampling import policy_from_settings
 from bot.settings import Settings
 from inspections.intake import CASE_COLUMNS, RowProblem
 from inspections.sampling import SamplingPolicy
+from storage.sampling_policies import PolicyVersionConflict
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,7 @@ _REASONS = {
     411: "Length Required",
     413: "Content Too Large",
     500: "Internal Server Error",
+    503: "Service Unavailable",
 }
 
 
@@ -67,6 +69,11 @@ class IntakeApp:
     ) -> Iterable[bytes]:
         try:
             status, body, headers = self._answer(environ)
+        except PolicyVersionConflict as conflict:
+            # The deployment's policy file is at fault, not the request: the feed should
+            # retry once an admin has given the changed policy a new version.
+            log.error("intake refused: %s", conflict)
+            status, body, headers = 503, {"error": str(conflict)}, {}
         except Exception:
             log.exception("intake request failed")
             status, body, headers = 500, {"error": "internal error; nothing was stored"}, {}

@@ -7,8 +7,10 @@ HMAC of the review's identity, never a global random generator.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import hmac
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
@@ -105,6 +107,24 @@ class SamplingPolicy:
         if unknown:
             raise ValueError(f"unknown Area(s) in area_rates: {', '.join(unknown)}")
         object.__setattr__(self, "area_rates", MappingProxyType(dict(self.area_rates)))
+
+    def rules(self) -> dict[str, object]:
+        """Everything that decides a selection, as plain data in a fixed order (the version
+        and the file's wording left out): what a policy version is held to."""
+        return {
+            "rates": dataclasses.asdict(self.rates),
+            "area_rates": {
+                area: dataclasses.asdict(override)
+                for area, override in sorted(self.area_rates.items())
+            },
+            "always_select": dataclasses.asdict(self.always_select),
+            "monthly_floor": dataclasses.asdict(self.monthly_floor),
+        }
+
+    def fingerprint(self) -> str:
+        """A hash of the rules: two files under one version must agree on it."""
+        canonical = json.dumps(self.rules(), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
     def rate_for(self, review_type: str, area: str) -> float:
         override = self.area_rates.get(area)

@@ -15,6 +15,7 @@ from bot.services.sampling import policy_from_settings
 from bot.settings import Settings
 from inspections.intake import CASE_COLUMNS
 from storage.db import make_engine, session_factory
+from storage.sampling_policies import PolicyVersionConflict
 from storage.uow import UnitOfWork
 
 PROGRESS_EVERY = 2000  # rows; smaller imports finish before progress would help
@@ -50,6 +51,9 @@ def import_cases(args: argparse.Namespace, settings: Settings) -> int:
                 progress=_progress_printer() if len(rows) > PROGRESS_EVERY else None,
                 batch_size=PROGRESS_EVERY,
             )
+    except PolicyVersionConflict as conflict:
+        print(f"{args.file}: {conflict}", file=sys.stderr)
+        return 1
     finally:
         engine.dispose()
     print(summary(args.file, report, policy.version))

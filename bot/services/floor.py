@@ -33,6 +33,7 @@ from inspections.sampling import (
 )
 from storage import audit, inspections_repo, people_repo
 from storage.models import CaseReview, Inspection, Person, SamplingDecision
+from storage.sampling_policies import hold_policy_version
 from storage.uow import UnitOfWork
 
 
@@ -66,6 +67,13 @@ def top_up_monthly_floor(
         selections += [(s, review_ids[s.identity]) for s in picked]
     report = FloorReport(months=tuple(f"{d:%Y-%m}" for d in months))
     if selections:
+        hold_policy_version(
+            session,
+            version=policy.version,
+            fingerprint=policy.fingerprint(),
+            rules=policy.rules(),
+            now=now,
+        )
         report = _select_all(session, selections, now=now, settings=settings, report=report)
     uow.commit()
     return report

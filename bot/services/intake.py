@@ -26,6 +26,7 @@ from inspections.intake import CaseReviewRow, RowProblem, parse_case_reviews
 from inspections.sampling import SamplingDecision, SamplingPolicy
 from storage import audit, inspections_repo, people_repo, reviews_repo
 from storage.people_repo import DirectoryEntry
+from storage.sampling_policies import hold_policy_version
 from storage.uow import UnitOfWork
 
 BATCH_SIZE = 2000
@@ -113,6 +114,14 @@ def ingest_reviews(
         _Item(identity, row, lawyers[row.lawyer_email]) for identity, row in _unseen(session, rows)
     ]
     report.skipped = len(rows) - len(fresh)
+    if fresh:
+        hold_policy_version(
+            session,
+            version=policy.version,
+            fingerprint=policy.fingerprint(),
+            rules=policy.rules(),
+            now=now,
+        )
     terms = AssignmentTerms.at(now, settings)
     months = LawyerMonths.load(
         session, tz=terms.tz, reviews=((i.lawyer.id, i.row.completed_at) for i in fresh)

@@ -2,7 +2,13 @@
 
 from storage.models.audit import AuditEvent, JobRun
 from storage.models.base import NAMING_CONVENTION, Base, JsonDocument, UtcDateTime
-from storage.models.cases import OUTCOMES, REVIEW_TYPES, CaseReview, SamplingDecision
+from storage.models.cases import (
+    OUTCOMES,
+    REVIEW_TYPES,
+    CaseReview,
+    SamplingDecision,
+    SamplingPolicyVersion,
+)
 from storage.models.feedback import CHALLENGE_STATUSES, Alert, Challenge, Feedback
 from storage.models.inspections import (
     INSPECTION_STATUSES,
@@ -43,5 +49,6 @@ __all__ = [
     "QuestionnaireVersion",
     "Reminder",
     "SamplingDecision",
+    "SamplingPolicyVersion",
     "UtcDateTime",
 ]

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from storage.models.base import Base, one_of
+from storage.models.base import Base, JsonDocument, one_of
 from storage.models.people import Person
 
 REVIEW_TYPES = ("early_advice", "pre_charge_decision")
@@ -59,3 +60,17 @@ class SamplingDecision(Base):
     decided_at: Mapped[datetime]
 
     case_review: Mapped[CaseReview] = relationship(back_populates="sampling_decision")
+
+
+class SamplingPolicyVersion(Base):
+    """The rules each policy version stood for when first used, so that a decision's
+    policy_version names one set of rules for good: a changed file under an old version
+    number is refused."""
+
+    __tablename__ = "sampling_policy_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[str] = mapped_column(unique=True)
+    fingerprint: Mapped[str]  # sha256 of the rules in canonical JSON
+    rules: Mapped[dict[str, Any]] = mapped_column(JsonDocument)
+    first_used_at: Mapped[datetime]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import threading
 import urllib.error
@@ -19,7 +20,9 @@ from sqlalchemy import func, select
 
 from bot.clock import ManualClock
 from bot.intake_http import IntakeApp
+from bot.services.sampling import policy_from_settings
 from bot.settings import Settings
+from inspections.sampling import Rates
 from storage.models import AuditEvent, CaseReview, Inspection, SamplingDecision
 from storage.uow import UnitOfWork
 
@@ -178,3 +181,26 @@ def test_without_a_configured_token_the_endpoint_does_not_exist(
     with serving(app) as url:
         assert post(url, REVIEW, token="").status == 404
     assert stored(uow_factory)["case_reviews"] == 0
+
+
+def test_a_policy_changed_under_a_used_version_gets_503_and_stores_nothing(
+    database_url: str, uow_factory: UowFactory
+) -> None:
+    import_fixture_people(uow_factory, NOW)
+    settings = Settings(database_url=database_url, intake_token=TOKEN)
+    shipped = policy_from_settings(settings)
+    changed = dataclasses.replace(shipped, rates=Rates(early_advice=0.9, pre_charge_decision=0.9))
+    first = IntakeApp(settings=settings, uow_factory=uow_factory, clock=ManualClock(NOW))
+    second = IntakeApp(
+        settings=settings, uow_factory=uow_factory, clock=ManualClock(NOW), policy=changed
+    )
+    with serving(first) as url:
+        assert post(url, REVIEW).status == 201
+    before = stored(uow_factory)
+
+    with serving(second) as url:
+        reply = post(url, {**REVIEW, "source_id": "CMS-0000099", "urn": "42AB9999925"})
+
+    assert reply.status == 503
+    assert f"sampling policy version {shipped.version!r} was first used" in reply.body["error"]
+    assert stored(uow_factory) == before
