@@ -180,7 +180,13 @@ def _select(
     decision = session.scalars(
         select(SamplingDecision).where(SamplingDecision.case_review_id == review_id)
     ).one()
-    previous = {"rule": decision.rule, "policy_version": decision.policy_version}
+    # The decision row now tells the top-up; the audit keeps the decision it replaces whole.
+    previous = {
+        "rule": decision.rule,
+        "policy_version": decision.policy_version,
+        "selected": decision.selected,
+        "decided_at": decision.decided_at.isoformat(),
+    }
     decision.selected = True
     decision.rule = selection.rule.value
     decision.policy_version = selection.policy_version

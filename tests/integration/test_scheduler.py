@@ -421,6 +421,9 @@ def test_the_floor_selects_an_unsampled_lawyers_latest_review_once_its_day_has_c
         ).all()
         inspections = uow.session.scalars(select(Inspection)).all()
         kinds = uow.session.scalars(select(OutboxMessage.kind)).all()
+        created = uow.session.scalars(
+            select(AuditEvent.details).where(AuditEvent.action == "inspection.created")
+        ).all()
     assert [(d.case_review_id, d.selected, d.rule) for d in decisions] == [
         (review_ids[0], False, "not_selected"),
         (review_ids[1], True, "monthly_floor"),  # completed on the 5th: the latest
@@ -428,6 +431,15 @@ def test_the_floor_selects_an_unsampled_lawyers_latest_review_once_its_day_has_c
     ]
     assert [(i.case_review_id, i.status) for i in inspections] == [(review_ids[1], "assigned")]
     assert kinds == ["assignment"]
+    # The decision taken on arrival stays readable in the audit log, whole.
+    assert [d["replaces"] for d in created] == [
+        {
+            "rule": "not_selected",
+            "policy_version": "2026-11-1",
+            "selected": False,
+            "decided_at": march[1].isoformat(),
+        }
+    ]
 
 
 def test_the_floor_catches_up_on_a_month_missed_while_the_bot_was_down(
