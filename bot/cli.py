@@ -97,7 +97,35 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler: Handler = args.handler
-    return handler(args, Settings.from_env())
+    settings = Settings.from_env()
+    try:
+        return handler(args, settings)
+    except Exception as error:
+        problem = _unmigrated(error, args, settings)
+        if problem is None:
+            raise
+        print(f"dipsample: {problem}", file=sys.stderr)
+        return 1
+
+
+def _unmigrated(error: Exception, args: argparse.Namespace, settings: Settings) -> str | None:
+    """The message for a database error caused by a missing or old schema, else None.
+
+    Any other database error (locked, unreachable, a real bug) keeps its traceback.
+    """
+    # Imported here, not at the top: SQLAlchemy would slow down `--help` by a fifth of a second.
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    if not isinstance(error, OperationalError | ProgrammingError):
+        return None
+    if args.group == "db":
+        return None  # a failing `db upgrade` is not cured by running `db upgrade`
+    from bot.commands.db import needs_upgrade
+
+    try:
+        return needs_upgrade(settings.database_url)
+    except Exception:  # cannot even read the revision: the original error says more
+        return None
 
 
 if __name__ == "__main__":

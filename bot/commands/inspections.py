@@ -8,7 +8,10 @@ import sys
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
+from bot.clock import system_clock
+from bot.commands.actor import cli_actor
 from bot.settings import Settings
+from storage import audit
 from storage.db import make_engine, session_factory
 from storage.inspections_repo import InspectionListing, listing
 from storage.models import INSPECTION_STATUSES
@@ -28,6 +31,17 @@ def list_inspections(args: argparse.Namespace, settings: Settings) -> int:
     try:
         with UnitOfWork(session_factory(engine)) as uow:
             found = listing(uow.session, args.status)
+            # The list discloses URNs and lawyers' emails: audited in the same transaction.
+            audit.record(
+                uow.session,
+                actor=cli_actor(),
+                action="inspections.listed",
+                entity_type="inspection_list",
+                entity_id=args.status or "all",
+                details={"status": args.status, "rows": len(found), "format": args.format},
+                now=system_clock(),
+            )
+            uow.commit()
     finally:
         engine.dispose()
     if args.format == "json":

@@ -50,19 +50,23 @@ def publish(args: argparse.Namespace, settings: Settings) -> int:
     if loaded is None:
         return 1
     questionnaire, document = loaded
-    with UnitOfWork(session_factory(make_engine(settings.database_url))) as uow:
-        try:
-            outcome = publish_questionnaire(
-                uow.session,
-                questionnaire_id=questionnaire.id,
-                version=questionnaire.version,
-                content=document,
-                content_hash=content_hash(document),
-                now=datetime.now(UTC),
-            )
-        except VersionConflict as conflict:
-            print(f"{args.file}: {conflict}", file=sys.stderr)
-            return 1
-        uow.commit()
+    engine = make_engine(settings.database_url)
+    try:
+        with UnitOfWork(session_factory(engine)) as uow:
+            try:
+                outcome = publish_questionnaire(
+                    uow.session,
+                    questionnaire_id=questionnaire.id,
+                    version=questionnaire.version,
+                    content=document,
+                    content_hash=content_hash(document),
+                    now=datetime.now(UTC),
+                )
+            except VersionConflict as conflict:
+                print(f"{args.file}: {conflict}", file=sys.stderr)
+                return 1
+            uow.commit()
+    finally:
+        engine.dispose()  # an undisposed pool leaves its connections open until collected
     print(f"{questionnaire.id} v{questionnaire.version}: {outcome.status}.")
     return 0

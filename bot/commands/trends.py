@@ -13,6 +13,7 @@ from pathlib import Path
 
 from bot.charts import trend_chart
 from bot.clock import system_clock
+from bot.commands.actor import cli_actor
 from bot.services.trend_engine import section_series, summarise
 from bot.services.trends import chart_data
 from bot.settings import Settings
@@ -33,6 +34,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     except (BadPeriod, ScopeRefused) as bad:
         print(f"dipsample trends: {bad}", file=sys.stderr)
         return 2
+    # Refuse a chart path that cannot be written before anything is read, printed or audited.
+    if args.chart and (problem := chart_path_problem(Path(args.chart))):
+        chart_refused(args.chart, problem)
+        return 2
     engine = make_engine(settings.database_url)
     try:
         with UnitOfWork(session_factory(engine)) as uow:
@@ -47,7 +52,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
                 )
             audit.record(
                 uow.session,
-                actor=audit.SYSTEM,
+                actor=cli_actor(),
                 action="trends.exported",
                 entity_type="trend_scope",
                 entity_id=scope.label,
@@ -59,9 +64,25 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         engine.dispose()
     sys.stdout.write(RENDERERS[args.format](summary))
     if series is not None:
-        Path(args.chart).write_bytes(trend_chart(chart_data(summary, series)))
+        try:
+            Path(args.chart).write_bytes(trend_chart(chart_data(summary, series)))
+        except OSError as error:  # what the path check cannot foresee: permissions, a full disk
+            chart_refused(args.chart, error.strerror or str(error))
+            return 1
         print(f"chart written to {args.chart}", file=sys.stderr)
     return 0
+
+
+def chart_path_problem(path: Path) -> str | None:
+    if path.is_dir():
+        return "it is a directory"
+    if not path.parent.is_dir():
+        return f"there is no directory {path.parent}"
+    return None
+
+
+def chart_refused(chart: str, why: str) -> None:
+    print(f"dipsample trends: cannot write the chart to {chart}: {why}", file=sys.stderr)
 
 
 def scope_of(area: str | None, unit: str | None) -> Scope:
