@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from bot.outbox_dispatcher import DEFAULT_BATCH, DispatchReport, dispatch_due
 from bot.services.assignment import RetryOutcome, retry_queued_assignments
 from bot.services.floor import FloorReport, top_up_monthly_floor
+from bot.services.people import SlackResolution, resolve_slack_ids
 from bot.services.reminders import SweepReport, sweep_reminders
 from bot.services.reports import ReportRun, quarterly_packs, weekly_digests
 from bot.settings import Settings
@@ -31,6 +32,7 @@ ASSIGNMENT_RETRY = "assignment-retry"
 MONTHLY_FLOOR_TOP_UP = "monthly-floor-top-up"
 WEEKLY_DIGEST = "weekly-digest"
 QUARTERLY_PACK = "quarterly-apr-pack"
+SLACK_ID_RESOLUTION = "slack-id-resolution"
 
 T = TypeVar("T")
 SessionFactory = Callable[[], Session]
@@ -116,6 +118,19 @@ def run_quarterly_packs(
         lambda _since: quarterly_packs(
             lambda: UnitOfWork(session_factory), now=now, tz=settings.timezone
         ),
+    )
+
+
+def run_slack_id_resolution(
+    now: datetime, *, session_factory: SessionFactory, client: WebClient
+) -> JobResult[SlackResolution]:
+    """People imported while Slack could not be reached (or before they joined it) get their
+    Slack id by email once Slack knows them; until then they are kept and retried."""
+    return _as_singleton(
+        SLACK_ID_RESOLUTION,
+        now,
+        session_factory,
+        lambda _since: resolve_slack_ids(lambda: UnitOfWork(session_factory), client, now=now),
     )
 
 

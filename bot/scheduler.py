@@ -42,6 +42,7 @@ class Intervals:
     assignment_retry: timedelta = timedelta(minutes=5)
     monthly_floor_top_up: timedelta = timedelta(hours=1)
     reports: timedelta = timedelta(minutes=5)  # each report decides for itself whether it is due
+    slack_id_resolution: timedelta = timedelta(hours=1)
 
 
 def standard_jobs(
@@ -92,6 +93,15 @@ def standard_jobs(
         ),
     ]
     if client is not None:
+        found.append(
+            PeriodicJob(
+                jobs.SLACK_ID_RESOLUTION,
+                every.slack_id_resolution,
+                lambda now: jobs.run_slack_id_resolution(
+                    now, session_factory=session_factory, client=client
+                ),
+            )
+        )
         found.append(
             PeriodicJob(
                 jobs.OUTBOX_DISPATCH,

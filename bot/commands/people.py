@@ -48,9 +48,9 @@ def import_people(args: argparse.Namespace, settings: Settings) -> int:
             return 0
         from bot.slack_client import make_web_client
 
-        with UnitOfWork(factory) as uow:
-            resolution = resolve_slack_ids(uow.session, make_web_client(settings), now=now)
-            uow.commit()
+        resolution = resolve_slack_ids(
+            lambda: UnitOfWork(factory), make_web_client(settings), now=now
+        )
     finally:
         engine.dispose()
     print(f"Slack ids found by email: {len(resolution.resolved)}.")

@@ -8,7 +8,7 @@ people they manage.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Protocol
@@ -189,48 +189,69 @@ class SlackResolution:
 
 
 def resolve_slack_ids(
-    session: Session,
+    uow_factory: Callable[[], UnitOfWork],
     client: SlackUsers,
     *,
     now: datetime | None = None,
     actor: str = audit.SYSTEM,
 ) -> SlackResolution:
-    """Look up everyone active without a Slack id by email. Nobody is dropped: whoever cannot
-    be resolved keeps their place in the directory and is listed with the reason. If Slack
-    cannot be reached at all, the rest are not tried (each would wait for its retries).
-    The caller commits."""
+    """Look up everyone active without a Slack id by email, and store what was found; commits.
+
+    Nobody is dropped: whoever cannot be resolved keeps their place in the directory and is
+    listed with the reason. If Slack cannot be reached at all, the rest are not tried (each
+    would wait for its retries). Slack is asked between two short transactions, never inside
+    one, so a slow Slack holds nothing up. Run as often as liked: the found are not asked again.
+    """
     now = now or datetime.now(UTC)
-    outcome = SlackResolution()
-    holders = people_repo.slack_id_holders(session)
-    missing = people_repo.without_slack_id(session)
-    for position, person in enumerate(missing):
+    with uow_factory() as uow:
+        emails = [person.email for person in people_repo.without_slack_id(uow.session)]
+    if not emails:
+        return SlackResolution()
+    answers = _look_up(client, emails)
+    outcome = SlackResolution(
+        unresolved={e: why for e, why in answers.items() if isinstance(why, str)}
+    )
+    with uow_factory() as uow:
+        session = uow.session
+        holders = people_repo.slack_id_holders(session)
+        for person in people_repo.without_slack_id(session):
+            user = answers.get(person.email)
+            if not isinstance(user, dict):
+                continue  # unresolved (listed already), or added since the lookup
+            slack_id = user.get("id")
+            if not slack_id:
+                outcome.unresolved[person.email] = "no user in Slack's answer"
+            elif user.get("deleted"):
+                outcome.unresolved[person.email] = "deactivated in Slack"
+            elif slack_id in holders:
+                holder = holders[slack_id]
+                outcome.unresolved[person.email] = f"{slack_id} already belongs to {holder}"
+            else:
+                person.slack_user_id = slack_id
+                person.updated_at = now
+                holders[slack_id] = person.email
+                outcome.resolved[person.email] = slack_id
+                details = {"slack_user_id": slack_id}
+                _audit(session, person, "person.slack_id_resolved", details, actor, now)
+        uow.commit()
+    return outcome
+
+
+def _look_up(client: SlackUsers, emails: list[str]) -> dict[str, dict[str, Any] | str]:
+    """Email -> Slack's user object, or why there is none."""
+    found: dict[str, dict[str, Any] | str] = {}
+    for position, email in enumerate(emails):
         try:
-            response = client.users_lookupByEmail(email=person.email)
+            response = client.users_lookupByEmail(email=email)
         except SlackApiError as error:
-            outcome.unresolved[person.email] = str(error.response.get("error", "Slack error"))
+            found[email] = str(error.response.get("error", "Slack error"))
             continue
         except (SlackClientError, OSError) as error:
-            for unreached in missing[position:]:
-                outcome.unresolved[unreached.email] = f"Slack unreachable: {error}"
+            for unreached in emails[position:]:
+                found[unreached] = f"Slack unreachable: {error}"
             break
-        user = response.get("user") or {}
-        slack_id = user.get("id")
-        if not slack_id:
-            outcome.unresolved[person.email] = "no user in Slack's answer"
-        elif user.get("deleted"):
-            outcome.unresolved[person.email] = "deactivated in Slack"
-        elif slack_id in holders:
-            outcome.unresolved[person.email] = f"{slack_id} already belongs to {holders[slack_id]}"
-        else:
-            person.slack_user_id = slack_id
-            person.updated_at = now
-            holders[slack_id] = person.email
-            outcome.resolved[person.email] = slack_id
-            _audit(
-                session, person, "person.slack_id_resolved", {"slack_user_id": slack_id}, actor, now
-            )
-    session.flush()
-    return outcome
+        found[email] = dict(response.get("user") or {})
+    return found
 
 
 class AbsenceRejected(ValueError):

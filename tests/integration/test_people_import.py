@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
+from bot import jobs
 from bot.cli import main
 from bot.services.people import AbsenceRejected, import_people, mark_away, resolve_slack_ids
 from bot.settings import Settings
@@ -198,9 +199,7 @@ def test_resolving_slack_ids_never_takes_an_id_someone_else_holds(
         client = make_web_client(
             Settings(slack_bot_token="xoxb-test", slack_api_url=slack.api_url), max_retries=0
         )
-        with uow_factory() as uow:
-            outcome = resolve_slack_ids(uow.session, client, now=NOW)
-            uow.commit()
+        outcome = resolve_slack_ids(uow_factory, client, now=NOW)
 
     assert outcome.resolved == {}
     assert outcome.unresolved == {
@@ -273,12 +272,46 @@ def test_when_slack_cannot_be_reached_everyone_unresolved_is_reported_and_kept(
         Settings(slack_bot_token="xoxb-test", slack_api_url=closed), max_retries=0
     )
 
-    with uow_factory() as uow:
-        outcome = resolve_slack_ids(uow.session, client, now=NOW)
-        uow.commit()
+    outcome = resolve_slack_ids(uow_factory, client, now=NOW)
 
     assert outcome.resolved == {}
     assert sorted(outcome.unresolved) == ["cat.lawyer@example.test", "hal.head@example.test"]
     assert all(why.startswith("Slack unreachable") for why in outcome.unresolved.values())
     with uow_factory() as uow:
         assert len(people(uow.session)) == 11
+
+
+def test_the_bot_finds_missing_slack_ids_later_and_asks_nobody_twice(
+    cli: Callable[..., int],
+    uow_factory: UowFactory,
+    session_factory: sessionmaker[Session],
+    tmp_path: Path,
+) -> None:
+    source = (FIXTURES / "people.csv").read_text(encoding="utf-8")
+    path = tmp_path / "people.csv"
+    path.write_text(source.replace(",U0HAL0001", ","), encoding="utf-8")
+    assert cli("people", "import", str(path)) == 0  # no token: Hal (and Cat) wait for the bot
+    with SlackStandIn() as slack:
+        slack.add_user("U0HAL0001", email="hal.head@example.test", name="Hal Head")
+        client = make_web_client(
+            Settings(slack_bot_token="xoxb-test", slack_api_url=slack.api_url), max_retries=0
+        )
+
+        first = jobs.run_slack_id_resolution(NOW, session_factory=session_factory, client=client)
+        asked = len(slack.calls_to("users.lookupByEmail"))
+        again = jobs.run_slack_id_resolution(NOW, session_factory=session_factory, client=client)
+        asked_again = len(slack.calls_to("users.lookupByEmail")) - asked
+
+    assert first.outcome is not None and again.outcome is not None
+    assert first.outcome.resolved == {"hal.head@example.test": "U0HAL0001"}
+    assert first.outcome.unresolved == {"cat.lawyer@example.test": "users_not_found"}
+    assert asked == 2
+    assert asked_again == 1  # Cat only: Hal is found for good
+    with uow_factory() as uow:
+        found = people(uow.session)
+        audited = uow.session.scalars(
+            select(AuditEvent.action).where(AuditEvent.action == "person.slack_id_resolved")
+        ).all()
+    assert found["hal.head@example.test"].slack_user_id == "U0HAL0001"
+    assert found["cat.lawyer@example.test"].slack_user_id is None
+    assert audited == ["person.slack_id_resolved"]

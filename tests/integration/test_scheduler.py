@@ -317,7 +317,7 @@ def test_the_scheduler_runs_each_job_with_the_injected_clock() -> None:
     assert not scheduler.running
 
 
-def test_standard_jobs_leave_out_the_outbox_without_a_slack_client(
+def test_standard_jobs_leave_out_what_needs_slack_without_a_slack_client(
     session_factory: sessionmaker[Session],
 ) -> None:
     with_client = standard_jobs(
@@ -331,9 +331,10 @@ def test_standard_jobs_leave_out_the_outbox_without_a_slack_client(
         jobs.MONTHLY_FLOOR_TOP_UP,
         jobs.WEEKLY_DIGEST,
         jobs.QUARTERLY_PACK,
+        jobs.SLACK_ID_RESOLUTION,
         jobs.OUTBOX_DISPATCH,
     ]
-    assert [j.name for j in without] == [j.name for j in with_client[:-1]]
+    assert [j.name for j in without] == [j.name for j in with_client[:-2]]
 
 
 # The monthly floor -------------------------------------------------------------------------
