@@ -14,7 +14,6 @@ from collections.abc import Callable
 from feedback_support import submit_inspections
 from slack_sdk import WebClient
 from slack_sdk.http_retry import ConnectionErrorRetryHandler
-from slack_sdk.http_retry.builtin_handlers import ServerErrorRetryHandler
 from slack_sdk.http_retry.builtin_interval_calculators import FixedValueRetryIntervalCalculator
 from slack_world import BOT_TOKEN
 from sqlalchemy import func, select
@@ -23,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.clock import ManualClock
 from bot.outbox_dispatcher import dispatch_due
 from bot.services.people import import_people
+from bot.slack_client import AnyServerErrorRetryHandler
 from bot.slack_standin import SlackStandIn
 from storage import outbox
 from storage.models import OutboxMessage
@@ -75,7 +75,7 @@ def _client(standin: SlackStandIn) -> WebClient:
         base_url=standin.api_url,
         retry_handlers=[
             ConnectionErrorRetryHandler(max_retry_count=3, interval_calculator=interval),
-            ServerErrorRetryHandler(max_retry_count=3, interval_calculator=interval),
+            AnyServerErrorRetryHandler(max_retry_count=3, interval_calculator=interval),
         ],
     )
 

@@ -204,7 +204,7 @@ def test_the_web_client_uses_the_configured_api_url_with_a_trailing_slash() -> N
     assert [type(h).__name__ for h in client.retry_handlers] == [
         "ConnectionErrorRetryHandler",
         "RateLimitErrorRetryHandler",
-        "ServerErrorRetryHandler",
+        "AnyServerErrorRetryHandler",
     ]
 
 

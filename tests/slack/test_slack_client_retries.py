@@ -1,0 +1,107 @@
+"""The bot's WebClient retries every 5xx, not only the 500 and 503 slack_sdk's own handler does.
+
+The stand-in's ``fail_next`` offers 429, 500 and 503 only, so the stand-in here runs with a
+fault plan that also answers the 502 and 504 a gateway in front of Slack gives.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from collections.abc import Iterator
+
+import pytest
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry import HttpRequest, HttpResponse, RetryHandler, RetryState
+from slack_sdk.http_retry.builtin_handlers import ServerErrorRetryHandler
+from slack_world import BOT_TOKEN
+
+from bot.settings import Settings
+from bot.slack_client import AnyServerErrorRetryHandler, make_web_client
+from bot.slack_standin import SlackStandIn
+from bot.slack_standin.faults import Fault, FaultPlan
+
+INSPECTOR = "U0INSPEC01"
+
+
+class GatewayFaults(FaultPlan):
+    """The stand-in's fault plan, answering queued gateway statuses (502, 504) first."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._gateway_lock = threading.Lock()
+        self._gateway: deque[tuple[str, Fault]] = deque()
+
+    def gateway_errors(self, method: str, *statuses: int) -> None:
+        with self._gateway_lock:
+            self._gateway.extend((method, Fault(status=status)) for status in statuses)
+
+    def next_fault(self, method: str) -> Fault | None:
+        with self._gateway_lock:
+            if self._gateway and self._gateway[0][0] in (method, "*"):
+                return self._gateway.popleft()[1]
+        return super().next_fault(method)
+
+
+@pytest.fixture
+def faults() -> GatewayFaults:
+    return GatewayFaults()
+
+
+@pytest.fixture
+def standin(faults: GatewayFaults) -> Iterator[SlackStandIn]:
+    running = SlackStandIn(tokens={BOT_TOKEN})
+    running.faults = faults  # before start(): the server is given the plan then
+    with running:
+        running.add_user(INSPECTOR, email="ivy.inspector@example.test", name="Ivy Inspector")
+        yield running
+
+
+def _settings(standin: SlackStandIn) -> Settings:
+    return Settings(slack_api_url=standin.api_url, slack_bot_token=BOT_TOKEN)
+
+
+def _retried(handler: RetryHandler) -> list[int]:
+    """The statuses from 400 to 599 the handler would retry on a call's first attempt."""
+    request = HttpRequest(method="POST", url="https://slack.com/api/chat.postMessage", headers={})
+    return [
+        status
+        for status in range(400, 600)
+        if handler.can_retry(
+            state=RetryState(),
+            request=request,
+            response=HttpResponse(status_code=status, headers={}),
+        )
+    ]
+
+
+def test_slack_sdks_server_error_handler_leaves_502_and_504_alone_and_ours_does_not() -> None:
+    assert _retried(ServerErrorRetryHandler()) == [500, 503]  # slack_sdk 3.48, as installed
+    assert _retried(AnyServerErrorRetryHandler()) == list(range(500, 600))
+
+
+def test_a_502_then_a_504_are_retried_and_the_message_is_posted_once(
+    standin: SlackStandIn, faults: GatewayFaults
+) -> None:
+    faults.gateway_errors("chat.postMessage", 502, 504)
+    client = make_web_client(_settings(standin), backoff_factor=0.0)
+
+    answer = client.chat_postMessage(channel=INSPECTOR, text="Your next inspection")
+
+    assert answer["ok"] is True
+    assert [c.status for c in standin.calls_to("chat.postMessage")] == [502, 504, 200]
+    assert [m.text for m in standin.messages_to(INSPECTOR)] == ["Your next inspection"]
+
+
+def test_5xx_retries_stop_at_max_retries_and_the_error_reaches_the_caller(
+    standin: SlackStandIn, faults: GatewayFaults
+) -> None:
+    faults.gateway_errors("chat.postMessage", 502, 504)
+    client = make_web_client(_settings(standin), max_retries=1, backoff_factor=0.0)
+
+    with pytest.raises(SlackApiError) as failed:
+        client.chat_postMessage(channel=INSPECTOR, text="Your next inspection")
+
+    assert failed.value.response.status_code == 504
+    assert [c.status for c in standin.calls_to("chat.postMessage")] == [502, 504]
+    assert standin.messages_to(INSPECTOR) == []
