@@ -4,6 +4,11 @@ at once, in the transaction that records the answer, while the case may still be
 One alert per question per inspection however often the mark changes: the Alert row is unique,
 and each manager's message has its own dedupe key, so flipping the mark back and forth sends
 one alert and, on the first return to a passing mark, one "resolved" note.
+
+A safeguard can also stop applying: an answer to an earlier question switches it off (its
+``enabled_when`` no longer holds). Its open alert is then resolved as a passing mark would
+resolve it, with the same one note; switched back on with its Not met still stored, the alert
+reopens, and the managers, told once already, are not written to again.
 """
 
 from __future__ import annotations
@@ -17,12 +22,15 @@ from bot.blocks.feedback_alerts import SafeguardNote, alert_message, alert_resol
 from bot.services.flow_state import FlowState
 from bot.services.line_management import alert_recipients
 from inspections.answers import Answer
+from inspections.runtime import enabled_questions
 from inspections.scoring import is_critical_failure
 from questionnaires.model import Question
 from storage import audit, outbox
 from storage.models import Alert, Person
 
 KIND = "critical_failure"
+# What the resolved note gives as the mark of a safeguard that no longer applies.
+NO_LONGER_APPLIES = "Not applicable"
 
 
 def raised_key(inspection_id: int, question_id: str, person_id: int) -> str:
@@ -36,7 +44,9 @@ def resolved_key(inspection_id: int, question_id: str, person_id: int) -> str:
 def on_answer_recorded(
     session: Session, *, state: FlowState, question: Question, answer: Answer, now: datetime
 ) -> Alert | None:
-    """The question's alert as it now stands, if it has one. Call with the answer just stored."""
+    """The question's alert as it now stands, if it has one. Call with the answer just stored
+    and the state from before it."""
+    _follow_applicability(session, state=state, answer=answer, now=now)
     if not question.critical:
         return None
     alert = session.scalar(
@@ -51,6 +61,60 @@ def on_answer_recorded(
     if alert is not None and alert.resolved_at is None and answer.option_code is not None:
         _resolve(session, alert, state=state, question=question, answer=answer, now=now)
     return alert
+
+
+def _follow_applicability(
+    session: Session, *, state: FlowState, answer: Answer, now: datetime
+) -> None:
+    """Resolve the alerts of safeguards this answer switches off; reopen those it switches
+    back on whose stored mark is still a critical failure."""
+    questionnaire = state.questionnaire
+    after = {**state.answers, answer.question_id: answer}
+    enabled_after = enabled_questions(
+        questionnaire, review_type=state.review.review_type, answers=after
+    )
+    before = {q.id for q in state.enabled if q.critical}
+    now_on = {q.id for q in enabled_after if q.critical}
+    switched_off = [q for q in questionnaire.questions if q.id in before - now_on]
+    failing_again = [
+        q
+        for q in questionnaire.questions
+        if q.id in now_on - before
+        and q.id in state.answers
+        and is_critical_failure(questionnaire, question=q, answer=state.answers[q.id])
+    ]
+    if not switched_off and not failing_again:
+        return  # the usual case, and no query for it
+    ids = [q.id for q in (*switched_off, *failing_again)]
+    alerts = {
+        alert.question_id: alert
+        for alert in session.scalars(
+            select(Alert).where(
+                Alert.inspection_id == state.inspection_id,
+                Alert.question_id.in_(ids),
+                Alert.kind == KIND,
+            )
+        )
+    }
+    for question in switched_off:
+        alert = alerts.get(question.id)
+        if alert is not None and alert.resolved_at is None:
+            # No mark of its own now, and the old reason was for the Not met.
+            unmarked = Answer(question_id=question.id)
+            _resolve(
+                session,
+                alert,
+                state=state,
+                question=question,
+                answer=unmarked,
+                now=now,
+                mark=NO_LONGER_APPLIES,
+            )
+    for question in failing_again:
+        stored = state.answers[question.id]
+        _raise(
+            session, alerts.get(question.id), state=state, question=question, answer=stored, now=now
+        )
 
 
 def _raise(
@@ -86,10 +150,13 @@ def _resolve(
     question: Question,
     answer: Answer,
     now: datetime,
+    mark: str | None = None,
 ) -> None:
+    """``mark`` overrides the answer's label in the note (a question that no longer applies)."""
     alert.resolved_at = now
-    sent = _tell_managers(session, state, question, answer, raised=False, now=now)
-    _audit(session, "alert.resolved", state, question, answer, sent, now)
+    sent = _tell_managers(session, state, question, answer, raised=False, now=now, mark=mark)
+    details: dict[str, object] = {} if mark is None else {"no_longer_applies": True}
+    _audit(session, "alert.resolved", state, question, answer, sent, now, details)
 
 
 def _tell_managers(
@@ -100,6 +167,7 @@ def _tell_managers(
     *,
     raised: bool,
     now: datetime,
+    mark: str | None = None,
 ) -> list[int]:
     """The managers newly written to (none when their messages already exist)."""
     lawyer = session.get(Person, state.review.lawyer_id)
@@ -112,7 +180,7 @@ def _tell_managers(
         area=state.review.area,
         lawyer_name=state.review.lawyer_name,
         safeguard=question.text,
-        mark=option.label if option else "answered",
+        mark=mark or (option.label if option else "answered"),
         reason=answer.reason,
     )
     payload = alert_message(note) if raised else alert_resolved_message(note)
@@ -140,6 +208,7 @@ def _audit(
     answer: Answer,
     sent_to: list[int],
     now: datetime,
+    extra: dict[str, object] | None = None,
 ) -> None:
     audit.record(
         session,
@@ -152,6 +221,7 @@ def _audit(
             "option_code": answer.option_code,
             "messages_to": sent_to,
             "no_manager": not sent_to and action == "alert.raised",
+            **(extra or {}),
         },
         now=now,
     )
