@@ -12,6 +12,11 @@
 - ``deliver_outbox()``: runs the outbox dispatcher once, as the scheduler would.
 
 The people, tokens and ``seed_review`` are in slack_world.py, for tests to import.
+
+After every test that used a stand-in (this one or a module's own ``standin`` fixture), the
+stand-in must have recorded no Block Kit violation: a payload Slack would refuse fails the test
+that sent it. A test that provokes violations on purpose says so with
+``@pytest.mark.expects_violations``.
 """
 
 from __future__ import annotations
@@ -48,6 +53,37 @@ from bot.slack_standin import SlackStandIn
 from storage.db import make_engine
 from storage.db import session_factory as make_session_factory
 from storage.models import Inspection
+
+EXPECTS_VIOLATIONS = "expects_violations"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        f"{EXPECTS_VIOLATIONS}: the test sends payloads Slack would refuse on purpose, so the "
+        "stand-in's violations are not checked after it",
+    )
+
+
+@pytest.fixture(autouse=True)
+def _no_block_kit_violations(request: pytest.FixtureRequest) -> Iterator[None]:
+    if "standin" not in request.fixturenames or request.node.get_closest_marker(EXPECTS_VIOLATIONS):
+        yield
+        return
+    # Set up before the test's own fixtures, so it is still there to be read afterwards.
+    running: SlackStandIn = request.getfixturevalue("standin")
+    yield
+    violations = running.violations
+    if violations:
+        listing = "\n".join(
+            f"  {number}. {v.method}: " + "; ".join(v.errors)
+            for number, v in enumerate(violations, start=1)
+        )
+        pytest.fail(
+            f"the Slack stand-in recorded {len(violations)} Block Kit violation(s), "
+            f"payloads Slack would refuse:\n{listing}",
+            pytrace=False,
+        )
 
 
 @pytest.fixture

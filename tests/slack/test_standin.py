@@ -215,6 +215,7 @@ def test_a_realistic_prompt_passes_the_limits(standin: SlackStandIn, client: Web
     assert standin.last_message_to(INSPECTOR).text == prompt["text"]
 
 
+@pytest.mark.expects_violations
 def test_a_message_with_51_blocks_is_refused_and_recorded_as_a_violation(
     standin: SlackStandIn, client: WebClient
 ) -> None:
@@ -228,6 +229,7 @@ def test_a_message_with_51_blocks_is_refused_and_recorded_as_a_violation(
     assert standin.messages_to(INSPECTOR) == []
 
 
+@pytest.mark.expects_violations
 def test_a_button_text_of_76_characters_is_refused(
     standin: SlackStandIn, client: WebClient
 ) -> None:
@@ -277,6 +279,7 @@ LIMIT_CASES = {
 }
 
 
+@pytest.mark.expects_violations
 @pytest.mark.parametrize("case", sorted(LIMIT_CASES))
 def test_block_limits_accept_the_maximum_and_refuse_one_more(
     case: str, standin: SlackStandIn, client: WebClient
@@ -291,6 +294,7 @@ def test_block_limits_accept_the_maximum_and_refuse_one_more(
     assert len(standin.violations) == 1
 
 
+@pytest.mark.expects_violations
 def test_message_text_over_40000_characters_is_refused(
     standin: SlackStandIn, client: WebClient
 ) -> None:
@@ -301,6 +305,7 @@ def test_message_text_over_40000_characters_is_refused(
     assert len(standin.violations) == 1
 
 
+@pytest.mark.expects_violations
 def test_duplicate_block_ids_in_one_message_are_refused(
     standin: SlackStandIn, client: WebClient
 ) -> None:
@@ -314,6 +319,7 @@ def test_duplicate_block_ids_in_one_message_are_refused(
     ]
 
 
+@pytest.mark.expects_violations
 def test_an_option_text_over_75_characters_is_refused(
     standin: SlackStandIn, client: WebClient
 ) -> None:
@@ -330,6 +336,7 @@ def test_an_option_text_over_75_characters_is_refused(
     ]
 
 
+@pytest.mark.expects_violations
 def test_slack_sdk_models_check_what_our_own_rules_do_not_cover(
     standin: SlackStandIn, client: WebClient
 ) -> None:
@@ -347,6 +354,7 @@ def test_slack_sdk_models_check_what_our_own_rules_do_not_cover(
     ]
 
 
+@pytest.mark.expects_violations
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
