@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from inspections.answers import Answer
@@ -13,7 +12,6 @@ from inspections.runtime import enabled_questions, position
 from inspections.scoring import ScoreResult, score_inspection
 from questionnaires.loader import parse_questionnaire
 from questionnaires.model import Question, Questionnaire
-from storage.models import Answer as AnswerRow
 from storage.models import CaseReview, Inspection, Person, QuestionnaireVersion
 
 # Stored in inspections.current_question_id when the card shows the summary.
@@ -101,7 +99,9 @@ def load_state(session: Session, inspection_id: int) -> FlowState:
     if inspection is None:
         raise LookupError(f"no inspection {inspection_id}")
     review = inspection.case_review
-    rows = session.scalars(select(AnswerRow).where(AnswerRow.inspection_id == inspection_id))
+    # Through the relationship: loaded once per transaction, and an answer stored meanwhile is
+    # appended to it, so the state after a change is read without another query.
+    rows = inspection.answers
     answers = {
         row.question_id: Answer(
             question_id=row.question_id,

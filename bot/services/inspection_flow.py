@@ -305,14 +305,10 @@ def _next_or_summary(state: FlowState, answers: dict[str, Answer]) -> str:
 def _store_answer(
     session: Session, inspection: Inspection, person: Person, given: Answer, now: datetime
 ) -> None:
-    row = session.scalar(
-        select(AnswerRow).where(
-            AnswerRow.inspection_id == inspection.id, AnswerRow.question_id == given.question_id
-        )
-    )
+    row = next((r for r in inspection.answers if r.question_id == given.question_id), None)
     if row is None:
-        row = AnswerRow(inspection_id=inspection.id, question_id=given.question_id, revision=0)
-        session.add(row)
+        row = AnswerRow(question_id=given.question_id, revision=0)
+        inspection.answers.append(row)
     row.option_code = given.option_code
     row.text = given.text
     row.reason = given.reason
