@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from inspections.sampling import SamplingPolicy
 from storage import audit
 from storage.models import SamplingPolicyVersion
 
@@ -25,10 +25,9 @@ class PolicyVersionConflict(ValueError):
         self.version = version
 
 
-def hold_policy_version(
-    session: Session, *, version: str, fingerprint: str, rules: dict[str, Any], now: datetime
-) -> None:
+def hold_policy_version(session: Session, policy: SamplingPolicy, *, now: datetime) -> None:
     """Record the version's rules on its first use; PolicyVersionConflict if they differ."""
+    version, fingerprint, rules = policy.version, policy.fingerprint(), policy.rules()
     known = _find(session, version)
     if known is None:
         try:

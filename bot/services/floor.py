@@ -67,13 +67,7 @@ def top_up_monthly_floor(
         selections += [(s, review_ids[s.identity]) for s in picked]
     report = FloorReport(months=tuple(f"{d:%Y-%m}" for d in months))
     if selections:
-        hold_policy_version(
-            session,
-            version=policy.version,
-            fingerprint=policy.fingerprint(),
-            rules=policy.rules(),
-            now=now,
-        )
+        hold_policy_version(session, policy, now=now)
         report = _select_all(session, selections, now=now, settings=settings, report=report)
     uow.commit()
     return report

@@ -115,13 +115,7 @@ def ingest_reviews(
     ]
     report.skipped = len(rows) - len(fresh)
     if fresh:
-        hold_policy_version(
-            session,
-            version=policy.version,
-            fingerprint=policy.fingerprint(),
-            rules=policy.rules(),
-            now=now,
-        )
+        hold_policy_version(session, policy, now=now)
     terms = AssignmentTerms.at(now, settings)
     months = LawyerMonths.load(
         session, tz=terms.tz, reviews=((i.lawyer.id, i.row.completed_at) for i in fresh)
