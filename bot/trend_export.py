@@ -24,8 +24,8 @@ from bot.blocks.trends import (
     theme_text,
 )
 from inspections.periods import Period
-from inspections.trend_summary import Figures, TrendSummary
-from inspections.trends import FEWER_THAN_MIN, Change, Share
+from inspections.trend_summary import Figures, QuestionFigures, TrendSummary
+from inspections.trends import FEWER_THAN_MIN, Change, Share, is_suppressed
 
 CSV_COLUMNS = (
     "level",
@@ -46,7 +46,14 @@ def as_csv(summary: TrendSummary) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    writer.writerow(_figures_row("headline", summary.scope.label, summary.figures, summary.change))
+    writer.writerow(
+        _figures_row(
+            "headline",
+            summary.scope.label,
+            summary.figures,
+            _shown_change(summary.change, summary.figures, summary.previous),
+        )
+    )
     writer.writerow(
         _figures_row("previous_period", summary.previous_period.label, summary.previous, None)
     )
@@ -65,7 +72,8 @@ def as_csv(summary: TrendSummary) -> str:
                 ]
             )
         for row in summary.rows:
-            writer.writerow(_figures_row("row", row.label, row.figures, None))
+            change = _shown_change(row.change, row.figures, row.previous)
+            writer.writerow(_figures_row("row", row.label, row.figures, change))
         for q in summary.questions:
             shown = not q.suppressed
             writer.writerow(
@@ -76,7 +84,7 @@ def as_csv(summary: TrendSummary) -> str:
                     "",
                     *_share(q.share, shown),
                     q.critical_failures if shown else "",
-                    "",
+                    _question_change(q),
                 ]
             )
     return out.getvalue()
@@ -94,7 +102,7 @@ def as_document(summary: TrendSummary) -> dict[str, Any]:
         "review_type": summary.review_type,
         "figures": _figures(summary.figures),
         "previous": _figures(summary.previous),
-        "change": summary.change.direction.value,
+        "change": _shown_change(summary.change, summary.figures, summary.previous),
     }
     if summary.suppressed:
         return document
@@ -108,7 +116,25 @@ def as_document(summary: TrendSummary) -> dict[str, Any]:
         for s in summary.sections
     ]
     document["rows"] = [
-        {"key": r.key, "name": r.label, **_figures(r.figures)} for r in summary.rows
+        {
+            "key": r.key,
+            "name": r.label,
+            **_figures(r.figures),
+            "previous": _figures(r.previous),
+            "change": _shown_change(r.change, r.figures, r.previous),
+        }
+        for r in summary.rows
+    ]
+    document["questions"] = [
+        {
+            "id": q.question_id,
+            "section": q.section_id,
+            "text": q.text,
+            **_share_document(q.share, not q.suppressed),
+            "critical_failures": None if q.suppressed else q.critical_failures,
+            "change": _question_change(q),
+        }
+        for q in summary.questions
     ]
     document["themes"] = [
         {
@@ -149,7 +175,17 @@ def as_table(summary: TrendSummary) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _figures_row(level: str, name: str, f: Figures, change: Change | None) -> list[object]:
+def _shown_change(change: Change, current: Figures, previous: Figures) -> str:
+    """A change is only stated between two groups that are both shown (5 inspections or
+    more): against a hidden one it would say something about those few inspections."""
+    return "" if current.suppressed or previous.suppressed else change.direction.value
+
+
+def _question_change(q: QuestionFigures) -> str:
+    return "" if q.suppressed or is_suppressed(q.previous.trials) else q.change.direction.value
+
+
+def _figures_row(level: str, name: str, f: Figures, change: str | None) -> list[object]:
     if f.suppressed:
         return [level, name, FEWER_THAN_MIN, "", "", "", "", "", "", "", ""]
     return [
@@ -159,7 +195,7 @@ def _figures_row(level: str, name: str, f: Figures, change: Change | None) -> li
         "" if f.mean_score is None else round(f.mean_score, 4),
         *_share(f.fully_met, True),
         f.critical_failures,
-        "" if change is None else change.direction.value,
+        change or "",
     ]
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from inspections.periods import Period
 from inspections.scopes import Scope
@@ -78,6 +78,11 @@ class QuestionFigures:
     not_met: int
     critical_failures: int
     scored: bool = True  # counts towards the quality score, so it can be a theme
+    previous: Share = field(default_factory=Share)  # the question's marks, previous period
+
+    @property
+    def change(self) -> Change:
+        return change_between(self.share, self.previous)
 
     @property
     def partially_met(self) -> int:
@@ -101,6 +106,11 @@ class Row:
     key: str
     label: str
     figures: Figures
+    previous: Figures  # the same group in the previous period
+
+    @property
+    def change(self) -> Change:
+        return change_between(self.figures.fully_met, self.previous.fully_met)
 
 
 @dataclass(frozen=True)
@@ -161,7 +171,7 @@ def compose(
     previous = [m for m in marks if m.bucket == PREVIOUS]
     figures = figures_of(current, (t for t in inspections if t.bucket == CURRENT))
     before = figures_of(previous, (t for t in inspections if t.bucket == PREVIOUS))
-    questions = _questions(current, labels)
+    questions = _questions(current, labels, previous)
     # A question marked in fewer than 5 inspections is no theme: its count would point at them.
     themes = sorted(
         (q for q in questions if q.scored and not q.suppressed and q.not_fully_met > 0),
@@ -178,7 +188,7 @@ def compose(
         sections=_sections(current, previous, labels),
         questions=tuple(questions),
         themes=tuple(themes),
-        rows=_rows(current, [t for t in inspections if t.bucket == CURRENT], labels),
+        rows=_rows(marks, inspections, labels),
     )
 
 
@@ -210,7 +220,12 @@ def _sections(
     )
 
 
-def _questions(marks: Sequence[MarkTally], labels: Labels) -> list[QuestionFigures]:
+def _questions(
+    marks: Sequence[MarkTally], labels: Labels, previous: Sequence[MarkTally] = ()
+) -> list[QuestionFigures]:
+    before: dict[str, Share] = defaultdict(Share)
+    for m in previous:
+        before[m.question_id] += Share(m.fully_met, m.marks)
     totals: dict[tuple[str, str], list[int]] = {}
     scored: dict[str, bool] = {}
     for m in marks:
@@ -229,6 +244,7 @@ def _questions(marks: Sequence[MarkTally], labels: Labels) -> list[QuestionFigur
             not_met=t[2],
             critical_failures=t[3],
             scored=scored[question_id],
+            previous=before.get(question_id, Share()),
         )
         for (section_id, question_id), t in sorted(
             totals.items(), key=lambda item: order.get(item[0][1], len(order))
@@ -239,20 +255,25 @@ def _questions(marks: Sequence[MarkTally], labels: Labels) -> list[QuestionFigur
 def _rows(
     marks: Sequence[MarkTally], inspections: Sequence[InspectionTally], labels: Labels
 ) -> tuple[Row, ...]:
-    marks_by: dict[str, list[MarkTally]] = defaultdict(list)
+    """A row per group with inspections in the period asked for, beside its previous period."""
+    marks_by: dict[tuple[int, str], list[MarkTally]] = defaultdict(list)
     for m in marks:
         if m.group is not None:
-            marks_by[m.group].append(m)
-    inspections_by: dict[str, list[InspectionTally]] = defaultdict(list)
+            marks_by[(m.bucket, m.group)].append(m)
+    inspections_by: dict[tuple[int, str], list[InspectionTally]] = defaultdict(list)
     for t in inspections:
         if t.group is not None:
-            inspections_by[t.group].append(t)
-    groups = sorted(inspections_by, key=lambda g: labels.groups.get(g, g).lower())
+            inspections_by[(t.bucket, t.group)].append(t)
+    groups = sorted(
+        {group for bucket, group in inspections_by if bucket == CURRENT},
+        key=lambda g: labels.groups.get(g, g).lower(),
+    )
     return tuple(
         Row(
             group,
             labels.groups.get(group, group),
-            figures_of(marks_by[group], inspections_by[group]),
+            figures_of(marks_by[(CURRENT, group)], inspections_by[(CURRENT, group)]),
+            figures_of(marks_by[(PREVIOUS, group)], inspections_by[(PREVIOUS, group)]),
         )
         for group in groups
     )
