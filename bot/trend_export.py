@@ -65,7 +65,7 @@ def as_csv(summary: TrendSummary) -> str:
                     "section",
                     s.title,
                     "" if shown else FEWER_THAN_MIN,
-                    "",
+                    _rounded(s.mean_score) if shown else "",
                     *_share(s.fully_met, shown),
                     "",
                     s.change.direction.value if shown else "",
@@ -110,6 +110,7 @@ def as_document(summary: TrendSummary) -> dict[str, Any]:
         {
             "id": s.section_id,
             "title": s.title,
+            "mean_score": None if s.suppressed else s.mean_score,
             **_share_document(s.fully_met, not s.suppressed),
             "change": s.change.direction.value,
         }
@@ -192,11 +193,15 @@ def _figures_row(level: str, name: str, f: Figures, change: str | None) -> list[
         level,
         name,
         f.inspections,
-        "" if f.mean_score is None else round(f.mean_score, 4),
+        _rounded(f.mean_score),
         *_share(f.fully_met, True),
         f.critical_failures,
         change or "",
     ]
+
+
+def _rounded(value: float | None) -> object:
+    return "" if value is None else round(value, 4)
 
 
 def _share(share: Share, shown: bool) -> list[object]:

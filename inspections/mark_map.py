@@ -20,6 +20,8 @@ class MarkMapping:
     not_met: bool  # a score of zero
     critical_failure: bool  # a critical question marked Not met
     scored: bool  # counts towards the quality score (weight above zero)
+    weight: float  # the question's weight in the quality score
+    score: float  # the option's score
 
 
 def mark_mappings(questionnaire: Questionnaire) -> list[MarkMapping]:
@@ -44,6 +46,8 @@ def mark_mappings(questionnaire: Questionnaire) -> list[MarkMapping]:
                     not_met=option.score == 0,
                     critical_failure=question.critical and option.score == 0,
                     scored=question.weight > 0,
+                    weight=question.weight,
+                    score=option.score,
                 )
             )
     return found

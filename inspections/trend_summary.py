@@ -31,6 +31,8 @@ class MarkTally:
     not_met: int
     critical_failures: int  # critical questions marked Not met
     scored: bool  # the question counts towards the quality score (weight above zero)
+    weight_total: float = 0.0  # the question's weight, once per mark
+    points_total: float = 0.0  # weight x score, summed over the marks
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,9 @@ class SectionFigures:
     previous: Share
     change: Change
     at_least: int  # inspections marked in the section, at least (the most marks on one question)
+    # The section's quality score over all its marks in the period: weighted as in an
+    # inspection's own score, pooled across inspections.
+    mean_score: float | None = None
 
     @property
     def suppressed(self) -> bool:
@@ -203,6 +208,12 @@ def _sections(
     current: Sequence[MarkTally], previous: Sequence[MarkTally], labels: Labels
 ) -> tuple[SectionFigures, ...]:
     now, before = section_shares(current), section_shares(previous)
+    weights: dict[str, float] = defaultdict(float)
+    points: dict[str, float] = defaultdict(float)
+    for m in current:
+        if m.scored:
+            weights[m.section_id] += m.weight_total
+            points[m.section_id] += m.points_total
     widest: dict[str, int] = defaultdict(int)
     for question in _questions(current, labels):
         widest[question.section_id] = max(widest[question.section_id], question.marks)
@@ -214,6 +225,7 @@ def _sections(
             previous=before.get(section_id, Share()),
             change=change_between(now.get(section_id, Share()), before.get(section_id, Share())),
             at_least=widest[section_id],
+            mean_score=points[section_id] / weights[section_id] if weights[section_id] else None,
         )
         for section_id, title in labels.sections.items()
         if section_id in now or section_id in before

@@ -38,7 +38,11 @@ _MARK_COLUMNS: tuple[tuple[str, type[Integer] | type[String]], ...] = (
     ("not_met", Integer),
     ("critical_failure", Integer),
     ("scored", Integer),
+    # In thousandths, so the constant table holds only integers and the sums stay exact.
+    ("weight_milli", Integer),
+    ("points_milli", Integer),  # weight x score
 )
+MILLI = 1000
 
 
 def versions(session: Session) -> tuple[tuple[int, str], ...]:
@@ -79,6 +83,8 @@ def _build_maps(session: Session, stored: tuple[tuple[int, str], ...]) -> Maps |
                 int(m.not_met),
                 int(m.critical_failure),
                 int(m.scored),
+                round(m.weight * MILLI),
+                round(m.weight * m.score * MILLI),
             )
             for m in mappings
         ]

@@ -102,6 +102,8 @@ def mark_tallies(
             func.sum(counted.c.n * marks.c.fully_met),
             func.sum(counted.c.n * marks.c.not_met),
             func.sum(counted.c.n * marks.c.critical_failure),
+            func.sum(counted.c.n * marks.c.weight_milli),
+            func.sum(counted.c.n * marks.c.points_milli),
         )
         .select_from(counted)
         .join(
@@ -118,7 +120,8 @@ def mark_tallies(
     for row in session.execute(query):
         found = list(row)
         grp = str(found.pop(1)) if group is not None else None
-        bucket, section_id, question_id, scored, count, fully, not_met, critical = found
+        bucket, section_id, question_id, scored, count, fully, not_met, critical = found[:8]
+        weights, points = found[8:]
         tallies.append(
             MarkTally(
                 bucket=int(bucket),
@@ -130,6 +133,8 @@ def mark_tallies(
                 not_met=int(not_met or 0),
                 critical_failures=int(critical or 0),
                 scored=bool(scored),
+                weight_total=int(weights or 0) / trend_mapping.MILLI,
+                points_total=int(points or 0) / trend_mapping.MILLI,
             )
         )
     return tallies

@@ -153,6 +153,11 @@ def test_sections_questions_and_themes_are_counted_by_the_database(
     assert sections["case_strategy"].previous == Share(0, 30)
     assert sections["case_strategy"].change.direction is Direction.UP
     assert sections["victim_safety"].fully_met == Share(45, 46)
+    # Weighted as in a score: 10 pre-charge decisions x (2 + 2 + 2 + 1) and 2 early advice
+    # x (2 + 2 + 2) = 82; the one safeguarding Not met (weight 2) scores nothing.
+    assert sections["victim_safety"].mean_score == pytest.approx(80 / 82)
+    # 36 marks of weight 1: 32 fully met, 4 partially met (0.5 each).
+    assert sections["case_strategy"].mean_score == pytest.approx(34 / 36)
     # One mark in the section, from one inspection: shown as "fewer than 5".
     assert sections["case_specific_issues"].fully_met == Share(0, 1)
     assert sections["case_specific_issues"].suppressed
