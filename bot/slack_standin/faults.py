@@ -5,10 +5,17 @@ import threading
 from collections import deque
 from dataclasses import dataclass
 
-FAULT_STATUSES = (429, 500, 503)
+# 502 and 504 are what a gateway in front of Slack answers when Slack behind it does not.
+FAULT_STATUSES = (429, 500, 502, 503, 504)
 DROP = 0  # close the connection without answering (a connection error for the client)
 
-_ERRORS = {429: "ratelimited", 500: "internal_error", 503: "service_unavailable"}
+_ERRORS = {
+    429: "ratelimited",
+    500: "internal_error",
+    502: "bad_gateway",
+    503: "service_unavailable",
+    504: "gateway_timeout",
+}
 
 
 @dataclass(frozen=True)

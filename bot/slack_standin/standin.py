@@ -126,7 +126,7 @@ class SlackStandIn:
         """Answer the next ``times`` calls to ``method`` ("*" for any) with ``status``.
 
         429 carries ``Retry-After: retry_after`` (seconds; slack_sdk sleeps that long plus
-        up to one second, so tests use 0); 500 and 503 carry an error body."""
+        up to one second, so tests use 0); 500, 502, 503 and 504 carry an error body."""
         self.faults.fail_next(method, Fault(status=status, retry_after=retry_after), times)
 
     def drop_next(self, method: str, *, times: int = 1) -> None:

@@ -1,13 +1,8 @@
-"""The bot's WebClient retries every 5xx, not only the 500 and 503 slack_sdk's own handler does.
-
-The stand-in's ``fail_next`` offers 429, 500 and 503 only, so the stand-in here runs with a
-fault plan that also answers the 502 and 504 a gateway in front of Slack gives.
-"""
+"""The bot's WebClient retries every 5xx, not only the 500 and 503 slack_sdk's own handler does:
+also the 502 and 504 a gateway in front of Slack gives."""
 
 from __future__ import annotations
 
-import threading
-from collections import deque
 from collections.abc import Iterator
 
 import pytest
@@ -19,40 +14,13 @@ from slack_world import BOT_TOKEN
 from bot.settings import Settings
 from bot.slack_client import AnyServerErrorRetryHandler, make_web_client
 from bot.slack_standin import SlackStandIn
-from bot.slack_standin.faults import Fault, FaultPlan
 
 INSPECTOR = "U0INSPEC01"
 
 
-class GatewayFaults(FaultPlan):
-    """The stand-in's fault plan, answering queued gateway statuses (502, 504) first."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._gateway_lock = threading.Lock()
-        self._gateway: deque[tuple[str, Fault]] = deque()
-
-    def gateway_errors(self, method: str, *statuses: int) -> None:
-        with self._gateway_lock:
-            self._gateway.extend((method, Fault(status=status)) for status in statuses)
-
-    def next_fault(self, method: str) -> Fault | None:
-        with self._gateway_lock:
-            if self._gateway and self._gateway[0][0] in (method, "*"):
-                return self._gateway.popleft()[1]
-        return super().next_fault(method)
-
-
 @pytest.fixture
-def faults() -> GatewayFaults:
-    return GatewayFaults()
-
-
-@pytest.fixture
-def standin(faults: GatewayFaults) -> Iterator[SlackStandIn]:
-    running = SlackStandIn(tokens={BOT_TOKEN})
-    running.faults = faults  # before start(): the server is given the plan then
-    with running:
+def standin() -> Iterator[SlackStandIn]:
+    with SlackStandIn(tokens={BOT_TOKEN}) as running:
         running.add_user(INSPECTOR, email="ivy.inspector@example.test", name="Ivy Inspector")
         yield running
 
@@ -80,10 +48,15 @@ def test_slack_sdks_server_error_handler_leaves_502_and_504_alone_and_ours_does_
     assert _retried(AnyServerErrorRetryHandler()) == list(range(500, 600))
 
 
+def _gateway_errors(standin: SlackStandIn) -> None:
+    standin.fail_next("chat.postMessage", status=502)
+    standin.fail_next("chat.postMessage", status=504)
+
+
 def test_a_502_then_a_504_are_retried_and_the_message_is_posted_once(
-    standin: SlackStandIn, faults: GatewayFaults
+    standin: SlackStandIn,
 ) -> None:
-    faults.gateway_errors("chat.postMessage", 502, 504)
+    _gateway_errors(standin)
     client = make_web_client(_settings(standin), backoff_factor=0.0)
 
     answer = client.chat_postMessage(channel=INSPECTOR, text="Your next inspection")
@@ -94,9 +67,9 @@ def test_a_502_then_a_504_are_retried_and_the_message_is_posted_once(
 
 
 def test_5xx_retries_stop_at_max_retries_and_the_error_reaches_the_caller(
-    standin: SlackStandIn, faults: GatewayFaults
+    standin: SlackStandIn,
 ) -> None:
-    faults.gateway_errors("chat.postMessage", 502, 504)
+    _gateway_errors(standin)
     client = make_web_client(_settings(standin), max_retries=1, backoff_factor=0.0)
 
     with pytest.raises(SlackApiError) as failed:
