@@ -27,6 +27,7 @@ class SafeguardNote:
     safeguard: str  # the question's text
     mark: str  # the mark's label
     reason: str | None = None
+    no_longer_applies: bool = False  # resolved because a later answer switched it off
 
 
 def alert_message(note: SafeguardNote) -> dict[str, Any]:
@@ -55,17 +56,26 @@ def alert_message(note: SafeguardNote) -> dict[str, Any]:
 def alert_resolved_message(note: SafeguardNote) -> dict[str, Any]:
     blocks: list[Block] = [
         header("Safeguard alert resolved"),
-        section(
-            f":white_check_mark: The inspector has changed the mark on *{esc(note.urn, 60)}* "
-            f"for this safeguard to *{esc(note.mark, 40)}*, so the earlier alert no longer "
-            f"stands.\n{quote(note.safeguard, 1500)}"
-        ),
+        section(f":white_check_mark: {_why_resolved(note)}\n{quote(note.safeguard, 1500)}"),
         _review_fields(note),
     ]
     if note.reason:
         blocks.insert(2, section(f"*Inspector's reason*\n{quote(note.reason, 1500)}"))
     fallback = f"Safeguard alert on {note.urn} resolved: now {note.mark}"
     return message(fallback, blocks)
+
+
+def _why_resolved(note: SafeguardNote) -> str:
+    urn = esc(note.urn, 60)
+    if note.no_longer_applies:
+        return (
+            f"The inspector's later answers on *{urn}* mean this safeguard does not apply to "
+            "the review, so the earlier alert no longer stands."
+        )
+    return (
+        f"The inspector has changed the mark on *{urn}* for this safeguard to "
+        f"*{esc(note.mark, 40)}*, so the earlier alert no longer stands."
+    )
 
 
 def _review_fields(note: SafeguardNote) -> Block:

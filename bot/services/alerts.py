@@ -182,6 +182,7 @@ def _tell_managers(
         safeguard=question.text,
         mark=mark or (option.label if option else "answered"),
         reason=answer.reason,
+        no_longer_applies=mark == NO_LONGER_APPLIES,
     )
     payload = alert_message(note) if raised else alert_resolved_message(note)
     written = []

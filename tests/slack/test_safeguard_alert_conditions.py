@@ -121,6 +121,8 @@ def test_a_safeguard_that_stops_applying_resolves_its_alert_once(
     assert texts[1] == f"{resolved_text}: now Not applicable"
     resolved = standin.last_message_to(MANAGER.slack_id)
     assert "No ISVA offer on file." not in str(resolved.blocks)  # the Not met's reason
+    assert "does not apply to the review" in str(resolved.blocks)
+    assert "has changed the mark" not in str(resolved.blocks)
     assert "Independent Sexual Violence Adviser" in str(resolved.blocks)
 
     # On again (the Not met is still stored: the alert reopens, silently), then off again.
