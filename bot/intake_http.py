@@ -73,7 +73,7 @@ class IntakeApp:
             # The deployment's policy file is at fault, not the request: the feed should
             # retry once an admin has given the changed policy a new version.
             log.error("intake refused: %s", conflict)
-            status, body, headers = 503, {"error": str(conflict)}, {}
+            status, body, headers = 503, {"error": f"{conflict} Nothing was stored."}, {}
         except Exception:
             log.exception("intake request failed")
             status, body, headers = 500, {"error": "internal error; nothing was stored"}, {}

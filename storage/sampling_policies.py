@@ -20,7 +20,7 @@ class PolicyVersionConflict(ValueError):
         super().__init__(
             f"sampling policy version {version!r} was first used on {first_used_at:%Y-%m-%d} "
             "with different rules; decisions under it must keep meaning those rules. Give the "
-            'changed policy file a new "version". Nothing was imported.'
+            'changed policy file a new "version".'
         )
         self.version = version
 
@@ -55,6 +55,14 @@ def hold_policy_version(session: Session, policy: SamplingPolicy, *, now: dateti
             return
     if known.fingerprint != fingerprint:
         raise PolicyVersionConflict(version, known.first_used_at)
+
+
+def conflict_of(session: Session, policy: SamplingPolicy) -> PolicyVersionConflict | None:
+    """The conflict hold_policy_version would raise for this policy, without recording it."""
+    known = _find(session, policy.version)
+    if known is None or known.fingerprint == policy.fingerprint():
+        return None
+    return PolicyVersionConflict(policy.version, known.first_used_at)
 
 
 def _find(session: Session, version: str) -> SamplingPolicyVersion | None:

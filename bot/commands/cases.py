@@ -52,7 +52,7 @@ def import_cases(args: argparse.Namespace, settings: Settings) -> int:
                 batch_size=PROGRESS_EVERY,
             )
     except PolicyVersionConflict as conflict:
-        print(f"{args.file}: {conflict}", file=sys.stderr)
+        print(f"{args.file}: {conflict} Nothing was imported.", file=sys.stderr)
         return 1
     finally:
         engine.dispose()

@@ -14,11 +14,17 @@ import signal
 import sys
 from types import FrameType
 
+from sqlalchemy.orm import Session, sessionmaker
+
 from bot.app import create_app
 from bot.http_server import build_wsgi, serve_forever
+from bot.sampling_policy_file import InvalidSamplingPolicy
 from bot.scheduler import Scheduler, standard_jobs
+from bot.services.sampling import policy_from_settings
 from bot.settings import Settings
 from storage.db import make_engine, session_factory
+from storage.sampling_policies import conflict_of
+from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +38,18 @@ def missing_settings(settings: Settings, *, socket_mode: bool) -> list[str]:
     if not socket_mode and not settings.slack_signing_secret:
         missing.append("SLACK_SIGNING_SECRET (HTTP mode checks every request's signature)")
     return missing
+
+
+def sampling_policy_problem(settings: Settings, sessions: sessionmaker[Session]) -> str | None:
+    """Why the configured sampling policy cannot be used, found at start-up rather than by the
+    first review to arrive: a faulty file, or changed rules under a version already used."""
+    try:
+        policy = policy_from_settings(settings)
+    except InvalidSamplingPolicy as invalid:
+        return f"the sampling policy is not valid:\n{invalid}"
+    with UnitOfWork(sessions) as uow:
+        conflict = conflict_of(uow.session, policy)
+    return None if conflict is None else str(conflict)
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -54,6 +72,11 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
     engine = make_engine(settings.database_url)
     sessions = session_factory(engine)
+    problem = sampling_policy_problem(settings, sessions)
+    if problem is not None:
+        print(f"dipsample serve: {problem}", file=sys.stderr)
+        engine.dispose()
+        return EXIT_MISCONFIGURED
     app = create_app(settings, session_factory=sessions)
     scheduler = Scheduler(
         standard_jobs(settings=settings, session_factory=sessions, client=app.client)

@@ -203,4 +203,5 @@ def test_a_policy_changed_under_a_used_version_gets_503_and_stores_nothing(
 
     assert reply.status == 503
     assert f"sampling policy version {shipped.version!r} was first used" in reply.body["error"]
+    assert reply.body["error"].endswith("Nothing was stored.")
     assert stored(uow_factory) == before

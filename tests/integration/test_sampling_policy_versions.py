@@ -120,7 +120,7 @@ def test_changed_rules_under_a_used_version_are_refused_and_nothing_is_imported(
 
     err = capsys.readouterr().err
     assert "sampling policy version '2027-01-1' was first used on 2026-" in err
-    assert 'new "version"' in err
+    assert 'new "version". Nothing was imported.' in err
     assert review_count(uow_factory) == before
     assert len(stored_versions(uow_factory)) == 1
 
@@ -144,3 +144,34 @@ def test_changed_rules_under_a_new_version_are_recorded_beside_the_old(
     found = dict(stored_versions(uow_factory))
     assert sorted(found) == ["2027-01-1", "2027-02-1"]
     assert found["2027-01-1"] != found["2027-02-1"]
+
+
+def test_serve_refuses_to_start_with_changed_rules_under_a_used_version(
+    monkeypatch: pytest.MonkeyPatch,
+    database_url: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    used = policy_file(tmp_path, "used.json", version="2027-01-1")
+    changed = policy_file(
+        tmp_path,
+        "changed.json",
+        version="2027-01-1",
+        always_select={
+            "pcd_action_plans": {"enabled": False, "threshold": 3},
+            "threshold_charge": {"enabled": True},
+            "no_further_action": {"enabled": True},
+        },
+    )
+    assert import_cases(monkeypatch, database_url, used, FIXTURES / "cases.csv") == 0
+    monkeypatch.setenv("DIPSAMPLE_SAMPLING_POLICY", str(changed))
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-never-used")
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "never-used")
+    monkeypatch.delenv("SLACK_APP_TOKEN", raising=False)
+    capsys.readouterr()
+
+    # Refused before Slack is asked anything or a port is opened.
+    assert main(["serve", "--http", "--port", "0"]) == 2
+
+    err = capsys.readouterr().err
+    assert err.startswith("dipsample serve: sampling policy version '2027-01-1' was first used")
