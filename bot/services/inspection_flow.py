@@ -67,7 +67,15 @@ def authorise(session: Session, click: CardClick, action: str) -> tuple[Inspecti
         .options(lazyload(Person.role_rows))
         .where(Person.slack_user_id == click.actor_slack_id)
     )
-    inspection = session.get(Inspection, click.inspection_id, options=STATE_LOADING)
+    # The inspection's row is locked until the commit, so two clicks on one card (a double
+    # click, a retried delivery) take turns, and the second finds the card out of date. SQLite
+    # has them take turns already (BEGIN IMMEDIATE); PostgreSQL needs FOR UPDATE.
+    inspection = session.get(
+        Inspection,
+        click.inspection_id,
+        options=STATE_LOADING,
+        with_for_update={"of": Inspection},
+    )
     if person is None or inspection is None or inspection.inspector_id != person.id:
         audit.record(
             session,
