@@ -24,8 +24,8 @@ from bot.blocks.trends import (
     theme_text,
 )
 from inspections.periods import Period
-from inspections.trend_summary import Figures, QuestionFigures, TrendSummary
-from inspections.trends import FEWER_THAN_MIN, Change, Share, is_suppressed
+from inspections.trend_summary import Figures, TrendSummary
+from inspections.trends import FEWER_THAN_MIN, Change, Share
 
 CSV_COLUMNS = (
     "level",
@@ -51,7 +51,7 @@ def as_csv(summary: TrendSummary) -> str:
             "headline",
             summary.scope.label,
             summary.figures,
-            _shown_change(summary.change, summary.figures, summary.previous),
+            _direction(summary.stated_change),
         )
     )
     writer.writerow(
@@ -68,12 +68,13 @@ def as_csv(summary: TrendSummary) -> str:
                     _rounded(s.mean_score) if shown else "",
                     *_share(s.fully_met, shown),
                     "",
-                    s.change.direction.value if shown else "",
+                    _direction(s.stated_change),
                 ]
             )
         for row in summary.rows:
-            change = _shown_change(row.change, row.figures, row.previous)
-            writer.writerow(_figures_row("row", row.label, row.figures, change))
+            writer.writerow(
+                _figures_row("row", row.label, row.figures, _direction(row.stated_change))
+            )
         for q in summary.questions:
             shown = not q.suppressed
             writer.writerow(
@@ -84,7 +85,7 @@ def as_csv(summary: TrendSummary) -> str:
                     "",
                     *_share(q.share, shown),
                     q.critical_failures if shown else "",
-                    _question_change(q),
+                    _direction(q.stated_change),
                 ]
             )
     return out.getvalue()
@@ -102,7 +103,7 @@ def as_document(summary: TrendSummary) -> dict[str, Any]:
         "review_type": summary.review_type,
         "figures": _figures(summary.figures),
         "previous": _figures(summary.previous),
-        "change": _shown_change(summary.change, summary.figures, summary.previous),
+        "change": _direction(summary.stated_change),
     }
     if summary.suppressed:
         return document
@@ -112,7 +113,7 @@ def as_document(summary: TrendSummary) -> dict[str, Any]:
             "title": s.title,
             "mean_score": None if s.suppressed else s.mean_score,
             **_share_document(s.fully_met, not s.suppressed),
-            "change": s.change.direction.value,
+            "change": _direction(s.stated_change),
         }
         for s in summary.sections
     ]
@@ -122,7 +123,7 @@ def as_document(summary: TrendSummary) -> dict[str, Any]:
             "name": r.label,
             **_figures(r.figures),
             "previous": _figures(r.previous),
-            "change": _shown_change(r.change, r.figures, r.previous),
+            "change": _direction(r.stated_change),
         }
         for r in summary.rows
     ]
@@ -133,7 +134,7 @@ def as_document(summary: TrendSummary) -> dict[str, Any]:
             "text": q.text,
             **_share_document(q.share, not q.suppressed),
             "critical_failures": None if q.suppressed else q.critical_failures,
-            "change": _question_change(q),
+            "change": _direction(q.stated_change),
         }
         for q in summary.questions
     ]
@@ -176,14 +177,8 @@ def as_table(summary: TrendSummary) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _shown_change(change: Change, current: Figures, previous: Figures) -> str:
-    """A change is only stated between two groups that are both shown (5 inspections or
-    more): against a hidden one it would say something about those few inspections."""
-    return "" if current.suppressed or previous.suppressed else change.direction.value
-
-
-def _question_change(q: QuestionFigures) -> str:
-    return "" if q.suppressed or is_suppressed(q.previous.trials) else q.change.direction.value
+def _direction(change: Change | None) -> str:
+    return "" if change is None else change.direction.value
 
 
 def _figures_row(level: str, name: str, f: Figures, change: str | None) -> list[object]:

@@ -64,6 +64,7 @@ class SectionFigures:
     previous: Share
     change: Change
     at_least: int  # inspections marked in the section, at least (the most marks on one question)
+    previous_at_least: int  # the same, in the previous period
     # The section's quality score over all its marks in the period: weighted as in an
     # inspection's own score, pooled across inspections.
     mean_score: float | None = None
@@ -71,6 +72,10 @@ class SectionFigures:
     @property
     def suppressed(self) -> bool:
         return is_suppressed(self.at_least)
+
+    @property
+    def stated_change(self) -> Change | None:
+        return stated(self.change, self.at_least, self.previous_at_least)
 
 
 @dataclass(frozen=True)
@@ -88,6 +93,11 @@ class QuestionFigures:
     @property
     def change(self) -> Change:
         return change_between(self.share, self.previous)
+
+    @property
+    def stated_change(self) -> Change | None:
+        # One mark per inspection: marks count inspections.
+        return stated(self.change, self.marks, self.previous.trials)
 
     @property
     def partially_met(self) -> int:
@@ -117,6 +127,10 @@ class Row:
     def change(self) -> Change:
         return change_between(self.figures.fully_met, self.previous.fully_met)
 
+    @property
+    def stated_change(self) -> Change | None:
+        return stated(self.change, self.figures.inspections, self.previous.inspections)
+
 
 @dataclass(frozen=True)
 class TrendSummary:
@@ -135,6 +149,18 @@ class TrendSummary:
     @property
     def suppressed(self) -> bool:
         return self.figures.suppressed
+
+    @property
+    def stated_change(self) -> Change | None:
+        return stated(self.change, self.figures.inspections, self.previous.inspections)
+
+
+def stated(change: Change, inspections: int, previous_inspections: int) -> Change | None:
+    """A change is only stated between two groups that are both shown (5 inspections or
+    more): against a hidden one it would say something about those few inspections."""
+    if is_suppressed(inspections) or is_suppressed(previous_inspections):
+        return None
+    return change
 
 
 @dataclass(frozen=True)
@@ -214,9 +240,7 @@ def _sections(
         if m.scored:
             weights[m.section_id] += m.weight_total
             points[m.section_id] += m.points_total
-    widest: dict[str, int] = defaultdict(int)
-    for question in _questions(current, labels):
-        widest[question.section_id] = max(widest[question.section_id], question.marks)
+    widest, widest_before = _widest(current, labels), _widest(previous, labels)
     return tuple(
         SectionFigures(
             section_id=section_id,
@@ -225,11 +249,20 @@ def _sections(
             previous=before.get(section_id, Share()),
             change=change_between(now.get(section_id, Share()), before.get(section_id, Share())),
             at_least=widest[section_id],
+            previous_at_least=widest_before[section_id],
             mean_score=points[section_id] / weights[section_id] if weights[section_id] else None,
         )
         for section_id, title in labels.sections.items()
         if section_id in now or section_id in before
     )
+
+
+def _widest(marks: Sequence[MarkTally], labels: Labels) -> dict[str, int]:
+    """Per section, the most marks on one of its questions: inspections marked, at least."""
+    widest: dict[str, int] = defaultdict(int)
+    for question in _questions(marks, labels):
+        widest[question.section_id] = max(widest[question.section_id], question.marks)
+    return widest
 
 
 def _questions(

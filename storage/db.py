@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+log = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 POSTGRES_POOL_SIZE = 20
@@ -42,11 +45,12 @@ def is_postgres(bind: Engine | Connection) -> bool:
 
 
 class WriteTurn:
-    """Writers of one SQLite file in this process take turns on a lock, in arrival order.
+    """Writers of one SQLite file in this process take turns on a lock.
 
     SQLite's own busy handler makes a blocked writer sleep in growing steps (up to 100 ms),
-    so under load a click could wait far longer than the transaction it waits for. Queuing
-    on a lock first hands the file over as soon as it is free. SQLite's lock still does the
+    so under load a click could wait far longer than the transaction it waits for. Waiting
+    on a lock first hands the file over as soon as it is free (to one of the waiters: a
+    threading.Lock promises no order). SQLite's lock still does the
     real work: other processes, and a thread that gave up waiting here, rely on it alone.
     """
 
@@ -63,6 +67,11 @@ class WriteTurn:
             return  # a second transaction before the connection went back to the pool
         if self._lock.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
             self._holder = id(dbapi_connection)
+        else:
+            # SQLite's own busy timeout decides now; a turn held this long is worth a look.
+            log.warning(
+                "no SQLite write turn after %d ms; going on without it", SQLITE_BUSY_TIMEOUT_MS
+            )
 
     def give_back(self, dbapi_connection: Any) -> None:
         if dbapi_connection is not None and self._holder == id(dbapi_connection):

@@ -106,7 +106,9 @@ def section_text(figures: SectionFigures) -> str:
     if figures.suppressed:
         return f"{figures.title}: {FEWER_THAN_MIN} inspections"
     flag = {Direction.UP: " ▲ up", Direction.DOWN: " ▼ down", Direction.NONE: ""}
-    return f"{figures.title}: {share_text(figures.fully_met)}{flag[figures.change.direction]}"
+    change = figures.stated_change
+    shown = "" if change is None else flag[change.direction]
+    return f"{figures.title}: {share_text(figures.fully_met)}{shown}"
 
 
 def theme_text(theme: QuestionFigures) -> str:

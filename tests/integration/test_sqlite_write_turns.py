@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
-from conftest import POSTGRES_URL
+from scheduling_data import ON_POSTGRES
 from sqlalchemy import Engine, select
 from sqlalchemy.engine import make_url
 
@@ -16,7 +16,7 @@ from storage.db import WriteTurn, make_engine, session_factory, write_turn_for
 from storage.models import JobRun
 from storage.uow import UnitOfWork
 
-pytestmark = pytest.mark.skipif(POSTGRES_URL is not None, reason="SQLite's own locking")
+pytestmark = pytest.mark.skipif(ON_POSTGRES, reason="SQLite's own locking")
 
 NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 UowFactory = Callable[[], UnitOfWork]

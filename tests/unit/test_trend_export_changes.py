@@ -9,8 +9,10 @@ import json
 
 from test_trend_summary_changes import inspected, mark, summary
 
+from bot.blocks.trends import section_text
 from bot.trend_export import as_csv, as_json
 from inspections.trend_summary import CURRENT, PREVIOUS
+from inspections.trends import Direction
 
 
 def test_rows_and_questions_state_their_change_in_json_and_csv() -> None:
@@ -52,3 +54,17 @@ def test_no_change_is_stated_against_a_period_of_fewer_than_five_inspections() -
     assert document["rows"][0]["change"] == ""
     assert document["questions"][0]["change"] == ""
     assert {r["change"] for r in lines if r["level"] in ("headline", "row", "question")} == {""}
+
+
+def test_a_section_states_no_change_against_a_period_of_fewer_than_five() -> None:
+    composed = summary(
+        marks=[mark(PREVIOUS, "Wessex", "isva", 3, 0), mark(CURRENT, "Wessex", "isva", 100, 95)],
+        inspections=[inspected(PREVIOUS, "Wessex", 3), inspected(CURRENT, "Wessex", 100)],
+    )
+    [section] = composed.sections
+
+    assert section.change.direction is Direction.UP  # what the figures alone would say
+    assert section.stated_change is None
+    assert json.loads(as_json(composed))["sections"][0]["change"] == ""
+    assert [r["change"] for r in csv.DictReader(io.StringIO(as_csv(composed)))][2] == ""
+    assert "up" not in section_text(section)
