@@ -22,7 +22,7 @@ from bot.blocks.feedback_alerts import SafeguardNote, alert_message, alert_resol
 from bot.services.flow_state import FlowState
 from bot.services.line_management import alert_recipients
 from inspections.answers import Answer
-from inspections.runtime import enabled_questions
+from inspections.safeguards import safeguards_switched
 from inspections.scoring import is_critical_failure
 from questionnaires.model import Question
 from storage import audit, outbox
@@ -68,21 +68,13 @@ def _follow_applicability(
 ) -> None:
     """Resolve the alerts of safeguards this answer switches off; reopen those it switches
     back on whose stored mark is still a critical failure."""
-    questionnaire = state.questionnaire
-    after = {**state.answers, answer.question_id: answer}
-    enabled_after = enabled_questions(
-        questionnaire, review_type=state.review.review_type, answers=after
+    switch = safeguards_switched(
+        state.questionnaire,
+        review_type=state.review.review_type,
+        before=state.answers,
+        given=answer,
     )
-    before = {q.id for q in state.enabled if q.critical}
-    now_on = {q.id for q in enabled_after if q.critical}
-    switched_off = [q for q in questionnaire.questions if q.id in before - now_on]
-    failing_again = [
-        q
-        for q in questionnaire.questions
-        if q.id in now_on - before
-        and q.id in state.answers
-        and is_critical_failure(questionnaire, question=q, answer=state.answers[q.id])
-    ]
+    switched_off, failing_again = switch.switched_off, switch.failing_again
     if not switched_off and not failing_again:
         return  # the usual case, and no query for it
     ids = [q.id for q in (*switched_off, *failing_again)]
