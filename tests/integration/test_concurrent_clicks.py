@@ -8,74 +8,47 @@ import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-import pytest
+from scheduling_data import add_open_inspection, add_person, publish_default_questionnaire, urn
 from sqlalchemy import func, select
 
 from bot.services import inspection_flow as flow
-from bot.services.assignment import retry_queued_assignments
-from bot.services.people import import_people
-from bot.services.questionnaire_versions import current_review_questionnaire
-from bot.settings import Settings
-from storage.models import Answer, CaseReview, Inspection, Person, SamplingDecision
+from storage.models import Answer, Inspection
 from storage.uow import UnitOfWork
 
 NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 UowFactory = Callable[[], UnitOfWork]
-PEOPLE = [
-    ("lee.lawyer@example.test", "lawyer", "London North", "RASSO London North", "U0LEE00001"),
-    ("ina.inspector@example.test", "inspector", "Wessex", "Wessex Quality", "U0INA00001"),
-]
+INSPECTOR_SLACK = "U0INA00001"
 
 
 def started_inspection(uow_factory: UowFactory) -> tuple[int, int]:
-    """An inspection assigned to Ina and started: (its id, its card version)."""
-    rows = [
-        (n, {"email": e, "name": e.split("@")[0], "roles": r, "area": a, "unit": u,
-             "manager_email": "", "slack_user_id": s})
-        for n, (e, r, a, u, s) in enumerate(PEOPLE, start=2)
-    ]  # fmt: skip
-    with uow_factory() as uow:
-        assert import_people(uow, rows, now=NOW).problems == []
+    """An inspection assigned to an inspector and started: (its id, its card version)."""
     with uow_factory() as uow:
         session = uow.session
-        lawyer = session.scalars(select(Person).where(Person.email == PEOPLE[0][0])).one()
-        review = CaseReview(
-            urn="42AB1234525", review_type="pre_charge_decision", area=lawyer.area,
-            unit=lawyer.unit, lawyer_id=lawyer.id, completed_at=NOW, action_plan_count=0,
-            outcome="charge", source_id="race-1", identity_key="race-1", received_at=NOW,
-        )  # fmt: skip
-        session.add(review)
-        session.flush()
-        session.add(
-            SamplingDecision(
-                case_review_id=review.id, policy_version="test", selected=True,
-                rule="random_rate", draw=0.01, decided_at=NOW,
-            )
-        )  # fmt: skip
-        version = current_review_questionnaire(session, now=NOW)
-        session.add(
-            Inspection(
-                case_review_id=review.id, questionnaire_version_id=version.id,
-                status="queued", created_at=NOW, updated_at=NOW,
-            )
-        )  # fmt: skip
+        lawyer = add_person(
+            session, email="lee@example.test", name="Lee", roles=["lawyer"], now=NOW
+        )
+        inspector = add_person(
+            session,
+            email="ina@example.test",
+            name="Ina",
+            roles=["inspector"],
+            now=NOW,
+            slack_user_id=INSPECTOR_SLACK,
+            area="Wessex",
+        )
+        inspection = add_open_inspection(
+            session,
+            urn=urn(1),
+            lawyer=lawyer,
+            inspector=inspector,
+            questionnaire=publish_default_questionnaire(session, now=NOW),
+            assigned_at=NOW,
+            due_at=NOW + timedelta(days=2),
+        )
+        inspection_id, version = inspection.id, inspection.lock_version
         uow.commit()
-    with uow_factory() as uow:
-        assert retry_queued_assignments(uow, now=NOW, settings=Settings()).assigned == 1
-    inspection_id = _only_inspection(uow_factory)
-    state = flow.start(uow_factory, _click(uow_factory, inspection_id, NOW))
-    return inspection_id, state.card_version
-
-
-def _only_inspection(uow_factory: UowFactory) -> int:
-    with uow_factory() as uow:
-        return int(uow.session.scalars(select(Inspection.id)).one())
-
-
-def _click(uow_factory: UowFactory, inspection_id: int, now: datetime) -> flow.CardClick:
-    with uow_factory() as uow:
-        version = uow.session.get(Inspection, inspection_id).lock_version  # type: ignore[union-attr]
-    return flow.CardClick(PEOPLE[1][4], inspection_id, version, now)
+    start = flow.CardClick(INSPECTOR_SLACK, inspection_id, version, NOW)
+    return inspection_id, flow.start(uow_factory, start).card_version
 
 
 def test_a_second_click_on_the_same_card_at_the_same_moment_is_refused_as_stale(
@@ -85,7 +58,7 @@ def test_a_second_click_on_the_same_card_at_the_same_moment_is_refused_as_stale(
     with uow_factory() as uow:
         question = uow.session.get(Inspection, inspection_id).current_question_id  # type: ignore[union-attr]
     later = NOW + timedelta(minutes=1)
-    second = flow.CardClick(PEOPLE[1][4], inspection_id, card_version, later)
+    second = flow.CardClick(INSPECTOR_SLACK, inspection_id, card_version, later)
     outcome: list[object] = []
     first_holds = threading.Event()
 
@@ -113,9 +86,3 @@ def test_a_second_click_on_the_same_card_at_the_same_moment_is_refused_as_stale(
     assert isinstance(result, flow.Stale), result
     with uow_factory() as uow:
         assert uow.session.scalar(select(func.count()).select_from(Answer)) == 0
-
-
-@pytest.fixture(autouse=True)
-def _no_slack(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("SLACK_BOT_TOKEN", "SLACK_API_URL"):
-        monkeypatch.delenv(name, raising=False)
