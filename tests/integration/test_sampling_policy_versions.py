@@ -30,6 +30,15 @@ def policy_file(tmp_path: Path, name: str, **changes: Any) -> Path:
     return path
 
 
+def new_reviews(tmp_path: Path, *, count: int) -> Path:
+    """The fixture's first reviews under new source ids: reviews not stored yet."""
+    header, *rows = (FIXTURES / "cases.csv").read_text(encoding="utf-8").splitlines()
+    path = tmp_path / "new_reviews.csv"
+    again = [row.replace("CMS-000", "CMS-900") for row in rows[:count]]
+    path.write_text("\n".join([header, *again]) + "\n", encoding="utf-8")
+    return path
+
+
 def import_cases(
     monkeypatch: pytest.MonkeyPatch, database_url: str, policy: Path, cases: Path
 ) -> int:
@@ -79,12 +88,7 @@ def test_the_same_rules_again_or_reworded_are_accepted_without_a_second_record(
 ) -> None:
     first = policy_file(tmp_path, "first.json", version="2027-01-1")
     reworded = policy_file(tmp_path, "reworded.json", version="2027-01-1", description="Reworded.")
-    more_cases = tmp_path / "more.csv"
-    lines = (FIXTURES / "cases.csv").read_text(encoding="utf-8").splitlines()
-    more_cases.write_text(
-        "\n".join([lines[0], *(line.replace("CMS-000", "CMS-900") for line in lines[1:4])]),
-        encoding="utf-8",
-    )
+    more_cases = new_reviews(tmp_path, count=3)
 
     assert import_cases(monkeypatch, database_url, first, FIXTURES / "cases.csv") == 0
     assert import_cases(monkeypatch, database_url, reworded, more_cases) == 0
@@ -108,13 +112,7 @@ def test_changed_rules_under_a_used_version_are_refused_and_nothing_is_imported(
     )
     assert import_cases(monkeypatch, database_url, used, FIXTURES / "cases.csv") == 0
     before = review_count(uow_factory)
-    new_case = tmp_path / "new.csv"
-    header = (FIXTURES / "cases.csv").read_text(encoding="utf-8").splitlines()[0]
-    new_case.write_text(
-        header + "\n42AB9999925,early_advice,Wessex,RASSO 1,ann.lawyer@example.test,"
-        "2026-03-04T10:00:00Z,0,advice_given,CMS-7777777\n",
-        encoding="utf-8",
-    )
+    new_case = new_reviews(tmp_path, count=1)
 
     assert import_cases(monkeypatch, database_url, changed, new_case) == 1
 
@@ -132,11 +130,7 @@ def test_changed_rules_under_a_new_version_are_recorded_beside_the_old(
     new = policy_file(
         tmp_path, "new.json", version="2027-02-1", monthly_floor={"enabled": False, "by_day": 15}
     )
-    more_cases = tmp_path / "more.csv"
-    lines = (FIXTURES / "cases.csv").read_text(encoding="utf-8").splitlines()
-    more_cases.write_text(
-        "\n".join([lines[0], lines[1].replace("CMS-0000001", "CMS-5555555")]), encoding="utf-8"
-    )
+    more_cases = new_reviews(tmp_path, count=1)
 
     assert import_cases(monkeypatch, database_url, old, FIXTURES / "cases.csv") == 0
     assert import_cases(monkeypatch, database_url, new, more_cases) == 0
