@@ -4,11 +4,13 @@ listener. Nothing is built at import time."""
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 
 from slack_bolt import App
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.acknowledgement import AcknowledgingRegistrar
 from bot.clock import Clock, system_clock
 from bot.context import BotContext
 from bot.listeners import commands, decline, feedback, home, inspection
@@ -18,6 +20,8 @@ from storage.db import make_engine
 from storage.db import session_factory as make_session_factory
 
 LISTENER_MODULES = (inspection, commands, home, decline, feedback)
+# Listeners and the Slack calls they make after acknowledging run on this many threads.
+LISTENER_THREADS = 8
 
 
 def database_sessions(settings: Settings) -> sessionmaker[Session]:
@@ -38,16 +42,19 @@ def create_app(
     if session_factory is None:
         session_factory = database_sessions(settings)
     ctx = BotContext(settings=settings, session_factory=session_factory, clock=clock)
+    pool = ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="listener")
     app = App(
         client=client,
         # Empty in Socket Mode, where requests are not signed; over HTTP an empty secret
         # matches no signature, so every request is refused.
         signing_secret=settings.slack_signing_secret or "",
-        # Listeners run after the acknowledgement unless they acknowledge late on purpose
-        # (an answer is committed first): Slack wants its answer within 3 seconds.
-        process_before_response=False,
+        # Slack is answered when a listener acknowledges (an answer is committed first), not
+        # at Bolt's next 10 ms look: see bot/acknowledgement.py.
+        process_before_response=True,
+        listener_executor=pool,
         logger=logging.getLogger("bot.app"),
     )
+    registrar = AcknowledgingRegistrar(app, pool)
     for module in LISTENER_MODULES:
-        module.register(app, ctx)
+        module.register(registrar, ctx)
     return app

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
+from bot.acknowledgement import AcknowledgingRegistrar
 from bot.blocks.home import queue_message
 from bot.blocks.text import escape, header, message, section
 from bot.context import BotContext
@@ -82,7 +83,7 @@ def help_message(lead: str | None = None) -> dict[str, Any]:
     return message("dipsample commands: /dip queue, /dip away FROM TO, /dip help", blocks)
 
 
-def register(app: App, ctx: BotContext) -> None:
+def register(app: AcknowledgingRegistrar, ctx: BotContext) -> None:
     app.command(COMMAND)(DipCommand(ctx).handle)
 
 

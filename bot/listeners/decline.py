@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack
 from slack_sdk import WebClient
 from sqlalchemy.orm.exc import StaleDataError
 
+from bot.acknowledgement import AcknowledgingRegistrar
 from bot.blocks import actions
 from bot.blocks.actions import StaleOrMalformedAction, decode_metadata, read_click, read_submission
 from bot.blocks.assignment import assignment_message, decline_modal
@@ -30,7 +31,7 @@ from bot.services.requester import record_refusal
 Body = Mapping[str, Any]
 
 
-def register(app: App, ctx: BotContext) -> None:
+def register(app: AcknowledgingRegistrar, ctx: BotContext) -> None:
     listeners = DeclineListeners(ctx)
     app.action(actions.DECLINE)(listeners.on_decline)
     app.view(actions.DECLINE_MODAL)(listeners.on_submit)

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack
 from slack_sdk import WebClient
 
+from bot.acknowledgement import AcknowledgingRegistrar
 from bot.blocks import feedback_actions as fa
 from bot.blocks.actions import StaleOrMalformedAction
 from bot.blocks.feedback import feedback_message, feedback_modal
@@ -26,7 +27,7 @@ Body = Mapping[str, Any]
 Refusal = (feedback.Refused, StaleOrMalformedAction)
 
 
-def register(app: App, ctx: BotContext) -> None:
+def register(app: AcknowledgingRegistrar, ctx: BotContext) -> None:
     listeners = FeedbackListeners(ctx)
     app.action(fa.ACKNOWLEDGE)(listeners.on_acknowledge)
     app.action(fa.CHALLENGE)(listeners.on_challenge)

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from slack_bolt import App
 from slack_sdk import WebClient
 
+from bot.acknowledgement import AcknowledgingRegistrar
 from bot.blocks.home import home_view
 from bot.blocks.text import MAX_VIEW_BLOCKS, Block, divider, escape, header, section
 from bot.context import BotContext
@@ -25,7 +25,7 @@ NOT_AN_INSPECTOR = (
 )
 
 
-def register(app: App, ctx: BotContext) -> None:
+def register(app: AcknowledgingRegistrar, ctx: BotContext) -> None:
     app.event("app_home_opened")(HomeTab(ctx).on_opened)
 
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack
 from slack_sdk import WebClient
 
+from bot.acknowledgement import AcknowledgingRegistrar
 from bot.blocks import actions
 from bot.blocks.actions import StaleOrMalformedAction, read_click, read_submission
 from bot.blocks.assignment import assignment_message
@@ -36,7 +37,7 @@ CARD_SERVICES: dict[str, Callable[[flow.UowFactory, flow.CardClick], FlowState]]
 }
 
 
-def register(app: App, ctx: BotContext) -> None:
+def register(app: AcknowledgingRegistrar, ctx: BotContext) -> None:
     listeners = InspectionListeners(ctx)
     app.action(actions.START)(listeners.on_start)
     for action_id in CARD_SERVICES:
