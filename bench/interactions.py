@@ -398,12 +398,16 @@ def replay(events_url: str, standin: SlackStandIn, recorded: list[TimedDriver]) 
 
 
 def slowest(drivers: list[TimedDriver], count: int) -> list[tuple[float, str]]:
+    """The slowest requests: how long each took, its kind, and when it was sent (seconds into
+    the run, which tells a cold start from a busy moment)."""
+    first = min(at for driver in drivers for at in driver.sent_at)
     found = []
     for driver in drivers:
-        for took, sent in zip(driver.latencies, driver.bodies, strict=True):
+        for took, sent, at in zip(driver.latencies, driver.bodies, driver.sent_at, strict=True):
             payload = json.loads(parse_qs(sent.body)["payload"][0])
             action = (payload.get("actions") or [{}])[0].get("action_id", "")
-            found.append((took, f"{payload['type']} {action}".strip()))
+            kind = f"{payload['type']} {action}".strip()
+            found.append((took, f"{kind}, sent at {at - first:.1f} s"))
     return sorted(found, reverse=True)[:count]
 
 

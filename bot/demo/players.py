@@ -47,7 +47,7 @@ class Player:
 
     def _modals(self) -> list[StoredView]:
         """Modals opened for this user (others may be clicking at the same time)."""
-        return [view for view in self.standin.views_opened if view.user_id == self.user]
+        return self.standin.modals_opened_for(self.user)
 
     def submit(self, view: StoredView, values: dict[str, Any]) -> None:
         before = self._seen()
@@ -76,7 +76,7 @@ class Player:
         """Everything this user could see change: messages and their edits, ephemeral notes,
         replies to their commands and files shared with them."""
         return (
-            tuple((m.ts, m.edits) for m in self.messages()),
+            self.standin.message_marks_to(self.user),
             len(self.standin.ephemerals_to(self.user)),
             len(self.standin.responses),
             len(self.standin.files),
@@ -105,19 +105,21 @@ class Inspector(Player):
     def start(self, assignment: Message) -> None:
         """Start inspection on an assignment message, and work on the card it posts. Waits for
         the assignment message's own update too, so no later wait mistakes it for an answer."""
-        before = {m.ts for m in self.messages()}
+        before = {ts for ts, _ in self.standin.message_marks_to(self.user)}
         self.click(assignment, "Start inspection")
-        posted = self.standin.wait_for(lambda: [m for m in self.messages() if m.ts not in before])
+        posted = self.standin.wait_for(
+            lambda: [ts for ts, _ in self.standin.message_marks_to(self.user) if ts not in before]
+        )
         self.standin.wait_for(lambda: self._edits(assignment.ts) > assignment.edits)
-        self.pin(posted[-1].ts)
+        self.pin(posted[-1])
 
     def _edits(self, ts: str) -> int:
-        return next(m.edits for m in self.messages() if m.ts == ts)
+        return dict(self.standin.message_marks_to(self.user))[ts]
 
     def card(self) -> Message:
         if self.pinned is None:
             return super().card()
-        return next(m for m in self.messages() if m.ts == self.pinned)
+        return self.standin.message_to(self.user, self.pinned)
 
     def summary_score(self) -> str:
         """The summary card's overall score, as its text states it."""
@@ -144,7 +146,7 @@ class Inspector(Player):
             check(modal_values is not None, f"{label!r} asked {self.member.name} for a reason")
             assert modal_values is not None
             self.submit(opened, modal_values)
-        self.standin.wait_for(lambda: self.card().edits > card.edits)
+        self.standin.wait_for(lambda: self._edits(card.ts) > card.edits)
 
     def answer_current(self, *, critical: bool) -> tuple[str, str]:
         """Answers the question on the card with a varied mark; (question id, label)."""

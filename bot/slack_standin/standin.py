@@ -175,6 +175,21 @@ class SlackStandIn:
         """Messages in the app's DM with the user, oldest first, as they stand now."""
         return self.messages_in(self.state.dm_channel(user_id))
 
+    def message_to(self, user_id: str, ts: str) -> Message:
+        """One message in the app's DM with the user, as it stands now."""
+        with self.state.lock:
+            found = self.state.messages.get((self.state.dm_channel(user_id), ts))
+            if found is None:
+                raise LookupError(f"no message {ts} was posted to {user_id}")
+            return copy.deepcopy(found)
+
+    def message_marks_to(self, user_id: str) -> tuple[tuple[str, int], ...]:
+        """(ts, edits) of each message in the app's DM with the user: enough to see that
+        something changed, without copying every message (waiters check this often)."""
+        return tuple(
+            (m.ts, m.edits) for m in self.state.messages_in(self.state.dm_channel(user_id))
+        )
+
     def last_message_to(self, user_id: str) -> Message:
         found = self.messages_to(user_id)
         if not found:
@@ -188,9 +203,15 @@ class SlackStandIn:
     @property
     def views_opened(self) -> list[StoredView]:
         """Modals opened or pushed, in order, each as it stands now."""
+        return self.modals_opened_for(None)
+
+    def modals_opened_for(self, user_id: str | None) -> list[StoredView]:
+        """Modals opened or pushed for one user (or for anyone), in order, as they stand now."""
         with self.state.lock:
             found = [self.state.views[i] for i in self.state.view_order]
-            return copy.deepcopy([v for v in found if v.type == "modal"])
+            return copy.deepcopy(
+                [v for v in found if v.type == "modal" and user_id in (None, v.user_id)]
+            )
 
     def view(self, view_id: str) -> StoredView:
         with self.state.lock:
