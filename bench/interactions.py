@@ -19,7 +19,8 @@ set on this machine. The bare app keeps Bolt's defaults (``process_before_respon
 it is answered at Bolt's next 10 ms look for its ``ack()``; dipsample is answered at its
 ``ack()`` (bot/acknowledgement.py). The same bare app with ``process_before_response=True``
 answers in about 2 ms on this machine, which no app that commits before acknowledging can be
-within 2x of; it is not replayed here. The stand-in and the simulated inspectors share the
+within 2x of; ``--immediate-bare`` replays to it too and prints its figures, for reference
+only. The stand-in and the simulated inspectors share the
 benchmark's process.
 """
 
@@ -112,10 +113,16 @@ def main() -> int:
     parser.add_argument("--postgres", default=os.environ.get("BENCH_DATABASE_URL"))
     parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--show-slowest", type=int, default=0, metavar="N")
+    parser.add_argument(
+        "--immediate-bare",
+        action="store_true",
+        help="also replay to the bare app with process_before_response=True (for reference)",
+    )
     parser.add_argument("--serve-bare", type=int, metavar="PORT", help=argparse.SUPPRESS)
+    parser.add_argument("--bare-immediately", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve_bare:
-        serve_bare_app(args.serve_bare)
+        serve_bare_app(args.serve_bare, immediately=args.bare_immediately)
         return 0
     if not args.skip_sqlite:
         with tempfile.TemporaryDirectory() as scratch:
@@ -126,16 +133,34 @@ def main() -> int:
                 args.each,
                 args.think,
                 args.show_slowest,
+                immediate_bare=args.immediate_bare,
             )
     if args.postgres:
         with scratch_postgres(args.postgres) as url:
-            run("PostgreSQL", url, args.inspectors, args.each, args.think, args.show_slowest)
+            run(
+                "PostgreSQL",
+                url,
+                args.inspectors,
+                args.each,
+                args.think,
+                args.show_slowest,
+                immediate_bare=args.immediate_bare,
+            )
     else:
         print("PostgreSQL: skipped (give --postgres URL or set BENCH_DATABASE_URL)")
     return 0
 
 
-def run(label: str, url: str, count: int, each: int, think: float, show_slowest: int) -> None:
+def run(
+    label: str,
+    url: str,
+    count: int,
+    each: int,
+    think: float,
+    show_slowest: int,
+    *,
+    immediate_bare: bool = False,
+) -> None:
     migrate.upgrade(url)
     people = cast(count)
     inspectors = [m for m in people if m.roles == "inspector"]
@@ -170,6 +195,10 @@ def run(label: str, url: str, count: int, each: int, think: float, show_slowest:
         violations = len(standin.violations)
         with served(bare_app_command, settings) as events_url:
             bare = replay(events_url, standin, drivers)
+        immediate: list[float] = []
+        if immediate_bare:
+            with served(partial(bare_app_command, immediately=True), settings) as events_url:
+                immediate = replay(events_url, standin, drivers)
     print(
         f"\n{label}: {count} inspectors reading each card for {think:.1f} s on average, "
         f"{len(ours)} requests in {elapsed:.1f} s"
@@ -178,6 +207,8 @@ def run(label: str, url: str, count: int, each: int, think: float, show_slowest:
     print(f"  Block Kit violations recorded by the stand-in: {violations}")
     report("dipsample", ours)
     report("bare Bolt app (ack only)", bare)
+    if immediate:
+        report("bare Bolt app, process_before_response=True (reference only)", immediate)
     if show_slowest:
         print(f"  slowest {show_slowest} dipsample requests:")
         for took, kind in slowest(drivers, show_slowest):
@@ -214,8 +245,14 @@ def dipsample_serve_command(port: int) -> list[str]:
     ]
 
 
-def bare_app_command(port: int) -> list[str]:
-    return [sys.executable, __file__, "--serve-bare", str(port)]
+def bare_app_command(port: int, *, immediately: bool = False) -> list[str]:
+    return [
+        sys.executable,
+        __file__,
+        "--serve-bare",
+        str(port),
+        *(["--bare-immediately"] if immediately else []),
+    ]
 
 
 @contextmanager
@@ -266,13 +303,14 @@ def wait_until_listening(port: int, process: subprocess.Popen[bytes], log: IO[by
     raise SystemExit(f"nothing listened on port {port} within 60 s")
 
 
-def serve_bare_app(port: int) -> None:
-    """A Bolt app whose every listener only acknowledges, served as dipsample is served."""
+def serve_bare_app(port: int, *, immediately: bool = False) -> None:
+    """A Bolt app whose every listener only acknowledges, served as dipsample is served; on
+    Bolt's defaults unless ``immediately`` (answered from the request thread)."""
     settings = Settings.from_env()
     app = App(
         client=WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url or ""),
         signing_secret=settings.slack_signing_secret or "",
-        process_before_response=False,
+        process_before_response=immediately,
     )
     anything = re.compile(".*")
     app.action(anything)(lambda ack: ack())
