@@ -119,10 +119,9 @@ def main() -> int:
         help="also replay to the bare app with process_before_response=True (for reference)",
     )
     parser.add_argument("--serve-bare", type=int, metavar="PORT", help=argparse.SUPPRESS)
-    parser.add_argument("--bare-immediately", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve_bare:
-        serve_bare_app(args.serve_bare, immediately=args.bare_immediately)
+        serve_bare_app(args.serve_bare, immediately=args.immediate_bare)
         return 0
     if not args.skip_sqlite:
         with tempfile.TemporaryDirectory() as scratch:
@@ -251,7 +250,7 @@ def bare_app_command(port: int, *, immediately: bool = False) -> list[str]:
         __file__,
         "--serve-bare",
         str(port),
-        *(["--bare-immediately"] if immediately else []),
+        *(["--immediate-bare"] if immediately else []),
     ]
 
 
