@@ -7,16 +7,20 @@ Each run builds a scratch database (a temporary SQLite file; a new PostgreSQL da
 given server, dropped afterwards), loads the history with bulk inserts (COPY on PostgreSQL),
 then times, for the last full quarter: the national summary and an Area summary as `/dip trends`
 computes them (current and previous quarter, rows per Area or unit, sections, questions,
-themes), the engine's headline query alone, the chart's 12-month series, and two hand-written
-SQL aggregates of the same headline figure (share of scored marks fully met; the quarter alone,
-and the quarter with the previous one, as the summary's change needs; both skip the stale marks
-the history leaves on disabled questions, as the engine does). The engine's figure and the
-hand-written one are printed side by side and must agree.
+themes), the engine's headline query alone, and the chart's 12-month series. It times them
+twice: first from the answers (no roll-ups yet: how custom ranges and a team's or a lawyer's
+figures are read), then from the monthly roll-ups, which it rebuilds (timed) as `dipsample
+serve` does at start-up. Then two hand-written SQL aggregates of the same headline figure over
+the answers (share of scored marks fully met; the quarter alone, and the quarter with the
+previous one, as the summary's change needs; both skip the stale marks the history leaves on
+disabled questions, as the engine does). The engine's figure from either source and the
+hand-written one are printed side by side and must agree, and the whole national summary from
+the answers must equal the one from the roll-ups.
 
-The ratio the target's "within 1.5x" is about is the national quarterly summary's time over
-the single-period hand-written aggregate's (printed as "target"); the summary over the
-two-period aggregate, which computes both figures the summary's change needs, and the engine's
-headline query over the single-period aggregate are printed for reference.
+The ratio the target's "within 1.5x" is about is the national quarterly summary from the
+roll-ups (what `/dip trends` reads for a month or a quarter) over the single-quarter
+hand-written aggregate (printed as "target"); the summary from the answers is printed against
+it for reference.
 
 Every stored inspection has all its answers (see bench/trend_history.py); the shipped
 questionnaire averages about 19.2 answers per inspection, so the default 1,000,000 answers is
@@ -28,6 +32,8 @@ on PostgreSQL.
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import math
 import os
 import statistics
 import sys
@@ -51,9 +57,9 @@ from bot.services.trend_engine import section_series, summarise
 from inspections.mark_map import mark_mappings
 from inspections.periods import quarter_of
 from inspections.scopes import Scope, ScopeKind
-from inspections.trend_summary import figures_of
+from inspections.trend_summary import TrendSummary, figures_of
 from questionnaires.loader import default_questionnaire_path, load_questionnaire
-from storage import migrate, trend_queries
+from storage import migrate, trend_queries, trend_rollup
 from storage.db import make_engine
 from storage.models import UtcDateTime
 
@@ -135,11 +141,12 @@ def _time_all(engine: Engine, repeat: int) -> None:
     start, end = QUARTER.utc_bounds(TZ)
     previous_start = QUARTER.previous().utc_bounds(TZ)[0]
     scored = sorted({m.question_id for m in mark_mappings(_questionnaire()) if m.scored})
+    quarter = trend_queries.Buckets((QUARTER.start, QUARTER.end), TZ)
     with Session(engine) as session:
         quarter_rows = _hand(session, HAND_WRITTEN, start=start, end=end, scored=scored)
         print(f"  {QUARTER.label}: {quarter_rows[1]:,} scored marks in the quarter")
 
-        def national() -> object:
+        def national() -> TrendSummary:
             return summarise(session, scope=NATIONAL, period=QUARTER, review_type=None, tz=TZ)
 
         def area() -> object:
@@ -147,8 +154,8 @@ def _time_all(engine: Engine, repeat: int) -> None:
 
         def engine_headline() -> tuple[int, int]:
             flt = trend_queries.scope_filter(NATIONAL)
-            marks = trend_queries.mark_tallies(session, flt, [start, end])
-            tallies = trend_queries.inspection_tallies(session, flt, [start, end])
+            marks = trend_queries.mark_tallies(session, flt, quarter)
+            tallies = trend_queries.inspection_tallies(session, flt, quarter)
             share = figures_of(marks, tallies).fully_met
             return share.successes, share.trials
 
@@ -168,52 +175,68 @@ def _time_all(engine: Engine, repeat: int) -> None:
         def series() -> object:
             return section_series(session, scope=NATIONAL, period=QUARTER, review_type=None, tz=TZ)
 
-        timings = {
-            "national quarterly summary": _best(national, repeat),
-            f"Area summary ({AREA.label})": _best(area, repeat),
-            "engine headline query (quarter)": _best(engine_headline, repeat),
+        def engine_timings(source: str) -> dict[str, tuple[float, float, float]]:
+            return {
+                f"national quarterly summary ({source})": _best(national, repeat),
+                f"Area summary, {AREA.label} ({source})": _best(area, repeat),
+                f"engine headline query ({source})": _best(engine_headline, repeat),
+                f"chart series, 12 months ({source})": _best(series, repeat),
+            }
+
+        # No roll-ups yet: the engine reads the answers, as it does for custom ranges and for
+        # a team's or a lawyer's figures.
+        timings = engine_timings("answers")
+        figures = {"answers": (engine_headline(), national())}
+        started = time.perf_counter()
+        months = trend_rollup.rebuild(session, TZ, datetime.now(UTC))
+        session.commit()
+        rebuilt = time.perf_counter() - started
+        print(f"  roll-ups rebuilt from the answers: {months} months in {rebuilt:.2f} s")
+        _analyse(engine)
+        timings |= engine_timings("roll-ups")
+        figures["roll-ups"] = (engine_headline(), national())
+        timings |= {
             "hand-written SQL (quarter)": _best(hand, repeat),
             "hand-written SQL (quarter + previous)": _best(hand_two, repeat),
-            "chart series (12 months)": _best(series, repeat),
         }
-        engine_figure, hand_figure = engine_headline(), hand()
-        national_summary = summarise(
-            session, scope=NATIONAL, period=QUARTER, review_type=None, tz=TZ
-        )
+        hand_figure = hand()
     for name, (first, best, median) in timings.items():
         print(
-            f"  {name:40s} best {best * 1000:8.1f} ms  median {median * 1000:8.1f} ms"
+            f"  {name:48s} best {best * 1000:8.1f} ms  median {median * 1000:8.1f} ms"
             f"  (first {first * 1000:8.1f} ms)"
         )
-    share = national_summary.figures.fully_met
-    summary_figure = (share.successes, share.trials)
-    agree = engine_figure == hand_figure == summary_figure
+    agree = True
+    for source, (engine_figure, summary) in figures.items():
+        share = summary.figures.fully_met
+        summary_figure = (share.successes, share.trials)
+        same = engine_figure == hand_figure == summary_figure
+        agree = agree and same
+        print(
+            f"  headline fully met from the {source}: summary {summary_figure[0]:,}/"
+            f"{summary_figure[1]:,}, engine query {engine_figure[0]:,}/{engine_figure[1]:,}, "
+            f"hand-written {hand_figure[0]:,}/{hand_figure[1]:,} ({share.value or 0:.4f} over "
+            f"{summary.figures.inspections:,} inspections); equal: {'yes' if same else 'NO'}"
+        )
+    differences = _differences(figures["answers"][1], figures["roll-ups"][1])
+    same_summary = not differences
     print(
-        f"  headline fully met: summary {summary_figure[0]:,}/{summary_figure[1]:,}, "
-        f"engine query {engine_figure[0]:,}/{engine_figure[1]:,}, hand-written "
-        f"{hand_figure[0]:,}/{hand_figure[1]:,} ({share.value or 0:.4f} over "
-        f"{national_summary.figures.inspections:,} inspections); "
-        f"engine equals hand-written: {'yes' if agree else 'NO'}"
+        "  the whole national summary from the answers and from the roll-ups: "
+        + ("equal (mean scores to float rounding)" if same_summary else "; ".join(differences))
     )
 
     def ratio(numerator: str, denominator: str) -> float:
         return timings[numerator][1] / timings[denominator][1]
 
-    summary, one, two = (
-        "national quarterly summary",
-        "hand-written SQL (quarter)",
-        "hand-written SQL (quarter + previous)",
-    )
-    print(
-        f"  target (within 1.5x): national summary / hand-written (quarter) "
-        f"{ratio(summary, one):.2f}x"
-    )
-    print(
-        f"  reference: national summary / hand-written (quarter + previous) "
-        f"{ratio(summary, two):.2f}x; engine headline / hand-written (quarter) "
-        f"{ratio('engine headline query (quarter)', one):.2f}x"
-    )
-    assert agree, "the engine and the hand-written SQL disagree"
+    one, two = "hand-written SQL (quarter)", "hand-written SQL (quarter + previous)"
+    for source in ("roll-ups", "answers"):
+        summary_name = f"national quarterly summary ({source})"
+        target = "target (within 1.5x)" if source == "roll-ups" else "reference"
+        print(
+            f"  {target}: national summary from the {source} / hand-written (quarter) "
+            f"{ratio(summary_name, one):.2f}x; / hand-written (quarter + previous) "
+            f"{ratio(summary_name, two):.2f}x"
+        )
+    assert agree and same_summary, "the engine and the hand-written SQL disagree"
 
 
 def _hand(session: Session, sql: str, **params: object) -> tuple[int, ...]:
@@ -224,6 +247,29 @@ def _hand(session: Session, sql: str, **params: object) -> tuple[int, ...]:
     )
     row = session.execute(statement, params).one()
     return tuple(int(v or 0) for v in row)
+
+
+def _differences(a: object, b: object, path: str = "summary") -> list[str]:
+    """Where two summaries differ; mean scores, sums of floats added in another order, may
+    differ in their last bits."""
+    if dataclasses.is_dataclass(a) and not isinstance(a, type):
+        found = []
+        for field in dataclasses.fields(a):
+            found += _differences(
+                getattr(a, field.name), getattr(b, field.name), f"{path}.{field.name}"
+            )
+        return found
+    if isinstance(a, list | tuple) and isinstance(b, list | tuple) and len(a) == len(b):
+        return [
+            d
+            for i, (x, y) in enumerate(zip(a, b, strict=True))
+            for d in _differences(x, y, f"{path}[{i}]")
+        ]
+    if isinstance(a, dict) and isinstance(b, dict) and a.keys() == b.keys():
+        return [d for k in a for d in _differences(a[k], b[k], f"{path}[{k!r}]")]
+    if isinstance(a, float) and isinstance(b, float) and math.isclose(a, b, rel_tol=1e-9):
+        return []
+    return [] if a == b else [f"{path}: {a!r} != {b!r}"]
 
 
 def _best(work: Callable[[], object], repeat: int) -> tuple[float, float, float]:

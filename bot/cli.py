@@ -39,6 +39,11 @@ def build_parser() -> argparse.ArgumentParser:
     downgrade = db.add_parser("downgrade", help="revert migrations (default: to empty)")
     downgrade.add_argument("--revision", default="base")
     downgrade.set_defaults(handler=_lazy("bot.commands.db", "downgrade"))
+    rollups = db.add_parser(
+        "rebuild-trend-rollups",
+        help="recompute the monthly trend roll-ups from the answers (serve builds them too)",
+    )
+    rollups.set_defaults(handler=_lazy("bot.commands.db", "rebuild_trend_rollups"))
 
     people = groups.add_parser("people", help="people directory").add_subparsers(
         dest="action", required=True

@@ -8,18 +8,27 @@ which options are marks, fully met, not met or critical failures, and summed aga
 and question. Periods are cut into buckets by UTC bounds (a comparison or a CASE on the
 submission time), so the current and the previous period, or a chart's months, come from one
 scan.
+
+Whole local months (month and quarter summaries, the chart's series, the quarterly pack) are
+counted from the monthly roll-ups instead (storage.trend_rollup), once they are built in the
+same time zone: the same (bucket, group, version, question, option) counts, read from a few
+thousand rows a month rather than every answer. Custom day ranges, weeks, and a team's or a
+lawyer's figures (the roll-ups hold no lawyer) are counted from the answers.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from itertools import pairwise
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     ColumnElement,
     Select,
+    Subquery,
     and_,
     case,
     func,
@@ -29,10 +38,18 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from inspections.periods import local_midnight
 from inspections.scopes import Breakdown, Scope
 from inspections.trend_summary import InspectionTally, Labels, MarkTally
-from storage import trend_mapping
-from storage.models import Answer, CaseReview, Inspection, Person
+from storage import trend_mapping, trend_rollup
+from storage.models import (
+    Answer,
+    CaseReview,
+    Inspection,
+    Person,
+    TrendMonthInspections,
+    TrendMonthMarks,
+)
 
 
 @dataclass(frozen=True)
@@ -52,46 +69,47 @@ def scope_filter(scope: Scope, review_type: str | None = None) -> TrendFilter:
     )
 
 
+@dataclass(frozen=True)
+class Buckets:
+    """Consecutive ranges of local days: bucket i runs from days[i] to days[i + 1]."""
+
+    days: tuple[date, ...]
+    tz: ZoneInfo
+
+    def __post_init__(self) -> None:
+        if len(self.days) < 2:
+            raise ValueError("need at least a start and an end")
+        if any(later <= earlier for earlier, later in pairwise(self.days)):
+            raise ValueError(f"bucket bounds must increase: {self.days}")
+
+    def utc(self) -> list[datetime]:
+        return [local_midnight(day, self.tz) for day in self.days]
+
+    @property
+    def whole_months(self) -> bool:
+        return all(day.day == 1 for day in self.days)
+
+
 def mark_tallies(
     session: Session,
     flt: TrendFilter,
-    bounds: Sequence[datetime],
+    buckets: Buckets,
     breakdown: Breakdown | None = None,
 ) -> list[MarkTally]:
-    """Marks per bucket (bounds[i] <= submitted < bounds[i + 1]), group, section and question."""
+    """Marks per bucket, group, section and question."""
     maps = trend_mapping.maps(session)
     if maps is None:
         return []
     _without_jit(session)
-    group = _group_column(breakdown)
-    keys: list[ColumnElement[Any]] = [_bucket(bounds).label("bucket")]
-    if group is not None:
-        keys.append(group.label("grp"))
-    keys += [
-        Inspection.questionnaire_version_id.label("version_id"),
-        Answer.question_id.label("question_id"),
-        Answer.option_code.label("option_code"),
-    ]
-    counted = (
-        _with_reviews(
-            select(*keys, func.count().label("n"))
-            .select_from(Answer)
-            .join(Inspection, Inspection.id == Answer.inspection_id),
-            flt,
-            breakdown,
-        )
-        .where(
-            *_conditions(flt, bounds),
-            Answer.option_code.in_(maps.mark_codes),
-            Answer.counts_in_trends,
-        )
-        .group_by(*_names(keys))
-        .subquery("counted")
-    )
+    if _rollups_serve(session, flt, buckets, breakdown):
+        counted = _rolled_up_marks(flt, buckets, breakdown, maps.mark_codes)
+    else:
+        counted = _answer_marks(flt, buckets, breakdown, maps.mark_codes)
+    group = counted.c.grp if breakdown is not None else None
     marks = maps.marks
     outer: list[ColumnElement[Any]] = [counted.c.bucket]
     if group is not None:
-        outer.append(counted.c.grp)
+        outer.append(group)
     query = (
         select(
             *outer,
@@ -143,16 +161,97 @@ def mark_tallies(
 def inspection_tallies(
     session: Session,
     flt: TrendFilter,
-    bounds: Sequence[datetime],
+    buckets: Buckets,
     breakdown: Breakdown | None = None,
 ) -> list[InspectionTally]:
     """Submitted inspections and their score totals per bucket and group."""
     _without_jit(session)
-    group = _group_column(breakdown)
-    keys: list[ColumnElement[Any]] = [_bucket(bounds).label("bucket")]
-    if group is not None:
-        keys.append(group.label("grp"))
-    query = (
+    if _rollups_serve(session, flt, buckets, breakdown):
+        query = _rolled_up_inspections(flt, buckets, breakdown)
+    else:
+        query = _answered_inspections(flt, buckets, breakdown)
+    tallies = []
+    for row in session.execute(query):
+        found = list(row)
+        grp = str(found.pop(1)) if breakdown is not None else None
+        bucket, count, total, scored = found
+        tallies.append(
+            InspectionTally(int(bucket), grp, int(count), float(total or 0), int(scored or 0))
+        )
+    return tallies
+
+
+def _rollups_serve(
+    session: Session, flt: TrendFilter, buckets: Buckets, breakdown: Breakdown | None
+) -> bool:
+    """The monthly roll-ups answer whole months in their own time zone, for any scope but a
+    lawyer's or a team's (they hold no lawyer)."""
+    return (
+        buckets.whole_months
+        and flt.lawyer_ids is None
+        and breakdown is not Breakdown.LAWYER
+        and trend_rollup.timezone(session) == buckets.tz.key
+    )
+
+
+def _answer_marks(
+    flt: TrendFilter, buckets: Buckets, breakdown: Breakdown | None, mark_codes: list[str]
+) -> Subquery:
+    """Counted answers per bucket, group, version, question and option, from the answers."""
+    bounds = buckets.utc()
+    keys = _leading_keys(Inspection.submitted_at.expression, bounds, _group_column(breakdown))
+    keys += [
+        Inspection.questionnaire_version_id.label("version_id"),
+        Answer.question_id.label("question_id"),
+        Answer.option_code.label("option_code"),
+    ]
+    return (
+        _with_reviews(
+            select(*keys, func.count().label("n"))
+            .select_from(Answer)
+            .join(Inspection, Inspection.id == Answer.inspection_id),
+            flt,
+            breakdown,
+        )
+        .where(
+            *_conditions(flt, bounds),
+            Answer.option_code.in_(mark_codes),
+            Answer.counts_in_trends,
+        )
+        .group_by(*_names(keys))
+        .subquery("counted")
+    )
+
+
+def _rolled_up_marks(
+    flt: TrendFilter, buckets: Buckets, breakdown: Breakdown | None, mark_codes: list[str]
+) -> Subquery:
+    """The same counts as _answer_marks, from the monthly roll-ups."""
+    rolled = TrendMonthMarks
+    keys = _leading_keys(rolled.month.expression, buckets.days, _rolled_up_group(rolled, breakdown))
+    keys += [
+        rolled.questionnaire_version_id.label("version_id"),
+        rolled.question_id.label("question_id"),
+        rolled.option_code.label("option_code"),
+    ]
+    return (
+        select(*keys, func.sum(rolled.answers).label("n"))
+        .where(
+            *_rolled_up_conditions(rolled, flt, buckets),
+            rolled.option_code.in_(mark_codes),
+            rolled.answers > 0,
+        )
+        .group_by(*_names(keys))
+        .subquery("counted")
+    )
+
+
+def _answered_inspections(
+    flt: TrendFilter, buckets: Buckets, breakdown: Breakdown | None
+) -> Select[Any]:
+    bounds = buckets.utc()
+    keys = _leading_keys(Inspection.submitted_at.expression, bounds, _group_column(breakdown))
+    return (
         _with_reviews(
             select(
                 *keys, func.count(), func.sum(Inspection.score), func.count(Inspection.score)
@@ -163,13 +262,23 @@ def inspection_tallies(
         .where(*_conditions(flt, bounds))
         .group_by(*_names(keys))
     )
-    tallies = []
-    for row in session.execute(query):
-        found = list(row)
-        grp = str(found.pop(1)) if group is not None else None
-        bucket, count, total, scored = found
-        tallies.append(InspectionTally(int(bucket), grp, int(count), float(total or 0), scored))
-    return tallies
+
+
+def _rolled_up_inspections(
+    flt: TrendFilter, buckets: Buckets, breakdown: Breakdown | None
+) -> Select[Any]:
+    rolled = TrendMonthInspections
+    keys = _leading_keys(rolled.month.expression, buckets.days, _rolled_up_group(rolled, breakdown))
+    return (
+        select(
+            *keys,
+            func.sum(rolled.inspections),
+            func.sum(rolled.score_total),
+            func.sum(rolled.scored),
+        )
+        .where(*_rolled_up_conditions(rolled, flt, buckets), rolled.inspections > 0)
+        .group_by(*_names(keys))
+    )
 
 
 def labels(session: Session, breakdown: Breakdown | None, groups: set[str]) -> Labels:
@@ -207,18 +316,27 @@ def _with_reviews(query: Select[Any], flt: TrendFilter, breakdown: Breakdown | N
     return query.join(CaseReview, CaseReview.id == Inspection.case_review_id) if needed else query
 
 
-def _bucket(bounds: Sequence[datetime]) -> ColumnElement[Any]:
-    if len(bounds) < 2:
-        raise ValueError("need at least a start and an end")
+def _leading_keys(
+    moment: ColumnElement[Any], bounds: Sequence[Any], group: ColumnElement[Any] | None
+) -> list[ColumnElement[Any]]:
+    """The bucket a row falls in, and its breakdown group if there is one."""
+    keys: list[ColumnElement[Any]] = [_bucket(moment, bounds).label("bucket")]
+    if group is not None:
+        keys.append(group.label("grp"))
+    return keys
+
+
+def _bucket(column: ColumnElement[Any], bounds: Sequence[Any]) -> ColumnElement[Any]:
+    """Which bucket a row's `column` (a submission time, or a roll-up's month) falls in."""
     if len(bounds) == 2:
         return literal_column("0")
     if len(bounds) == 3:
         # The common case (a period and the one before): a comparison, 0 or 1 (false or true
         # on PostgreSQL), which the planner knows has two values; for a CASE it guesses a group
         # per row and sorts instead of hashing.
-        return Inspection.submitted_at >= bounds[1]
+        return column >= bounds[1]
     return case(
-        *((Inspection.submitted_at < bound, index) for index, bound in enumerate(bounds[1:-1])),
+        *((column < bound, index) for index, bound in enumerate(bounds[1:-1])),
         else_=len(bounds) - 2,
     )
 
@@ -234,6 +352,27 @@ def _group_column(breakdown: Breakdown | None) -> ColumnElement[Any] | None:
     return columns[breakdown]
 
 
+def _rolled_up_group(
+    rolled: type[TrendMonthMarks] | type[TrendMonthInspections], breakdown: Breakdown | None
+) -> ColumnElement[Any] | None:
+    if breakdown is None:
+        return None
+    columns: dict[Breakdown, ColumnElement[Any]] = {
+        Breakdown.AREA: rolled.area.expression,
+        Breakdown.UNIT: rolled.unit.expression,
+    }
+    return columns[breakdown]
+
+
+def _rolled_up_conditions(
+    rolled: type[TrendMonthMarks] | type[TrendMonthInspections],
+    flt: TrendFilter,
+    buckets: Buckets,
+) -> list[ColumnElement[bool]]:
+    within = [rolled.month >= buckets.days[0], rolled.month < buckets.days[-1]]
+    return within + _where_scope(flt, rolled.area, rolled.unit, rolled.review_type)
+
+
 def _names(columns: Sequence[ColumnElement[Any]]) -> list[ColumnElement[Any]]:
     # Grouped by output name: repeating the CASE would bind its parameters a second time,
     # which PostgreSQL would not recognise as the same expression.
@@ -245,13 +384,20 @@ def _conditions(flt: TrendFilter, bounds: Sequence[datetime]) -> list[ColumnElem
         Inspection.status == "submitted",
         Inspection.submitted_at >= bounds[0],
         Inspection.submitted_at < bounds[-1],
+        *_where_scope(flt, CaseReview.area, CaseReview.unit, CaseReview.review_type),
     ]
-    if flt.area is not None:
-        found.append(CaseReview.area == flt.area)
-    if flt.unit is not None:
-        found.append(CaseReview.unit == flt.unit)
-    if flt.review_type is not None:
-        found.append(CaseReview.review_type == flt.review_type)
     if flt.lawyer_ids is not None:
         found.append(CaseReview.lawyer_id.in_(sorted(flt.lawyer_ids)))
+    return found
+
+
+def _where_scope(
+    flt: TrendFilter, area: Any, unit: Any, review_type: Any
+) -> list[ColumnElement[bool]]:
+    """The filter's Area, unit and review type, on the columns given (a review's or a
+    roll-up's)."""
+    found = []
+    for column, wanted in ((area, flt.area), (unit, flt.unit), (review_type, flt.review_type)):
+        if wanted is not None:
+            found.append(column == wanted)
     return found

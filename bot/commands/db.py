@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 
+from bot.clock import system_clock
 from bot.settings import Settings
-from storage import migrate
-from storage.db import normalize_url
+from storage import migrate, trend_rollup
+from storage.db import make_engine, normalize_url, session_factory
+from storage.uow import UnitOfWork
 
 
 def upgrade(args: argparse.Namespace, settings: Settings) -> int:
@@ -18,6 +20,19 @@ def upgrade(args: argparse.Namespace, settings: Settings) -> int:
 def downgrade(args: argparse.Namespace, settings: Settings) -> int:
     migrate.downgrade(settings.database_url, args.revision)
     print(f"Database at revision {migrate.current(settings.database_url) or 'base (empty)'}.")
+    return 0
+
+
+def rebuild_trend_rollups(args: argparse.Namespace, settings: Settings) -> int:
+    engine = make_engine(settings.database_url)
+    try:
+        with UnitOfWork(session_factory(engine)) as uow:
+            months = trend_rollup.rebuild(uow.session, settings.timezone, system_clock())
+            uow.commit()
+    finally:
+        engine.dispose()
+    counted = f"{months} month{'' if months == 1 else 's'}"
+    print(f"Trend roll-ups rebuilt from the answers: {counted}, cut in {settings.timezone.key}.")
     return 0
 
 

@@ -18,11 +18,13 @@ from types import FrameType
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.app import create_app
+from bot.clock import system_clock
 from bot.http_server import build_wsgi, serve_forever
 from bot.sampling_policy_file import InvalidSamplingPolicy
 from bot.scheduler import Scheduler, standard_jobs
 from bot.services.sampling import policy_from_settings
 from bot.settings import Settings
+from storage import trend_rollup
 from storage.db import make_engine, session_factory
 from storage.sampling_policies import conflict_of
 from storage.uow import UnitOfWork
@@ -78,6 +80,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         print(f"dipsample serve: {problem}", file=sys.stderr)
         engine.dispose()
         return EXIT_MISCONFIGURED
+    rollups_rebuilt = ensure_trend_rollups(settings, sessions)
+    if rollups_rebuilt is not None:
+        log.info("trend roll-ups rebuilt for %s: %d months", settings.timezone.key, rollups_rebuilt)
     app = create_app(settings, session_factory=sessions)
     scheduler = Scheduler(
         standard_jobs(settings=settings, session_factory=sessions, client=app.client)
@@ -103,6 +108,15 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         scheduler.shutdown()
         engine.dispose()
     return 0
+
+
+def ensure_trend_rollups(settings: Settings, sessions: sessionmaker[Session]) -> int | None:
+    """Builds the monthly trend roll-ups when they are missing or cut in another time zone than
+    the deployment's; the months counted, or None when they were already right."""
+    with UnitOfWork(sessions) as uow:
+        months = trend_rollup.ensure(uow.session, settings.timezone, system_clock())
+        uow.commit()
+    return months
 
 
 def settle_garbage_collector() -> None:

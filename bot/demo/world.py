@@ -25,7 +25,7 @@ from bot.slack_client import make_web_client
 from bot.slack_driver import SlackDriver
 from bot.slack_standin import SlackStandIn
 from questionnaires.loader import content_hash, default_questionnaire_path, load_questionnaire
-from storage import migrate
+from storage import migrate, trend_rollup
 from storage.db import make_engine
 from storage.db import session_factory as make_session_factory
 from storage.questionnaire_versions import publish_questionnaire
@@ -115,6 +115,9 @@ def running_world(output: Path, start: datetime) -> Iterator[World]:
         clock = ManualClock(start)
         engine = make_engine(database_url)
         sessions = make_session_factory(engine)
+        with UnitOfWork(sessions) as uow:  # as `dipsample serve` does at start-up
+            trend_rollup.ensure(uow.session, settings.timezone, start)
+            uow.commit()
         app = create_app(settings, clock=clock, session_factory=sessions)
         wsgi = build_wsgi(
             app, settings=settings, engine=engine, session_factory=sessions, clock=clock

@@ -27,7 +27,7 @@ from bot.services.flow_state import FlowState
 from inspections import challenges as rules
 from inspections.answers import Answer
 from inspections.feedback import FeedbackDocument
-from storage import audit, outbox, people_repo, trend_flags
+from storage import audit, outbox, people_repo, trend_flags, trend_rollup
 from storage.models import Answer as AnswerRow
 from storage.models import AnswerRevision, Challenge, Feedback, Inspection, Person
 
@@ -85,6 +85,7 @@ def amend(
         questionnaire, review_type=review_type, answers=state.answers, amendment=amendment
     )
     before = label(state, amendment.question_id)
+    trend_rollup.withdraw(session, state.inspection_id)  # counted again below, as amended
     _store(session, state.inspection_id, replacement, inspector_id=inspector.id, now=now)
     question = questionnaire.question(amendment.question_id)
     # A safeguard amended to a passing mark resolves its alert (and the reverse raises one).
@@ -106,6 +107,7 @@ def amend(
     # inspections.challenges refuses an amendment that changes which questions apply, so this
     # rewrites the same flags; stored anyway, so they follow the marks whatever that rule says.
     trend_flags.store_counted(session, state.inspection_id, {q.id for q in new_state.enabled})
+    trend_rollup.add(session, state.inspection_id)
     document = compose_for(
         new_state,
         result,

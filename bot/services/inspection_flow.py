@@ -22,7 +22,7 @@ from bot.services.reminders import cancel_for_inspection
 from inspections.answers import Answer
 from inspections.runtime import is_complete, next_question, validate_answer
 from inspections.scoring import score_inspection
-from storage import audit, trend_flags
+from storage import audit, trend_flags, trend_rollup
 from storage.models import Answer as AnswerRow
 from storage.models import AnswerRevision, Inspection, Person
 from storage.uow import UnitOfWork
@@ -294,6 +294,7 @@ def submit(uow_factory: UowFactory, click: CardClick) -> FlowState:
         inspection.score = result.score
         inspection.current_question_id = None
         trend_flags.store_counted(uow.session, inspection.id, {q.id for q in state.enabled})
+        trend_rollup.add(uow.session, inspection.id)
         cancel_for_inspection(uow.session, inspection_id=inspection.id, now=click.now)
         feedback.on_submitted(
             uow.session, state=state, result=result, now=click.now, timezone=click.timezone

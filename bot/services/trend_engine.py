@@ -41,10 +41,10 @@ def summarise(
     tz: ZoneInfo,
 ) -> TrendSummary:
     previous = period.previous()
-    bounds = [previous.utc_bounds(tz)[0], *period.utc_bounds(tz)]
+    buckets = trend_queries.Buckets((previous.start, period.start, period.end), tz)
     flt = trend_queries.scope_filter(scope, review_type)
-    marks = trend_queries.mark_tallies(session, flt, bounds, scope.breakdown)
-    inspections = trend_queries.inspection_tallies(session, flt, bounds, scope.breakdown)
+    marks = trend_queries.mark_tallies(session, flt, buckets, scope.breakdown)
+    inspections = trend_queries.inspection_tallies(session, flt, buckets, scope.breakdown)
     groups = {t.group for t in inspections if t.group is not None}
     return compose(
         scope=scope,
@@ -67,10 +67,10 @@ def section_series(
     """The months of the period, or the SERIES_MONTHS months up to its end if that is longer."""
     earliest = _months_back(period.last_day, SERIES_MONTHS - 1)
     months = months_covering(min(period.start, earliest), period.end)
-    bounds = [m.utc_bounds(tz)[0] for m in months] + [months[-1].utc_bounds(tz)[1]]
+    buckets = trend_queries.Buckets((*(m.start for m in months), months[-1].end), tz)
     flt = trend_queries.scope_filter(scope, review_type)
-    marks = trend_queries.mark_tallies(session, flt, bounds)
-    inspections = trend_queries.inspection_tallies(session, flt, bounds)
+    marks = trend_queries.mark_tallies(session, flt, buckets)
+    inspections = trend_queries.inspection_tallies(session, flt, buckets)
     counts = [0] * len(months)
     for tally in inspections:
         counts[tally.bucket] += tally.inspections

@@ -20,6 +20,7 @@ from storage.models.inspections import (
 from storage.models.messaging import OUTBOX_STATUSES, REMINDER_KINDS, OutboxMessage, Reminder
 from storage.models.people import ROLES, Absence, Person, PersonRole
 from storage.models.questionnaires import QuestionnaireVersion
+from storage.models.trend_rollup import TrendMonthInspections, TrendMonthMarks, TrendRollupState
 
 __all__ = [
     "CHALLENGE_STATUSES",
@@ -50,5 +51,8 @@ __all__ = [
     "Reminder",
     "SamplingDecision",
     "SamplingPolicyVersion",
+    "TrendMonthInspections",
+    "TrendMonthMarks",
+    "TrendRollupState",
     "UtcDateTime",
 ]

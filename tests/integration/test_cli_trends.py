@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from sqlalchemy import select
+from sqlalchemy import func, select
 from trend_data import LONDON, add_submitted, build_world
 
 from bot.cli import main
-from storage.models import AuditEvent
+from storage.models import AuditEvent, TrendMonthInspections
 from storage.uow import UnitOfWork
 
 Q1 = ["--area", LONDON, "--from", "2026-01-01", "--to", "2026-03-31"]
@@ -65,6 +65,23 @@ def test_json_gives_the_scope_period_and_figures(
     figures = document["figures"]
     assert (figures["inspections"], figures["marks"], figures["fully_met"]) == (6, 78, 77)
     assert figures["critical_failures"] == 0
+
+
+def test_the_figures_are_the_same_once_the_rollups_are_built(
+    seeded: None, uow_factory: Callable[[], UnitOfWork], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["trends", *Q1, "--format", "json"]) == 0
+    from_answers = json.loads(capsys.readouterr().out)
+
+    assert main(["db", "rebuild-trend-rollups"]) == 0
+    assert capsys.readouterr().out == (
+        "Trend roll-ups rebuilt from the answers: 1 month, cut in Europe/London.\n"
+    )
+    with uow_factory() as uow:
+        rolled = uow.session.scalar(select(func.sum(TrendMonthInspections.inspections)))
+    assert rolled == 6
+    assert main(["trends", *Q1, "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out) == from_answers
 
 
 def test_the_table_shows_the_headline_figures(

@@ -28,10 +28,11 @@ from bot.services.rjoim import rjoim_list
 from bot.services.trend_engine import section_series, summarise
 from bot.services.trend_requests import parse_rjoim, parse_trends
 from bot.services.trends import TrendsRefused, trend_report, viewer_for
-from inspections.periods import quarter_of
+from inspections.periods import quarter_of, range_period
 from inspections.scopes import Scope, ScopeKind, ScopeRequest, resolve
 from inspections.trends import Direction, Share
-from storage.models import AuditEvent, CaseReview
+from storage import trend_rollup
+from storage.models import AuditEvent, CaseReview, TrendMonthMarks
 from storage.uow import UnitOfWork
 
 TZ = ZoneInfo("Europe/London")
@@ -55,8 +56,15 @@ def at(day: int, month: int = 2, year: int = 2026) -> datetime:
     return datetime(year, month, day, 11, 0, tzinfo=UTC)
 
 
+@pytest.fixture(params=["answers", "rollups"])
+def source(request: pytest.FixtureRequest) -> str:
+    """Every figure below is checked as read from the answers, and from the monthly roll-ups
+    (built after seeding, as `dipsample serve` builds them at start-up)."""
+    return str(request.param)
+
+
 @pytest.fixture
-def world(uow_factory: Callable[[], UnitOfWork]) -> World:
+def world(uow_factory: Callable[[], UnitOfWork], source: str) -> World:
     with uow_factory() as uow:
         s = uow.session
         w = build_world(s, now=datetime(2025, 9, 1, tzinfo=UTC))
@@ -116,6 +124,9 @@ def world(uow_factory: Callable[[], UnitOfWork]) -> World:
                 received_at=at(14, 3),
             )
         )
+        if source == "rollups":
+            s.flush()
+            trend_rollup.rebuild(s, TZ, NOW)
         uow.commit()
         return w
 
@@ -319,3 +330,51 @@ def test_nothing_submitted_gives_suppressed_figures(uow_factory: Callable[[], Un
         summary = summarise(uow.session, scope=LONDON_SCOPE, period=Q1, review_type=None, tz=TZ)
 
     assert (summary.figures.inspections, summary.suppressed, summary.themes) == (0, True, ())
+
+
+@pytest.mark.parametrize("source", ["rollups"])
+def test_month_and_quarter_figures_come_from_the_rollups_once_built(
+    uow_factory: Callable[[], UnitOfWork], world: World
+) -> None:
+    with uow_factory() as uow:
+        rows = uow.session.scalars(
+            select(TrendMonthMarks).where(
+                TrendMonthMarks.month == date(2026, 2, 1),
+                TrendMonthMarks.area == LONDON,
+                TrendMonthMarks.question_id == "review_language",
+                TrendMonthMarks.option_code == "not_met",
+            )
+        ).all()
+        assert sum(r.answers for r in rows) == 4
+        rows[0].answers += 10  # read by the summary: only the roll-ups hold this
+        uow.commit()
+    with uow_factory() as uow:
+        summary = summarise(uow.session, scope=LONDON_SCOPE, period=Q1, review_type=None, tz=TZ)
+        custom = summarise(
+            uow.session,
+            scope=LONDON_SCOPE,
+            period=range_period(date(2026, 1, 2), date(2026, 3, 31)),
+            review_type=None,
+            tz=TZ,
+        )
+
+    assert summary.figures.fully_met == Share(139, 159)
+    # Days that are not whole months are read from the answers.
+    assert custom.figures.fully_met == Share(139, 149)
+
+
+@pytest.mark.parametrize("source", ["rollups"])
+def test_rollups_cut_in_another_time_zone_are_not_read(
+    uow_factory: Callable[[], UnitOfWork], world: World
+) -> None:
+    """In UTC the review submitted at 23:30 on 31 March is in Q1; in London it is not."""
+    with uow_factory() as uow:
+        trend_rollup.rebuild(uow.session, ZoneInfo("UTC"), NOW)
+        uow.commit()
+    with uow_factory() as uow:
+        london = summarise(uow.session, scope=LONDON_SCOPE, period=Q1, review_type=None, tz=TZ)
+        utc = summarise(
+            uow.session, scope=LONDON_SCOPE, period=Q1, review_type=None, tz=ZoneInfo("UTC")
+        )
+
+    assert (london.figures.inspections, utc.figures.inspections) == (12, 13)

@@ -50,6 +50,7 @@ from bot.settings import Settings
 from bot.slack_client import make_web_client
 from bot.slack_driver import SlackDriver
 from bot.slack_standin import SlackStandIn
+from storage import trend_rollup
 from storage.db import make_engine
 from storage.db import session_factory as make_session_factory
 from storage.models import Inspection
@@ -139,6 +140,15 @@ def serve_bot(settings: Settings, clock: ManualClock) -> Iterator[Callable[[], R
 @pytest.fixture
 def bot(serve_bot: Callable[[], RunningBot]) -> RunningBot:
     return serve_bot()
+
+
+@pytest.fixture
+def trend_rollups(bot: RunningBot, clock: ManualClock) -> None:
+    """The monthly trend roll-ups built (empty) as `dipsample serve` builds them at start-up,
+    so that what the bot does from here on must keep them."""
+    with bot.uow() as uow:
+        trend_rollup.rebuild(uow.session, bot.settings.timezone, clock())
+        uow.commit()
 
 
 @pytest.fixture

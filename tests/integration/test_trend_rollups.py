@@ -1,0 +1,134 @@
+"""Keeping the monthly trend roll-ups (storage.trend_rollup): what `add` and `withdraw` keep
+equals what a rebuild from the answers gives, also when inspections are added at once from
+several threads (PostgreSQL: upserts into the same rows); nothing is kept before the roll-ups
+are built."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from trend_data import add_submitted, build_world
+
+from storage import trend_rollup
+from storage.models import TrendMonthInspections, TrendMonthMarks, TrendRollupState
+from storage.uow import UnitOfWork
+
+TZ = ZoneInfo("Europe/London")
+NOW = datetime(2026, 4, 20, 10, 0, tzinfo=UTC)
+UowFactory = Callable[[], UnitOfWork]
+
+
+def rollups(session: Session) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """Both tables, rows that count for nothing left out, in key order."""
+    found = []
+    for table, total in (
+        (TrendMonthMarks, TrendMonthMarks.answers),
+        (TrendMonthInspections, TrendMonthInspections.inspections),
+    ):
+        query = (
+            select(*table.__table__.columns)
+            .where(total != 0)
+            .order_by(*table.__table__.primary_key)
+        )
+        found.append([tuple(row) for row in session.execute(query)])
+    return found[0], found[1]
+
+
+def submitted_inspections(uow_factory: UowFactory, count: int) -> list[int]:
+    """`count` submitted inspections in London North, in February and March 2026 (one at
+    23:30 UTC on 31 March, which is April in London); no roll-ups yet."""
+    with uow_factory() as uow:
+        world = build_world(uow.session, now=datetime(2025, 9, 1, tzinfo=UTC))
+        ids = []
+        for n in range(count):
+            moment = (
+                datetime(2026, 3, 31, 23, 30, tzinfo=UTC)
+                if n == 0
+                else datetime(2026, 2 + n % 2, 2 + n, 11, 0, tzinfo=UTC)
+            )
+            inspection = add_submitted(
+                uow.session,
+                world,
+                lawyer=world.london_lawyers[n % 3],
+                submitted_at=moment,
+                marks={"review_language": "not_met"} if n % 3 == 0 else None,
+            )
+            ids.append(inspection.id)
+        uow.commit()
+    return ids
+
+
+def test_nothing_is_kept_before_the_rollups_are_built(uow_factory: UowFactory) -> None:
+    [inspection_id] = submitted_inspections(uow_factory, 1)
+    with uow_factory() as uow:
+        trend_rollup.add(uow.session, inspection_id)
+        uow.commit()
+    with uow_factory() as uow:
+        assert trend_rollup.timezone(uow.session) is None
+        assert rollups(uow.session) == ([], [])
+
+
+def test_inspections_added_from_several_threads_at_once_are_each_counted_once(
+    uow_factory: UowFactory,
+) -> None:
+    ids = submitted_inspections(uow_factory, 12)
+    with uow_factory() as uow:
+        # Roll-ups that exist but count none of these yet: as if each was submitted after.
+        uow.session.add(TrendRollupState(id=1, timezone=TZ.key, rebuilt_at=NOW))
+        uow.commit()
+    barrier = threading.Barrier(4)
+    failures: list[BaseException] = []
+
+    def add_each(mine: list[int]) -> None:
+        try:
+            barrier.wait()
+            for inspection_id in mine:
+                with uow_factory() as uow:
+                    trend_rollup.add(uow.session, inspection_id)
+                    uow.commit()
+        except BaseException as failure:  # reported below: a thread's exception is lost
+            failures.append(failure)
+
+    threads = [threading.Thread(target=add_each, args=(ids[k::4],)) for k in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert failures == []
+    with uow_factory() as uow:
+        kept = rollups(uow.session)
+        assert trend_rollup.rebuild(uow.session, TZ, NOW) == 3  # February to April
+        assert rollups(uow.session) == kept
+    months = {row[0].isoformat(): row[4] for row in kept[1]}
+    assert months == {"2026-02-01": 5, "2026-03-01": 6, "2026-04-01": 1}
+
+
+def test_withdrawing_then_adding_back_leaves_the_counts_as_they_were(
+    uow_factory: UowFactory,
+) -> None:
+    ids = submitted_inspections(uow_factory, 3)
+    with uow_factory() as uow:
+        trend_rollup.rebuild(uow.session, TZ, NOW)
+        uow.commit()
+        before = rollups(uow.session)
+    with uow_factory() as uow:
+        trend_rollup.withdraw(uow.session, ids[1])
+        withdrawn = rollups(uow.session)
+        trend_rollup.add(uow.session, ids[1])
+        assert rollups(uow.session) == before
+    assert sum(row[4] for row in withdrawn[1]) == 2
+
+
+def test_an_inspection_not_submitted_cannot_be_counted(uow_factory: UowFactory) -> None:
+    with uow_factory() as uow:
+        trend_rollup.rebuild(uow.session, TZ, NOW)
+        uow.commit()
+    with uow_factory() as uow, pytest.raises(ValueError, match="inspection 999 is not submitted"):
+        trend_rollup.add(uow.session, 999)
