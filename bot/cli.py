@@ -123,7 +123,7 @@ def _unmigrated(error: Exception, args: argparse.Namespace, settings: Settings) 
 
     if not isinstance(error, OperationalError | ProgrammingError):
         return None
-    if args.group == "db":
+    if args.group == "db" and args.action in ("upgrade", "downgrade"):
         return None  # a failing `db upgrade` is not cured by running `db upgrade`
     from bot.commands.db import needs_upgrade
 

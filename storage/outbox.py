@@ -12,12 +12,11 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import bindparam, or_, select, text
 from sqlalchemy.orm import Session
 
 from storage import audit
-from storage.models import OutboxMessage
+from storage.models import JsonDocument, OutboxMessage, UtcDateTime
 
 BACKOFF_BASE = timedelta(seconds=30)
 BACKOFF_CAP = timedelta(hours=1)
@@ -25,6 +24,22 @@ MAX_ATTEMPTS = 8
 # A dispatcher starts no new send after half its lease (bot/outbox_dispatcher.py), so a live
 # one never loses a claim; a dead one's claims lapse after this and another instance takes over.
 DEFAULT_LEASE = timedelta(minutes=10)
+
+
+# SQLAlchemy never caches the dialects' INSERT ... ON CONFLICT constructs (their classes set
+# inherit_cache = False), so building one per message compiled it afresh each time, several
+# times per submission. As text it is compiled once; both databases take this syntax.
+_INSERT_UNLESS_KEY_EXISTS = text(
+    "INSERT INTO outbox_messages (dedupe_key, kind, recipient_person_id, channel, payload,"
+    " created_at, available_at, attempts, status)"
+    " VALUES (:dedupe_key, :kind, :recipient_person_id, :channel, :payload, :created_at,"
+    " :available_at, 0, 'pending')"
+    " ON CONFLICT (dedupe_key) DO NOTHING RETURNING id"
+).bindparams(
+    bindparam("payload", type_=JsonDocument),
+    bindparam("created_at", type_=UtcDateTime()),
+    bindparam("available_at", type_=UtcDateTime()),
+)
 
 
 def enqueue(
@@ -37,8 +52,8 @@ def enqueue(
     payload: Mapping[str, Any],
     now: datetime,
     available_at: datetime | None = None,
-) -> OutboxMessage | None:
-    """The new message, or None when one with this dedupe key already exists.
+) -> int | None:
+    """The new message's id, or None when one with this dedupe key already exists.
 
     INSERT ... ON CONFLICT DO NOTHING rather than catching IntegrityError: a conflict then
     neither aborts a PostgreSQL transaction nor needs a savepoint, and a concurrent writer of
@@ -54,21 +69,9 @@ def enqueue(
         "payload": dict(payload),
         "created_at": now,
         "available_at": available_at or now,
-        "attempts": 0,
-        "status": "pending",
     }
-    dialect = session.get_bind().dialect.name
-    statement: postgresql.Insert | sqlite.Insert
-    if dialect == "postgresql":
-        pg = postgresql.insert(OutboxMessage).values(values)
-        statement = pg.on_conflict_do_nothing(index_elements=[OutboxMessage.dedupe_key])
-    elif dialect == "sqlite":
-        lite = sqlite.insert(OutboxMessage).values(values)
-        statement = lite.on_conflict_do_nothing(index_elements=[OutboxMessage.dedupe_key])
-    else:
-        raise RuntimeError(f"unsupported database {dialect}")
-    # RETURNING the entity gives the new row as an ORM object in the same round trip.
-    return session.scalars(statement.returning(OutboxMessage)).one_or_none()
+    new_id = session.execute(_INSERT_UNLESS_KEY_EXISTS, values).scalar_one_or_none()
+    return None if new_id is None else int(new_id)
 
 
 def claim_due(

@@ -12,8 +12,9 @@ scan.
 Whole local months (month and quarter summaries, the chart's series, the quarterly pack) are
 counted from the monthly roll-ups instead (storage.trend_rollup), once they are built in the
 same time zone: the same (bucket, group, version, question, option) counts, read from a few
-thousand rows a month rather than every answer. Custom day ranges, weeks, and a team's or a
-lawyer's figures (the roll-ups hold no lawyer) are counted from the answers.
+thousand rows a month rather than every answer. Custom day ranges, weeks (the weekly digest),
+and anything about lawyers (a unit's rows per lawyer, a team, a lawyer's own figures: the
+roll-ups hold no lawyer) are counted from the answers.
 """
 
 from __future__ import annotations
@@ -184,8 +185,8 @@ def inspection_tallies(
 def _rollups_serve(
     session: Session, flt: TrendFilter, buckets: Buckets, breakdown: Breakdown | None
 ) -> bool:
-    """The monthly roll-ups answer whole months in their own time zone, for any scope but a
-    lawyer's or a team's (they hold no lawyer)."""
+    """The monthly roll-ups answer whole months in their own time zone, unless lawyers come
+    into it (a lawyer filter, or a unit's or a team's rows per lawyer): they hold no lawyer."""
     return (
         buckets.whole_months
         and flt.lawyer_ids is None

@@ -3,11 +3,12 @@
 Trends over whole local months (every month and quarter summary, the chart's series, the
 quarterly pack) read the roll-ups: a few thousand rows a month however many answers there are,
 instead of every answer of the period. The raw answers stay the source of truth, and the
-roll-ups are derived from them by the same SQL either way:
+roll-ups are derived from them by the same SQL either way (for one month's submissions, or for
+one inspection):
 
 - `rebuild` recomputes them all, one month at a time, for a time zone (run by `dipsample serve`
   and the demo at start-up when the stored zone is not the deployment's, and by
-  `dipsample trends --rebuild-rollups`);
+  `dipsample db rebuild-trend-rollups`);
 - `add` counts one inspection in, `withdraw` takes it out again; the submission adds, and a
   change to a submitted mark withdraws before and adds after, all in the change's own
   transaction.
@@ -17,34 +18,76 @@ With no state row there are no roll-ups: nothing is kept and trends read the ans
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import (
-    ColumnElement,
-    Date,
-    Select,
-    delete,
-    func,
-    literal,
-    select,
-    text,
-)
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Date, Integer, TextClause, bindparam, delete, func, select, text
 from sqlalchemy.orm import Session
 
 from inspections.periods import local_midnight, month_of
 from storage.models import (
-    Answer,
-    CaseReview,
     Inspection,
     TrendMonthInspections,
     TrendMonthMarks,
     TrendRollupState,
+    UtcDateTime,
 )
 
-_GROUP = (CaseReview.area, CaseReview.unit, CaseReview.review_type)
+# INSERT ... SELECT ... ON CONFLICT adding to the totals, as text: SQLAlchemy never caches the
+# dialects' ON CONFLICT constructs, and these run in every submission. Both databases take this
+# syntax. On PostgreSQL the inspections row of a (month, Area, unit, review type) is written
+# first (see _statements), so every writer to that group queues on it before touching any of
+# its marks rows; an amendment, which withdraws and then adds a different mark, would otherwise
+# deadlock with a submission holding that mark's row. The rows come in key order besides.
+_MARKS = """
+INSERT INTO trend_month_marks (month, area, unit, review_type, questionnaire_version_id,
+    question_id, option_code, answers)
+SELECT :month, r.area, r.unit, r.review_type, i.questionnaire_version_id, a.question_id,
+    a.option_code, :sign * COUNT(*)
+FROM answers a
+JOIN inspections i ON i.id = a.inspection_id
+JOIN case_reviews r ON r.id = i.case_review_id
+WHERE {within} AND a.counts_in_trends AND a.option_code IS NOT NULL
+GROUP BY r.area, r.unit, r.review_type, i.questionnaire_version_id, a.question_id, a.option_code
+ORDER BY r.area, r.unit, r.review_type, i.questionnaire_version_id, a.question_id, a.option_code
+ON CONFLICT (month, area, unit, review_type, questionnaire_version_id, question_id, option_code)
+DO UPDATE SET answers = trend_month_marks.answers + excluded.answers
+"""
+_INSPECTIONS = """
+INSERT INTO trend_month_inspections (month, area, unit, review_type, inspections, score_total,
+    scored)
+SELECT :month, r.area, r.unit, r.review_type, :sign * COUNT(*),
+    :sign * COALESCE(SUM(i.score), 0.0), :sign * COUNT(i.score)
+FROM inspections i
+JOIN case_reviews r ON r.id = i.case_review_id
+WHERE {within}
+GROUP BY r.area, r.unit, r.review_type
+ORDER BY r.area, r.unit, r.review_type
+ON CONFLICT (month, area, unit, review_type)
+DO UPDATE SET inspections = trend_month_inspections.inspections + excluded.inspections,
+    score_total = trend_month_inspections.score_total + excluded.score_total,
+    scored = trend_month_inspections.scored + excluded.scored
+"""
+
+
+def _statements(within: str) -> tuple[TextClause, TextClause]:
+    binds = (
+        bindparam("month", type_=Date()),
+        bindparam("sign", type_=Integer()),
+        bindparam("start", type_=UtcDateTime()),
+        bindparam("end", type_=UtcDateTime()),
+    )
+    found = []
+    for sql in (_INSPECTIONS, _MARKS):  # this order: see above
+        statement = text(sql.format(within=within))
+        found.append(statement.bindparams(*(b for b in binds if f":{b.key}" in statement.text)))
+    return found[0], found[1]
+
+
+_ONE_INSPECTION = _statements("i.id = :inspection_id")
+_SUBMITTED_IN_MONTH = _statements(
+    "i.status = 'submitted' AND i.submitted_at >= :start AND i.submitted_at < :end"
+)
 
 
 def timezone(session: Session) -> str | None:
@@ -68,12 +111,14 @@ def rebuild(session: Session, tz: ZoneInfo, now: datetime) -> int:
         month = month_of(first.astimezone(tz).date())
         final = month_of(last.astimezone(tz).date())
         while month.start <= final.start:
-            within = (
-                Inspection.status == "submitted",
-                Inspection.submitted_at >= local_midnight(month.start, tz),
-                Inspection.submitted_at < local_midnight(month.end, tz),
+            _count(
+                session,
+                _SUBMITTED_IN_MONTH,
+                month=month.start,
+                sign=1,
+                start=local_midnight(month.start, tz),
+                end=local_midnight(month.end, tz),
             )
-            _count(session, month.start, within, sign=1)
             months += 1
             month = month_of(month.end)
     session.add(TrendRollupState(id=1, timezone=tz.key, rebuilt_at=now))
@@ -84,8 +129,13 @@ def rebuild(session: Session, tz: ZoneInfo, now: datetime) -> int:
 def ensure(session: Session, tz: ZoneInfo, now: datetime) -> int | None:
     """Rebuilds unless the roll-ups are already cut in `tz`: the months counted, or None when
     they were."""
-    _hold_state(session)  # so that of two instances starting at once, one rebuilds
-    if timezone(session) == tz.key:
+    if timezone(session) == tz.key:  # the usual case: no lock, nothing waits
+        return None
+    # End the read before locking: two instances each upgrading the lock their read holds
+    # would deadlock.
+    session.rollback()
+    _hold_state(session)
+    if timezone(session) == tz.key:  # another instance starting at once has just rebuilt
         return None
     return rebuild(session, tz, now)
 
@@ -117,64 +167,10 @@ def _apply(session: Session, inspection_id: int, *, sign: int) -> None:
     if inspection is None or inspection.status != "submitted" or inspection.submitted_at is None:
         raise ValueError(f"inspection {inspection_id} is not submitted: it is in no trend")
     month = month_of(inspection.submitted_at.astimezone(ZoneInfo(zone)).date()).start
-    _count(session, month, (Inspection.id == inspection_id,), sign=sign)
+    _count(session, _ONE_INSPECTION, month=month, sign=sign, inspection_id=inspection_id)
 
 
-def _count(
-    session: Session, month: date, within: tuple[ColumnElement[bool], ...], *, sign: int
-) -> None:
-    """Adds sign x the counts of the inspections `within` selects to `month`'s rows."""
-    month_value = literal(month, Date)
-    marks = (
-        select(
-            month_value,
-            *_GROUP,
-            Inspection.questionnaire_version_id,
-            Answer.question_id,
-            Answer.option_code,
-            func.count() * sign,
-        )
-        .select_from(Answer)
-        .join(Inspection, Inspection.id == Answer.inspection_id)
-        .join(CaseReview, CaseReview.id == Inspection.case_review_id)
-        .where(*within, Answer.counts_in_trends, Answer.option_code.is_not(None))
-    )
-    keys = (*_GROUP, Inspection.questionnaire_version_id, Answer.question_id, Answer.option_code)
-    marks = marks.group_by(*keys).order_by(*keys)
-    _upsert(session, TrendMonthMarks, marks, totals=("answers",))
-    inspections = (
-        select(
-            month_value,
-            *_GROUP,
-            func.count() * sign,
-            func.coalesce(func.sum(Inspection.score), 0.0) * sign,
-            func.count(Inspection.score) * sign,
-        )
-        .select_from(Inspection)
-        .join(CaseReview, CaseReview.id == Inspection.case_review_id)
-        .where(*within)
-        .group_by(*_GROUP)
-        .order_by(*_GROUP)
-    )
-    totals = ("inspections", "score_total", "scored")
-    _upsert(session, TrendMonthInspections, inspections, totals=totals)
-
-
-def _upsert(
-    session: Session,
-    table: type[TrendMonthMarks] | type[TrendMonthInspections],
-    rows: Select[Any],
-    *,
-    totals: tuple[str, ...],
-) -> None:
-    """INSERT ... SELECT ... ON CONFLICT adding to the totals. `rows` come in key order, so two
-    transactions adding to the same months lock their rows in the same order and cannot
-    deadlock on PostgreSQL."""
-    mapped = table.__table__
-    columns = [c.name for c in mapped.columns]
-    keys = [c.name for c in mapped.primary_key]
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(table).from_select(columns, rows)
-    added = {name: getattr(table, name) + statement.excluded[name] for name in totals}
-    session.execute(statement.on_conflict_do_update(index_elements=keys, set_=added))
+def _count(session: Session, statements: tuple[TextClause, TextClause], **params: object) -> None:
+    """Adds params["sign"] x the counts of the inspections the statements select."""
+    for statement in statements:
+        session.execute(statement, params)

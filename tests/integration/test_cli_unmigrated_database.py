@@ -50,6 +50,7 @@ def shown(url: str) -> str:
         ["questionnaire", "publish", str(FIXTURES / "questionnaires" / "valid_minimal.json")],
         ["people", "import", str(FIXTURES / "csv" / "people.csv")],
         ["cases", "import", str(FIXTURES / "csv" / "cases.csv")],
+        ["db", "rebuild-trend-rollups"],
     ],
     ids=lambda command: " ".join(command[:2]),
 )

@@ -30,7 +30,7 @@ def _enqueue(
     *,
     channel: str = "C0TEST",
     available_at: datetime | None = None,
-) -> OutboxMessage | None:
+) -> int | None:
     return outbox.enqueue(
         session,
         dedupe_key=key,
@@ -129,13 +129,13 @@ def test_mark_sent_records_where_it_landed_and_audits(
     uow_factory: Callable[[], UnitOfWork],
 ) -> None:
     with uow_factory() as uow:
-        message = _enqueue(uow.session, "k")
-        assert message is not None
+        message_id = _enqueue(uow.session, "k")
+        assert message_id is not None
         outbox.claim_due(uow.session, now=NOW, limit=1, lease=LEASE)
-        outbox.mark_sent(uow.session, message.id, channel="D0U1", ts="1700000000.000100", now=NOW)
+        outbox.mark_sent(uow.session, message_id, channel="D0U1", ts="1700000000.000100", now=NOW)
         uow.commit()
     with uow_factory() as uow:
-        stored = uow.session.get(OutboxMessage, message.id)
+        stored = uow.session.get(OutboxMessage, message_id)
         again = outbox.claim_due(uow.session, now=NOW + timedelta(days=1), limit=10, lease=LEASE)
         events = uow.session.scalars(select(AuditEvent.action)).all()
 
@@ -171,8 +171,8 @@ def test_a_failed_message_waits_out_its_backoff_before_it_is_claimed_again(
     uow_factory: Callable[[], UnitOfWork],
 ) -> None:
     with uow_factory() as uow:
-        message = _enqueue(uow.session, "k")
-        assert message is not None
+        message_id = _enqueue(uow.session, "k")
+        assert message_id is not None
         uow.commit()
     now = NOW
     waits = []
@@ -191,7 +191,7 @@ def test_a_failed_message_waits_out_its_backoff_before_it_is_claimed_again(
         now = failed.available_at
 
     with uow_factory() as uow:
-        stored = uow.session.get(OutboxMessage, message.id)
+        stored = uow.session.get(OutboxMessage, message_id)
     assert waits == [timedelta(seconds=30), timedelta(minutes=1), timedelta(minutes=2)]
     assert stored is not None
     assert (stored.status, stored.attempts, stored.last_error) == ("pending", 3, "ratelimited")
@@ -201,13 +201,13 @@ def test_a_message_is_dead_lettered_and_audited_after_the_last_attempt(
     uow_factory: Callable[[], UnitOfWork],
 ) -> None:
     with uow_factory() as uow:
-        message = _enqueue(uow.session, "k")
-        assert message is not None
+        message_id = _enqueue(uow.session, "k")
+        assert message_id is not None
         for attempt in range(outbox.MAX_ATTEMPTS):
-            outbox.mark_failed(uow.session, message.id, error=f"boom {attempt}", now=NOW)
+            outbox.mark_failed(uow.session, message_id, error=f"boom {attempt}", now=NOW)
         uow.commit()
     with uow_factory() as uow:
-        stored = uow.session.get(OutboxMessage, message.id)
+        stored = uow.session.get(OutboxMessage, message_id)
         never = outbox.claim_due(uow.session, now=NOW + timedelta(days=30), limit=10, lease=LEASE)
         events = uow.session.scalars(select(AuditEvent)).all()
 
@@ -215,7 +215,7 @@ def test_a_message_is_dead_lettered_and_audited_after_the_last_attempt(
     assert (stored.status, stored.attempts) == ("failed", outbox.MAX_ATTEMPTS)
     assert never == []
     assert [(e.action, e.entity_type, e.entity_id) for e in events] == [
-        ("outbox.dead_lettered", "outbox_message", str(message.id))
+        ("outbox.dead_lettered", "outbox_message", str(message_id))
     ]
     assert events[0].details["error"] == f"boom {outbox.MAX_ATTEMPTS - 1}"
 
@@ -224,10 +224,10 @@ def test_a_permanent_failure_is_dead_lettered_at_once(
     uow_factory: Callable[[], UnitOfWork],
 ) -> None:
     with uow_factory() as uow:
-        message = _enqueue(uow.session, "k")
-        assert message is not None
+        message_id = _enqueue(uow.session, "k")
+        assert message_id is not None
         failed = outbox.mark_failed(
-            uow.session, message.id, error="no Slack user id", now=NOW, permanent=True
+            uow.session, message_id, error="no Slack user id", now=NOW, permanent=True
         )
         uow.commit()
     assert (failed.status, failed.attempts) == ("failed", 1)

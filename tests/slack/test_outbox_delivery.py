@@ -64,7 +64,7 @@ def _enqueue_for(
         )
         uow.session.add(person)
         uow.session.flush()
-        message = outbox.enqueue(
+        message_id = outbox.enqueue(
             uow.session,
             dedupe_key=key,
             kind="assignment",
@@ -72,9 +72,9 @@ def _enqueue_for(
             payload=_assignment_payload(),
             now=NOW,
         )
-        assert message is not None
+        assert message_id is not None
         uow.commit()
-        return message.id
+        return message_id
 
 
 def _stored(session_factory: Callable[[], Session], message_id: int) -> OutboxMessage:
@@ -174,7 +174,7 @@ def test_a_message_for_a_channel_is_posted_there(
     standin: SlackStandIn, session_factory: sessionmaker[Session]
 ) -> None:
     with UnitOfWork(session_factory) as uow:
-        message = outbox.enqueue(
+        message_id = outbox.enqueue(
             uow.session,
             dedupe_key="digest:2027-05",
             kind="digest",
@@ -182,7 +182,7 @@ def test_a_message_for_a_channel_is_posted_there(
             payload={"text": "Monthly digest", "blocks": []},
             now=NOW,
         )
-        assert message is not None
+        assert message_id is not None
         uow.commit()
 
     report = dispatch_due(session_factory, _client(standin), now=NOW)
@@ -190,7 +190,7 @@ def test_a_message_for_a_channel_is_posted_there(
     assert report == DispatchReport(claimed=1, sent=1)
     assert [m.text for m in standin.messages_in("C0LEADS")] == ["Monthly digest"]
     assert standin.calls_to("conversations.open") == []
-    assert _stored(session_factory, message.id).delivered_channel == "C0LEADS"
+    assert _stored(session_factory, message_id).delivered_channel == "C0LEADS"
 
 
 def test_the_web_client_uses_the_configured_api_url_with_a_trailing_slash() -> None:

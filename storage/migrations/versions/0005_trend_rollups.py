@@ -8,7 +8,7 @@ trend_month_marks and trend_month_inspections hold, per local month, Area, unit 
 the counts the trend queries would otherwise compute from every answer of a period;
 trend_rollup_state says which time zone's months they are cut by. The tables start empty and
 with no state row, so trends keep reading the answers until `dipsample serve` (or
-`dipsample trends --rebuild-rollups`) builds them in the deployment's time zone: a migration
+`dipsample db rebuild-trend-rollups`) builds them in the deployment's time zone: a migration
 does not know that zone.
 """
 
