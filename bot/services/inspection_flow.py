@@ -294,11 +294,13 @@ def submit(uow_factory: UowFactory, click: CardClick) -> FlowState:
         inspection.score = result.score
         inspection.current_question_id = None
         trend_flags.store_counted(uow.session, inspection.id, {q.id for q in state.enabled})
-        trend_rollup.add(uow.session, inspection.id)
         cancel_for_inspection(uow.session, inspection_id=inspection.id, now=click.now)
         feedback.on_submitted(
             uow.session, state=state, result=result, now=click.now, timezone=click.timezone
         )
+        # Last: it locks its month's roll-up rows, which every other submission in the same
+        # Area, unit and review type waits for, so hold them for as short a time as possible.
+        trend_rollup.add(uow.session, inspection.id)
         return _commit(
             uow, inspection, person, "inspection.submitted", click, {"score": result.score}
         )
