@@ -20,8 +20,7 @@ it is answered at Bolt's next 10 ms look for its ``ack()``; dipsample is answere
 ``ack()`` (bot/acknowledgement.py). The same bare app with ``process_before_response=True``
 answers in about 2 ms on this machine, which no app that commits before acknowledging can be
 within 2x of; ``--immediate-bare`` replays to it too and prints its figures, for reference
-only. The stand-in and the simulated inspectors share the
-benchmark's process.
+only. The stand-in and the simulated inspectors share the benchmark's process.
 """
 
 from __future__ import annotations

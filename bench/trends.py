@@ -154,9 +154,7 @@ def _time_all(engine: Engine, repeat: int) -> None:
 
         def engine_headline() -> tuple[int, int]:
             flt = trend_queries.scope_filter(NATIONAL)
-            marks = trend_queries.mark_tallies(session, flt, quarter)
-            tallies = trend_queries.inspection_tallies(session, flt, quarter)
-            share = figures_of(marks, tallies).fully_met
+            share = figures_of(*trend_queries.tallies(session, flt, quarter)).fully_met
             return share.successes, share.trials
 
         def hand() -> tuple[int, int]:

@@ -91,18 +91,34 @@ class Buckets:
         return all(day.day == 1 for day in self.days)
 
 
-def mark_tallies(
+def tallies(
     session: Session,
     flt: TrendFilter,
     buckets: Buckets,
     breakdown: Breakdown | None = None,
+) -> tuple[list[MarkTally], list[InspectionTally]]:
+    """Marks per bucket, group, section and question, and submitted inspections with their
+    score totals per bucket and group: from the roll-ups when they serve, else the answers."""
+    _without_jit(session)
+    rolled_up = _rollups_serve(session, flt, buckets, breakdown)
+    return (
+        _mark_tallies(session, flt, buckets, breakdown, rolled_up=rolled_up),
+        _inspection_tallies(session, flt, buckets, breakdown, rolled_up=rolled_up),
+    )
+
+
+def _mark_tallies(
+    session: Session,
+    flt: TrendFilter,
+    buckets: Buckets,
+    breakdown: Breakdown | None,
+    *,
+    rolled_up: bool,
 ) -> list[MarkTally]:
-    """Marks per bucket, group, section and question."""
     maps = trend_mapping.maps(session)
     if maps is None:
         return []
-    _without_jit(session)
-    if _rollups_serve(session, flt, buckets, breakdown):
+    if rolled_up:
         counted = _rolled_up_marks(flt, buckets, breakdown, maps.mark_codes)
     else:
         counted = _answer_marks(flt, buckets, breakdown, maps.mark_codes)
@@ -159,15 +175,15 @@ def mark_tallies(
     return tallies
 
 
-def inspection_tallies(
+def _inspection_tallies(
     session: Session,
     flt: TrendFilter,
     buckets: Buckets,
-    breakdown: Breakdown | None = None,
+    breakdown: Breakdown | None,
+    *,
+    rolled_up: bool,
 ) -> list[InspectionTally]:
-    """Submitted inspections and their score totals per bucket and group."""
-    _without_jit(session)
-    if _rollups_serve(session, flt, buckets, breakdown):
+    if rolled_up:
         query = _rolled_up_inspections(flt, buckets, breakdown)
     else:
         query = _answered_inspections(flt, buckets, breakdown)

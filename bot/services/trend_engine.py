@@ -43,8 +43,7 @@ def summarise(
     previous = period.previous()
     buckets = trend_queries.Buckets((previous.start, period.start, period.end), tz)
     flt = trend_queries.scope_filter(scope, review_type)
-    marks = trend_queries.mark_tallies(session, flt, buckets, scope.breakdown)
-    inspections = trend_queries.inspection_tallies(session, flt, buckets, scope.breakdown)
+    marks, inspections = trend_queries.tallies(session, flt, buckets, scope.breakdown)
     groups = {t.group for t in inspections if t.group is not None}
     return compose(
         scope=scope,
@@ -69,8 +68,7 @@ def section_series(
     months = months_covering(min(period.start, earliest), period.end)
     buckets = trend_queries.Buckets((*(m.start for m in months), months[-1].end), tz)
     flt = trend_queries.scope_filter(scope, review_type)
-    marks = trend_queries.mark_tallies(session, flt, buckets)
-    inspections = trend_queries.inspection_tallies(session, flt, buckets)
+    marks, inspections = trend_queries.tallies(session, flt, buckets)
     counts = [0] * len(months)
     for tally in inspections:
         counts[tally.bucket] += tally.inspections

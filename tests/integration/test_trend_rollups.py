@@ -9,43 +9,27 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from trend_data import add_submitted, build_world
+from trend_data import (
+    RollupRows,
+    add_submitted,
+    build_world,
+    rollup_rows,
+    rollups_as_rebuilt,
+)
 
 from storage import trend_rollup
 from storage.models import Answer as AnswerRow
-from storage.models import TrendMonthInspections, TrendMonthMarks, TrendRollupState
+from storage.models import TrendRollupState
 from storage.uow import UnitOfWork
 
 TZ = ZoneInfo("Europe/London")
 NOW = datetime(2026, 4, 20, 10, 0, tzinfo=UTC)
 UowFactory = Callable[[], UnitOfWork]
-
-
-def rollups(session: Session) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-    """Both tables, rows that count for nothing left out, in key order."""
-    found = []
-    for table, total in (
-        (TrendMonthMarks, TrendMonthMarks.answers),
-        (TrendMonthInspections, TrendMonthInspections.inspections),
-    ):
-        query = (
-            select(*table.__table__.columns)
-            .where(total != 0)
-            .order_by(*table.__table__.primary_key)
-        )
-        # Totals of scores added in another order may differ in their last bits.
-        found.append([_rounded(tuple(row)) for row in session.execute(query)])
-    return found[0], found[1]
-
-
-def _rounded(row: tuple[Any, ...]) -> tuple[Any, ...]:
-    return tuple(round(value, 9) if isinstance(value, float) else value for value in row)
 
 
 def submitted_inspections(uow_factory: UowFactory, count: int) -> list[int]:
@@ -80,15 +64,9 @@ def run_together(*work: Callable[[], None]) -> None:
         thread.join(timeout=60)
 
 
-def kept_equal_to_a_rebuild(
-    uow_factory: UowFactory,
-) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-    """The roll-ups as kept, after checking that a rebuild from the answers gives the same."""
+def kept_equal_to_a_rebuild(uow_factory: UowFactory) -> RollupRows:
     with uow_factory() as uow:
-        kept = rollups(uow.session)
-        trend_rollup.rebuild(uow.session, TZ, NOW)
-        assert rollups(uow.session) == kept
-    return kept
+        return rollups_as_rebuilt(uow.session, TZ, NOW)
 
 
 def test_nothing_is_kept_before_the_rollups_are_built(uow_factory: UowFactory) -> None:
@@ -98,7 +76,7 @@ def test_nothing_is_kept_before_the_rollups_are_built(uow_factory: UowFactory) -
         uow.commit()
     with uow_factory() as uow:
         assert trend_rollup.timezone(uow.session) is None
-        assert rollups(uow.session) == ([], [])
+        assert rollup_rows(uow.session) == ([], [])
 
 
 def test_inspections_added_from_several_threads_at_once_are_each_counted_once(
@@ -136,12 +114,12 @@ def test_withdrawing_then_adding_back_leaves_the_counts_as_they_were(
     with uow_factory() as uow:
         trend_rollup.rebuild(uow.session, TZ, NOW)
         uow.commit()
-        before = rollups(uow.session)
+        before = rollup_rows(uow.session)
     with uow_factory() as uow:
         trend_rollup.withdraw(uow.session, ids[1])
-        withdrawn = rollups(uow.session)
+        withdrawn = rollup_rows(uow.session)
         trend_rollup.add(uow.session, ids[1])
-        assert rollups(uow.session) == before
+        assert rollup_rows(uow.session) == before
     assert sum(row[4] for row in withdrawn[1]) == 2
 
 

@@ -15,8 +15,10 @@ import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.services.questionnaire_versions import current_review_questionnaire
@@ -25,7 +27,16 @@ from inspections.runtime import enabled_questions
 from inspections.scoring import score_inspection
 from questionnaires.loader import parse_questionnaire
 from questionnaires.model import QuestionKind
-from storage.models import Answer, CaseReview, Inspection, Person, QuestionnaireVersion
+from storage import trend_rollup
+from storage.models import (
+    Answer,
+    CaseReview,
+    Inspection,
+    Person,
+    QuestionnaireVersion,
+    TrendMonthInspections,
+    TrendMonthMarks,
+)
 
 LONDON = "London North"
 LONDON_UNIT = "RASSO London North"
@@ -269,3 +280,36 @@ def add_open(session: Session, world: Source, *, lawyer: Person, at: datetime) -
     inspection.submitted_at = None
     session.flush()
     return inspection
+
+
+RollupRows = tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]
+
+
+def rollup_rows(session: Session) -> RollupRows:
+    """Both trend roll-up tables, in key order, rows that count for nothing left out."""
+    found = []
+    for table, total in (
+        (TrendMonthMarks, TrendMonthMarks.answers),
+        (TrendMonthInspections, TrendMonthInspections.inspections),
+    ):
+        query = (
+            select(*table.__table__.columns)
+            .where(total != 0)
+            .order_by(*table.__table__.primary_key)
+        )
+        # Totals of scores added in another order may differ in their last bits.
+        found.append([_rounded(tuple(row)) for row in session.execute(query)])
+    return found[0], found[1]
+
+
+def rollups_as_rebuilt(session: Session, tz: ZoneInfo, now: datetime) -> RollupRows:
+    """The roll-ups as kept, after checking that a rebuild from the answers gives the same
+    (the rebuild stays in the session's transaction)."""
+    kept = rollup_rows(session)
+    trend_rollup.rebuild(session, tz, now)
+    assert rollup_rows(session) == kept
+    return kept
+
+
+def _rounded(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    return tuple(round(value, 9) if isinstance(value, float) else value for value in row)

@@ -17,14 +17,13 @@ import pytest
 from feedback_support import submit_inspections
 from slack_world import ADMIN, LAWYER, MANAGER, URN, Assigned, Member, RunningBot
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from trend_data import rollups_as_rebuilt
 
 from bot.clock import ManualClock
 from bot.outbox_dispatcher import DispatchReport
 from bot.services.people import import_people
 from bot.slack_driver import SlackDriver
 from bot.slack_standin import Message, SlackStandIn
-from storage import trend_rollup
 from storage.models import (
     Alert,
     AnswerRevision,
@@ -33,8 +32,6 @@ from storage.models import (
     Feedback,
     Inspection,
     OutboxMessage,
-    TrendMonthInspections,
-    TrendMonthMarks,
 )
 
 DEPUTY = Member(
@@ -379,28 +376,11 @@ def test_one_challenge_upheld_and_one_amended_rescores_and_everyone_is_told(
         assert "challenge.outcome_sent" in actions
         # The submission counted the inspection in the trend roll-ups and the amendment moved
         # its mark: they hold what a rebuild from the answers gives.
-        kept = _rollups(session)
-        trend_rollup.rebuild(session, bot.settings.timezone, datetime.now(UTC))
-        assert kept == _rollups(session)
+        kept = rollups_as_rebuilt(session, bot.settings.timezone, datetime.now(UTC))
         marks = {(r[5], r[6]): r[7] for r in kept[0] if r[5] == "code_test_applied"}
         assert marks == {("code_test_applied", "fully_met"): 1}
         assert [r[4:] for r in kept[1]] == [(1, pytest.approx(17.5 / 18), 1)]
     assert standin.violations == []
-
-
-def _rollups(session: Session) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-    """Both roll-up tables, rows that count for nothing left out."""
-    marks = session.execute(
-        select(*TrendMonthMarks.__table__.columns)
-        .where(TrendMonthMarks.answers != 0)
-        .order_by(*TrendMonthMarks.__table__.primary_key)
-    )
-    inspections = session.execute(
-        select(*TrendMonthInspections.__table__.columns)
-        .where(TrendMonthInspections.inspections != 0)
-        .order_by(*TrendMonthInspections.__table__.primary_key)
-    )
-    return [tuple(r) for r in marks], [tuple(r) for r in inspections]
 
 
 def test_a_challenge_without_marks_or_reason_is_answered_inline(
