@@ -19,6 +19,7 @@ With no state row there are no roll-ups: nothing is kept and trends read the ans
 from __future__ import annotations
 
 from datetime import datetime
+from enum import Enum, auto
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Date, Integer, TextClause, bindparam, delete, func, select, text
@@ -148,18 +149,28 @@ def _hold_state(session: Session) -> None:
         session.execute(text("LOCK TABLE trend_rollup_state IN ACCESS EXCLUSIVE MODE"))
 
 
-def add(session: Session, inspection_id: int) -> None:
-    """Counts a submitted inspection in, as its rows now stand (flushed first)."""
-    _apply(session, inspection_id, sign=1)
+class Unread(Enum):
+    """The roll-ups' zone, not read yet: `add` and `withdraw` read it themselves."""
+
+    ZONE = auto()
 
 
-def withdraw(session: Session, inspection_id: int) -> None:
+def add(session: Session, inspection_id: int, *, zone: str | Unread | None = Unread.ZONE) -> None:
+    """Counts a submitted inspection in, as its rows now stand (flushed first). `zone`: what
+    `timezone(session)` gave earlier in this transaction, to save reading it again."""
+    _apply(session, inspection_id, sign=1, zone=zone)
+
+
+def withdraw(
+    session: Session, inspection_id: int, *, zone: str | Unread | None = Unread.ZONE
+) -> None:
     """Takes a submitted inspection out, as its rows now stand: call before changing them."""
-    _apply(session, inspection_id, sign=-1)
+    _apply(session, inspection_id, sign=-1, zone=zone)
 
 
-def _apply(session: Session, inspection_id: int, *, sign: int) -> None:
-    zone = timezone(session)
+def _apply(session: Session, inspection_id: int, *, sign: int, zone: str | Unread | None) -> None:
+    if isinstance(zone, Unread):
+        zone = timezone(session)
     if zone is None:
         return
     session.flush()

@@ -85,7 +85,9 @@ def amend(
         questionnaire, review_type=review_type, answers=state.answers, amendment=amendment
     )
     before = label(state, amendment.question_id)
-    trend_rollup.withdraw(session, state.inspection_id)  # counted again below, as amended
+    rollup_zone = trend_rollup.timezone(session)
+    # Counted again below, as amended.
+    trend_rollup.withdraw(session, state.inspection_id, zone=rollup_zone)
     _store(session, state.inspection_id, replacement, inspector_id=inspector.id, now=now)
     question = questionnaire.question(amendment.question_id)
     # A safeguard amended to a passing mark resolves its alert (and the reverse raises one).
@@ -107,7 +109,7 @@ def amend(
     # inspections.challenges refuses an amendment that changes which questions apply, so this
     # rewrites the same flags; stored anyway, so they follow the marks whatever that rule says.
     trend_flags.store_counted(session, state.inspection_id, {q.id for q in new_state.enabled})
-    trend_rollup.add(session, state.inspection_id)
+    trend_rollup.add(session, state.inspection_id, zone=rollup_zone)
     document = compose_for(
         new_state,
         result,

@@ -2,7 +2,7 @@
 
 `on_submitted` runs inside the submission's transaction: the Feedback row, the lawyer's
 message and the line manager's copy are written with the submission or not at all, and the
-outbox's dedupe keys make a second write of either a no-op.
+outbox's dedupe keys make a second write of either message a no-op.
 """
 
 from __future__ import annotations
@@ -81,16 +81,16 @@ def on_submitted(
     timezone: str = DEFAULT_TIMEZONE,
 ) -> Feedback:
     document = compose_for(state, result)
-    row = session.scalar(select(Feedback).where(Feedback.inspection_id == state.inspection_id))
-    if row is None:
-        row = Feedback(
-            inspection_id=state.inspection_id,
-            lawyer_id=state.review.lawyer_id,
-            content=document.to_dict(),
-            created_at=now,
-        )
-        session.add(row)
-        session.flush()
+    # No look for an earlier row: the submission holds the inspection's row and has found it
+    # not submitted, so there is none, and feedback.inspection_id is unique besides.
+    row = Feedback(
+        inspection_id=state.inspection_id,
+        lawyer_id=state.review.lawyer_id,
+        content=document.to_dict(),
+        created_at=now,
+    )
+    session.add(row)
+    session.flush()
     card = FeedbackCard(row.id, document, timezone, can_challenge=bool(document.marks))
     outbox.enqueue(
         session,

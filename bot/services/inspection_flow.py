@@ -289,10 +289,13 @@ def submit(uow_factory: UowFactory, click: CardClick) -> FlowState:
         result = score_inspection(
             state.questionnaire, review_type=review_type, answers=state.answers
         )
+        # Read while nothing is waiting to be written, so the read costs no flush of its own.
+        rollup_zone = trend_rollup.timezone(uow.session)
         inspection.status = "submitted"
         inspection.submitted_at = click.now
         inspection.score = result.score
         inspection.current_question_id = None
+        inspection.updated_at = click.now  # with the rest: the row is updated once, not twice
         trend_flags.store_counted(uow.session, inspection.id, {q.id for q in state.enabled})
         cancel_for_inspection(uow.session, inspection_id=inspection.id, now=click.now)
         feedback.on_submitted(
@@ -300,7 +303,7 @@ def submit(uow_factory: UowFactory, click: CardClick) -> FlowState:
         )
         # Last: it locks its month's roll-up rows, which every other submission in the same
         # Area, unit and review type waits for, so hold them for as short a time as possible.
-        trend_rollup.add(uow.session, inspection.id)
+        trend_rollup.add(uow.session, inspection.id, zone=rollup_zone)
         return _commit(
             uow, inspection, person, "inspection.submitted", click, {"score": result.score}
         )
