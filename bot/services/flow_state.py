@@ -22,6 +22,8 @@ SUMMARY = "~summary"
 STATE_LOADING = (
     joinedload(Inspection.case_review).joinedload(CaseReview.lawyer).lazyload(Person.role_rows),
     joinedload(Inspection.questionnaire_version),
+    # In the same query: every click reads the answers, and a second query is a round trip.
+    joinedload(Inspection.answers),
 )
 
 # Published versions are immutable, so a parsed questionnaire can be kept by content hash.
