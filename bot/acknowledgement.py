@@ -9,11 +9,14 @@ each listener wrapped so that it runs on the pool and the request thread waits o
 ``ack()`` sets: the answer goes out as soon as the listener acknowledges, and everything after
 ``ack()`` (updating the card, opening a modal) carries on, on the pool, as before.
 
-Once it has acknowledged, the listener pauses for ``HEAD_START_SECONDS`` before going on. The
-answer is finished and written by other threads (Bolt's, then waitress's), and each needs the
-GIL; a listener that went straight on to build and send the next card would hold the GIL for
-up to Python's 5 ms switch interval at a time, and the answer would wait behind it. The pause
-costs the card update 2 ms that nobody sees.
+Once it has acknowledged, the listener waits until no other request is waiting for its own
+acknowledgement (``Unanswered``, at most ``YIELD_SECONDS``), then pauses for
+``HEAD_START_SECONDS`` before going on. Answers are finished and written by other threads
+(Bolt's, then waitress's), and every thread needs the GIL; a listener that went straight on to
+build and send the next card would hold the GIL for up to Python's 5 ms switch interval at a
+time, and a click arriving meanwhile (above all a submit, which does the most before its
+acknowledgement) would wait behind it. The card update is late by as much as the other clicks
+take to be recorded, which nobody sees; the acknowledgements, which Slack times, are not.
 
 A listener that takes no ``ack`` (an event) is handed to the pool at once; Bolt acknowledges
 events itself. An error raised before the acknowledgement reaches Bolt's error handler, so Slack
@@ -26,8 +29,9 @@ import functools
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future
+from contextlib import contextmanager
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -37,24 +41,55 @@ Listener = Callable[..., Any]
 logger = logging.getLogger("bot.app")
 
 HEAD_START_SECONDS = 0.002
+YIELD_SECONDS = 0.05
+
+
+class Unanswered:
+    """How many requests are still waiting for their listener to acknowledge.
+
+    Work after an acknowledgement waits until there are none (at most ``YIELD_SECONDS``), so
+    that a card update does not take the GIL from a click that is still being recorded."""
+
+    def __init__(self, yield_seconds: float) -> None:
+        self._yield_seconds = yield_seconds
+        self._count = 0
+        self._changed = threading.Condition()
+
+    @contextmanager
+    def waiting(self) -> Iterator[None]:
+        with self._changed:
+            self._count += 1
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._count -= 1
+                if self._count == 0:
+                    self._changed.notify_all()
+
+    def until_none(self) -> None:
+        with self._changed:
+            self._changed.wait_for(lambda: self._count == 0, timeout=self._yield_seconds)
 
 
 class SignallingAck:
     """Bolt's ``ack``, which also releases the request thread waiting for it."""
 
-    def __init__(self, ack: Ack, acknowledged: threading.Event) -> None:
+    def __init__(self, ack: Ack, acknowledged: threading.Event, unanswered: Unanswered) -> None:
         self._ack = ack
         self._acknowledged = acknowledged
+        self._unanswered = unanswered
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         try:
             return self._ack(*args, **kwargs)
         finally:
             self._acknowledged.set()
-            time.sleep(HEAD_START_SECONDS)  # the answer goes out first
+            self._unanswered.until_none()  # other clicks are answered first
+            time.sleep(HEAD_START_SECONDS)  # and so is this one
 
 
-def answered_at_ack(listener: Listener, pool: Executor) -> Listener:
+def answered_at_ack(listener: Listener, pool: Executor, unanswered: Unanswered) -> Listener:
     """``listener``, run on ``pool``; the call returns once it has acknowledged or finished.
 
     ``functools.wraps`` keeps Bolt's argument injection: Bolt reads the argument names of the
@@ -68,10 +103,11 @@ def answered_at_ack(listener: Listener, pool: Executor) -> Listener:
             pool.submit(listener, **kwargs).add_done_callback(_log_failure)
             return
         acknowledged = threading.Event()
-        kwargs["ack"] = SignallingAck(ack, acknowledged)
-        running = pool.submit(listener, **kwargs)
-        running.add_done_callback(lambda _: acknowledged.set())
-        acknowledged.wait()
+        kwargs["ack"] = SignallingAck(ack, acknowledged, unanswered)
+        with unanswered.waiting():
+            running = pool.submit(listener, **kwargs)
+            running.add_done_callback(lambda _: acknowledged.set())
+            acknowledged.wait()
         if running.done() and ack.response is None:
             running.result()  # raises what stopped the listener before it acknowledged
         else:
@@ -90,13 +126,14 @@ class AcknowledgingRegistrar:
     """The part of Bolt's ``App`` our listener modules register with, each listener wrapped by
     ``answered_at_ack``."""
 
-    def __init__(self, app: App, pool: Executor) -> None:
+    def __init__(self, app: App, pool: Executor, *, yield_seconds: float = YIELD_SECONDS) -> None:
         self._app = app
         self._pool = pool
+        self._unanswered = Unanswered(yield_seconds)
 
     def _registering(self, register: Callable[[Listener], Any]) -> Callable[[Listener], None]:
         def add(listener: Listener) -> None:
-            register(answered_at_ack(listener, self._pool))
+            register(answered_at_ack(listener, self._pool, self._unanswered))
 
         return add
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.acknowledgement import AcknowledgingRegistrar
 from bot.clock import Clock, system_clock
 from bot.context import BotContext
+from bot.http_server import THREADS as HTTP_THREADS
 from bot.listeners import commands, decline, feedback, home, inspection
 from bot.settings import Settings
 from bot.slack_client import make_web_client
@@ -20,8 +21,10 @@ from storage.db import make_engine
 from storage.db import session_factory as make_session_factory
 
 LISTENER_MODULES = (inspection, commands, home, decline, feedback)
-# Listeners and the Slack calls they make after acknowledging run on this many threads.
-LISTENER_THREADS = 8
+# Listeners and the Slack calls they make after acknowledging run on this many threads: twice
+# waitress's, so that listeners yielding to unanswered clicks after their own acknowledgement
+# (bot/acknowledgement.py) leave a thread free for every request waitress can be answering.
+LISTENER_THREADS = 2 * HTTP_THREADS
 
 
 def database_sessions(settings: Settings) -> sessionmaker[Session]:

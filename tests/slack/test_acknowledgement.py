@@ -35,7 +35,7 @@ class Served:
         self.standin = standin
         self.url = ""
 
-    def click(self) -> Response:
+    def click(self, action_id: str = "go") -> Response:
         """Click the one button of a message posted to USER."""
         posted = self.client.chat_postMessage(
             channel=USER,
@@ -46,7 +46,7 @@ class Served:
                     "elements": [
                         {
                             "type": "button",
-                            "action_id": "go",
+                            "action_id": action_id,
                             "text": {"type": "plain_text", "text": "Go"},
                         }
                     ],
@@ -54,7 +54,7 @@ class Served:
             ],
         )
         message = next(m for m in self.standin.messages_to(USER) if m.ts == posted["ts"])
-        return self.driver().click(USER, message, action_id="go")
+        return self.driver().click(USER, message, action_id=action_id)
 
     def driver(self) -> SlackDriver:
         return SlackDriver(self.url, signing_secret=SIGNING_SECRET, standin=self.standin)
@@ -154,3 +154,80 @@ def test_an_event_is_answered_at_once_and_handled_on_the_pool(
     finally:
         release.set()
     assert finished.wait(WAIT_SECONDS)
+
+
+# Long enough that a listener going on by itself (it would, 2 ms after acknowledging) is seen.
+WATCH_SECONDS = 0.5
+
+
+def _held_click(bot: Served, release: threading.Event, log: list[str]) -> Callable[[], Response]:
+    """Click "hold", whose listener acknowledges only once ``release`` is set; returns a function
+    that waits for that click's answer."""
+    holding = threading.Event()
+    answers: list[Response] = []
+
+    def on_hold(ack: Ack) -> None:
+        holding.set()
+        release.wait(WAIT_SECONDS)
+        log.append("hold acknowledged")
+        ack()
+
+    bot.registrar.action("hold")(on_hold)
+    clicking = threading.Thread(target=lambda: answers.append(bot.click("hold")))
+    clicking.start()
+    assert holding.wait(WAIT_SECONDS)
+
+    def answered() -> Response:
+        clicking.join(WAIT_SECONDS)
+        return answers[0]
+
+    return answered
+
+
+def _going_on(log: list[str]) -> tuple[Callable[..., None], threading.Event]:
+    """A "go" listener that acknowledges and goes on (e.g. to send the next card)."""
+    continued = threading.Event()
+
+    def on_go(ack: Ack) -> None:
+        ack()
+        log.append("go continues")
+        continued.set()
+
+    return on_go, continued
+
+
+def test_work_after_an_acknowledgement_waits_until_other_clicks_are_answered(
+    standin: SlackStandIn, served: Callable[[], Served]
+) -> None:
+    bot = served()
+    bot.registrar = AcknowledgingRegistrar(bot.app, bot.pool, yield_seconds=WAIT_SECONDS)
+    release, log = threading.Event(), []
+    on_go, continued = _going_on(log)
+    bot.registrar.action("go")(on_go)
+    hold_answered = _held_click(bot, release, log)
+    try:
+        assert bot.click("go").status == 200  # answered, although its listener is waiting
+        assert not continued.wait(WATCH_SECONDS)  # "hold" has not been answered yet
+    finally:
+        release.set()
+    assert hold_answered().status == 200
+    assert continued.wait(WAIT_SECONDS)
+    assert log == ["hold acknowledged", "go continues"]
+
+
+def test_the_wait_for_other_clicks_is_bounded(
+    standin: SlackStandIn, served: Callable[[], Served]
+) -> None:
+    bot = served()
+    bot.registrar = AcknowledgingRegistrar(bot.app, bot.pool, yield_seconds=0.05)
+    release, log = threading.Event(), []
+    on_go, continued = _going_on(log)
+    bot.registrar.action("go")(on_go)
+    hold_answered = _held_click(bot, release, log)
+    try:
+        assert bot.click("go").status == 200
+        assert continued.wait(WAIT_SECONDS)  # went on while "hold" was still unanswered
+    finally:
+        release.set()
+    assert hold_answered().status == 200
+    assert log == ["go continues", "hold acknowledged"]
