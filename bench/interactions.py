@@ -28,12 +28,18 @@ as dipsample is. It is the least an app that commits before acknowledging can do
 is the disk's: when its own p99 is over twice the bare app's, the commit alone (the disk's
 fsync) puts the target out of reach of any such app on this machine at that time. It is a
 reference; the target ratio is against the bare app.
+
+While each of the three is timed, this process's garbage collector is off (``MeasuredPhase``):
+the apps run in their own processes and keep theirs. The CPU time the virtual machine's host
+took during each phase (steal time, from /proc/stat) is printed: a run where it is large had
+stalls that no code of ours can cause or prevent.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import json
 import os
 import re
@@ -204,16 +210,17 @@ def run(
                     Inspector(member, driver, standin, seed=n)
                     for n, (member, driver) in enumerate(zip(inspectors, drivers, strict=True))
                 ]
-                elapsed = concurrently([partial(inspect, player, think) for player in players])
+                with MeasuredPhase() as ours_phase:
+                    elapsed = concurrently([partial(inspect, player, think) for player in players])
             submitted = count_submitted(sessions)
         finally:
             engine.dispose()
         ours = [t for d in drivers for t in d.latencies]
         failures = sum(status != 200 for d in drivers for status in d.statuses)
         violations = len(standin.violations)
-        with served(bare_app_command, settings) as events_url:
+        with served(bare_app_command, settings) as events_url, MeasuredPhase() as bare_phase:
             bare = replay(events_url, standin, drivers)
-        with served(durable_floor_command, settings) as events_url:
+        with served(durable_floor_command, settings) as events_url, MeasuredPhase() as floor_phase:
             floor = replay(events_url, standin, drivers)
         immediate: list[float] = []
         if immediate_bare:
@@ -246,6 +253,42 @@ def run(
     above_floor = percentile(ours, 99) / percentile(floor, 99)
     print(f"  p99 ratio dipsample / durable floor: {above_floor:.2f}")
     print(f"  requests over 1 s: {sum(t > 1.0 for t in ours)} (target 0)")
+    phases = {"dipsample": ours_phase, "bare": bare_phase, "durable floor": floor_phase}
+    if all(phase.stolen is not None for phase in phases.values()):
+        stolen = ", ".join(f"{name} {phase.stolen:.2f} s" for name, phase in phases.items())
+        print(f"  CPU time the host took from this machine during each phase: {stolen}")
+
+
+class MeasuredPhase:
+    """A timed phase. The harness's own garbage collector is off meanwhile (as ``timeit`` does):
+    a full collection of the stand-in's records takes tens of milliseconds, which would be
+    counted as the app's latency. The CPU time the virtual machine's host took (steal time)
+    during the phase is noted: the apps stall while it is away, whatever their code."""
+
+    def __init__(self) -> None:
+        self.stolen: float | None = None
+        self._steal_before: float | None = None
+
+    def __enter__(self) -> MeasuredPhase:
+        gc.collect()
+        gc.disable()
+        self._steal_before = steal_seconds()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        gc.enable()
+        after = steal_seconds()
+        if self._steal_before is not None and after is not None:
+            self.stolen = after - self._steal_before
+
+
+def steal_seconds() -> float | None:
+    """Steal time of all CPUs since boot, from /proc/stat (Linux); None elsewhere."""
+    try:
+        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()
+        return int(fields[8]) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 def cast(count: int) -> list[Member]:
