@@ -15,8 +15,8 @@ acknowledgement (``Unanswered``, at most ``YIELD_SECONDS``), then pauses for
 (Bolt's, then waitress's), and every thread needs the GIL; a listener that went straight on to
 build and send the next card would hold the GIL for up to Python's 5 ms switch interval at a
 time, and a click arriving meanwhile (above all a submit, which does the most before its
-acknowledgement) would wait behind it. The card update is late by as much as the other clicks
-take to be recorded, which nobody sees; the acknowledgements, which Slack times, are not.
+acknowledgement) would wait behind it. The card update is late by at most ``YIELD_SECONDS``,
+which nobody notices; the acknowledgements, which Slack times, are not delayed at all.
 
 A listener that takes no ``ack`` (an event) is handed to the pool at once; Bolt acknowledges
 events itself. An error raised before the acknowledgement reaches Bolt's error handler, so Slack
@@ -29,9 +29,8 @@ import functools
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import Executor, Future
-from contextlib import contextmanager
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -45,27 +44,27 @@ YIELD_SECONDS = 0.05
 
 
 class Unanswered:
-    """How many requests are still waiting for their listener to acknowledge.
+    """How many requests have a listener at work that has not acknowledged yet.
 
     Work after an acknowledgement waits until there are none (at most ``YIELD_SECONDS``), so
-    that a card update does not take the GIL from a click that is still being recorded."""
+    that a card update does not take the GIL from a click that is still being recorded. A click
+    still queued for a pool thread is not counted: waiting for it would only keep the threads
+    it needs busy for longer."""
 
     def __init__(self, yield_seconds: float) -> None:
         self._yield_seconds = yield_seconds
         self._count = 0
         self._changed = threading.Condition()
 
-    @contextmanager
-    def waiting(self) -> Iterator[None]:
+    def arrive(self) -> None:
         with self._changed:
             self._count += 1
-        try:
-            yield
-        finally:
-            with self._changed:
-                self._count -= 1
-                if self._count == 0:
-                    self._changed.notify_all()
+
+    def leave(self) -> None:
+        with self._changed:
+            self._count -= 1
+            if self._count == 0:
+                self._changed.notify_all()
 
     def until_none(self) -> None:
         with self._changed:
@@ -85,8 +84,8 @@ class SignallingAck:
             return self._ack(*args, **kwargs)
         finally:
             self._acknowledged.set()
-            self._unanswered.until_none()  # other clicks are answered first
-            time.sleep(HEAD_START_SECONDS)  # and so is this one
+            self._unanswered.until_none()  # other clicks acknowledge first
+            time.sleep(HEAD_START_SECONDS)  # this one's answer goes out first
 
 
 def answered_at_ack(listener: Listener, pool: Executor, unanswered: Unanswered) -> Listener:
@@ -102,12 +101,21 @@ def answered_at_ack(listener: Listener, pool: Executor, unanswered: Unanswered) 
         if ack is None:
             pool.submit(listener, **kwargs).add_done_callback(_log_failure)
             return
-        acknowledged = threading.Event()
+        acknowledged, started = threading.Event(), threading.Event()
         kwargs["ack"] = SignallingAck(ack, acknowledged, unanswered)
-        with unanswered.waiting():
-            running = pool.submit(listener, **kwargs)
-            running.add_done_callback(lambda _: acknowledged.set())
+
+        def counted(**arguments: Any) -> Any:
+            unanswered.arrive()
+            started.set()
+            return listener(**arguments)
+
+        running = pool.submit(counted, **kwargs)
+        running.add_done_callback(lambda _: acknowledged.set())
+        try:
             acknowledged.wait()
+        finally:
+            if started.is_set():  # not when the pool cancelled it before it ran
+                unanswered.leave()
         if running.done() and ack.response is None:
             running.result()  # raises what stopped the listener before it acknowledged
         else:

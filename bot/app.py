@@ -22,8 +22,8 @@ from storage.db import session_factory as make_session_factory
 
 LISTENER_MODULES = (inspection, commands, home, decline, feedback)
 # Listeners and the Slack calls they make after acknowledging run on this many threads: twice
-# waitress's, so that listeners yielding to unanswered clicks after their own acknowledgement
-# (bot/acknowledgement.py) leave a thread free for every request waitress can be answering.
+# waitress's, as headroom for listeners that, after acknowledging, wait a moment for other clicks
+# to acknowledge (bot/acknowledgement.py) or for Slack; new clicks seldom queue behind them.
 LISTENER_THREADS = 2 * HTTP_THREADS
 
 

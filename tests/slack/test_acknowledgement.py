@@ -179,6 +179,7 @@ def _held_click(bot: Served, release: threading.Event, log: list[str]) -> Callab
 
     def answered() -> Response:
         clicking.join(WAIT_SECONDS)
+        assert not clicking.is_alive(), "the held click was not answered"
         return answers[0]
 
     return answered
@@ -200,7 +201,8 @@ def test_work_after_an_acknowledgement_waits_until_other_clicks_are_answered(
     standin: SlackStandIn, served: Callable[[], Served]
 ) -> None:
     bot = served()
-    bot.registrar = AcknowledgingRegistrar(bot.app, bot.pool, yield_seconds=WAIT_SECONDS)
+    # A yield far longer than the test: "go" goes on only because "hold" acknowledged.
+    bot.registrar = AcknowledgingRegistrar(bot.app, bot.pool, yield_seconds=60.0)
     release, log = threading.Event(), []
     on_go, continued = _going_on(log)
     bot.registrar.action("go")(on_go)
