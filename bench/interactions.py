@@ -224,7 +224,8 @@ def run(
             floor = replay(events_url, standin, drivers)
         immediate: list[float] = []
         if immediate_bare:
-            with served(partial(bare_app_command, immediately=True), settings) as events_url:
+            immediately = partial(bare_app_command, immediately=True)
+            with served(immediately, settings) as events_url, MeasuredPhase():
                 immediate = replay(events_url, standin, drivers)
     print(
         f"\n{label}: {count} inspectors reading each card for {think:.1f} s on average, "

@@ -72,7 +72,8 @@ class Unanswered:
 
 
 class SignallingAck:
-    """Bolt's ``ack``, which also releases the request thread waiting for it."""
+    """Bolt's ``ack``, which also releases the request thread waiting for it, then lets the
+    other clicks at work acknowledge before the listener goes on."""
 
     def __init__(self, ack: Ack, acknowledged: threading.Event, unanswered: Unanswered) -> None:
         self._ack = ack

@@ -185,16 +185,21 @@ def _held_click(bot: Served, release: threading.Event, log: list[str]) -> Callab
     return answered
 
 
-def _going_on(log: list[str]) -> tuple[Callable[..., None], threading.Event]:
-    """A "go" listener that acknowledges and goes on (e.g. to send the next card)."""
-    continued = threading.Event()
+class GoBesideHold:
+    """A "go" listener that acknowledges and goes on (e.g. to send the next card), registered
+    beside a "hold" click that is already waiting for ``release`` to acknowledge."""
 
-    def on_go(ack: Ack) -> None:
+    def __init__(self, bot: Served, *, yield_seconds: float) -> None:
+        bot.registrar = AcknowledgingRegistrar(bot.app, bot.pool, yield_seconds=yield_seconds)
+        self.release, self.continued = threading.Event(), threading.Event()
+        self.log: list[str] = []
+        bot.registrar.action("go")(self.on_go)
+        self.hold_answered = _held_click(bot, self.release, self.log)
+
+    def on_go(self, ack: Ack) -> None:
         ack()
-        log.append("go continues")
-        continued.set()
-
-    return on_go, continued
+        self.log.append("go continues")
+        self.continued.set()
 
 
 def test_work_after_an_acknowledgement_waits_until_other_clicks_are_answered(
@@ -202,34 +207,26 @@ def test_work_after_an_acknowledgement_waits_until_other_clicks_are_answered(
 ) -> None:
     bot = served()
     # A yield far longer than the test: "go" goes on only because "hold" acknowledged.
-    bot.registrar = AcknowledgingRegistrar(bot.app, bot.pool, yield_seconds=60.0)
-    release, log = threading.Event(), []
-    on_go, continued = _going_on(log)
-    bot.registrar.action("go")(on_go)
-    hold_answered = _held_click(bot, release, log)
+    go = GoBesideHold(bot, yield_seconds=60.0)
     try:
         assert bot.click("go").status == 200  # answered, although its listener is waiting
-        assert not continued.wait(WATCH_SECONDS)  # "hold" has not been answered yet
+        assert not go.continued.wait(WATCH_SECONDS)  # "hold" has not been answered yet
     finally:
-        release.set()
-    assert hold_answered().status == 200
-    assert continued.wait(WAIT_SECONDS)
-    assert log == ["hold acknowledged", "go continues"]
+        go.release.set()
+    assert go.hold_answered().status == 200
+    assert go.continued.wait(WAIT_SECONDS)
+    assert go.log == ["hold acknowledged", "go continues"]
 
 
 def test_the_wait_for_other_clicks_is_bounded(
     standin: SlackStandIn, served: Callable[[], Served]
 ) -> None:
     bot = served()
-    bot.registrar = AcknowledgingRegistrar(bot.app, bot.pool, yield_seconds=0.05)
-    release, log = threading.Event(), []
-    on_go, continued = _going_on(log)
-    bot.registrar.action("go")(on_go)
-    hold_answered = _held_click(bot, release, log)
+    go = GoBesideHold(bot, yield_seconds=0.05)
     try:
         assert bot.click("go").status == 200
-        assert continued.wait(WAIT_SECONDS)  # went on while "hold" was still unanswered
+        assert go.continued.wait(WAIT_SECONDS)  # went on while "hold" was still unanswered
     finally:
-        release.set()
-    assert hold_answered().status == 200
-    assert log == ["go continues", "hold acknowledged"]
+        go.release.set()
+    assert go.hold_answered().status == 200
+    assert go.log == ["go continues", "hold acknowledged"]
