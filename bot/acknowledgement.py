@@ -16,7 +16,10 @@ acknowledgement (``Unanswered``, at most ``YIELD_SECONDS``), then pauses for
 build and send the next card would hold the GIL for up to Python's 5 ms switch interval at a
 time, and a click arriving meanwhile (above all a submit, which does the most before its
 acknowledgement) would wait behind it. The card update is late by at most ``YIELD_SECONDS``,
-which nobody notices; the acknowledgements, which Slack times, are not delayed at all.
+which nobody notices; the acknowledgements, which Slack times, are not delayed at all. In
+`dipsample serve` the outbox dispatcher shares the same ``Unanswered`` and gives way the same
+way before each message it sends (bot/outbox_dispatcher.py): it runs every few seconds on the
+scheduler's thread, in the same process.
 
 A listener that takes no ``ack`` (an event) is handed to the pool at once; Bolt acknowledges
 events itself. An error raised before the acknowledgement reaches Bolt's error handler, so Slack
@@ -51,7 +54,7 @@ class Unanswered:
     still queued for a pool thread is not counted: waiting for it would only keep the threads
     it needs busy for longer."""
 
-    def __init__(self, yield_seconds: float) -> None:
+    def __init__(self, yield_seconds: float = YIELD_SECONDS) -> None:
         self._yield_seconds = yield_seconds
         self._count = 0
         self._changed = threading.Condition()
@@ -66,9 +69,13 @@ class Unanswered:
             if self._count == 0:
                 self._changed.notify_all()
 
-    def until_none(self) -> None:
+    def give_way(self) -> None:
+        """Wait until no click is at work before its acknowledgement (at most the yield
+        bound), then a moment more, so that the last answer is written out before this thread
+        goes on."""
         with self._changed:
             self._changed.wait_for(lambda: self._count == 0, timeout=self._yield_seconds)
+        time.sleep(HEAD_START_SECONDS)
 
 
 class SignallingAck:
@@ -85,8 +92,7 @@ class SignallingAck:
             return self._ack(*args, **kwargs)
         finally:
             self._acknowledged.set()
-            self._unanswered.until_none()  # other clicks acknowledge first
-            time.sleep(HEAD_START_SECONDS)  # this one's answer goes out first
+            self._unanswered.give_way()  # other clicks acknowledge, and this one's answer goes out
 
 
 def answered_at_ack(listener: Listener, pool: Executor, unanswered: Unanswered) -> Listener:
@@ -135,10 +141,10 @@ class AcknowledgingRegistrar:
     """The part of Bolt's ``App`` our listener modules register with, each listener wrapped by
     ``answered_at_ack``."""
 
-    def __init__(self, app: App, pool: Executor, *, yield_seconds: float = YIELD_SECONDS) -> None:
+    def __init__(self, app: App, pool: Executor, unanswered: Unanswered) -> None:
         self._app = app
         self._pool = pool
-        self._unanswered = Unanswered(yield_seconds)
+        self._unanswered = unanswered
 
     def _registering(self, register: Callable[[Listener], Any]) -> Callable[[Listener], None]:
         def add(listener: Listener) -> None:

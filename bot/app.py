@@ -10,7 +10,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.acknowledgement import AcknowledgingRegistrar
+from bot.acknowledgement import AcknowledgingRegistrar, Unanswered
 from bot.clock import Clock, system_clock
 from bot.context import BotContext
 from bot.http_server import THREADS as HTTP_THREADS
@@ -37,9 +37,13 @@ def create_app(
     clock: Clock = system_clock,
     client: WebClient | None = None,
     session_factory: sessionmaker[Session] | None = None,
+    unanswered: Unanswered | None = None,
 ) -> App:
     """The Bolt app for either transport. Building it calls auth.test once with the bot token,
-    so a wrong token or an unreachable Slack fails here, at start-up."""
+    so a wrong token or an unreachable Slack fails here, at start-up.
+
+    ``unanswered`` counts the clicks still at work before their acknowledgement; `dipsample
+    serve` shares it with the outbox dispatcher, whose sends give way to those clicks too."""
     if client is None:
         client = make_web_client(settings)
     if session_factory is None:
@@ -57,7 +61,7 @@ def create_app(
         listener_executor=pool,
         logger=logging.getLogger("bot.app"),
     )
-    registrar = AcknowledgingRegistrar(app, pool)
+    registrar = AcknowledgingRegistrar(app, pool, unanswered or Unanswered())
     for module in LISTENER_MODULES:
         module.register(registrar, ctx)
     return app

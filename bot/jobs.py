@@ -51,12 +51,15 @@ def run_outbox_dispatch(
     session_factory: SessionFactory,
     client: WebClient,
     batch: int = DEFAULT_BATCH,
+    give_way: Callable[[], None] | None = None,
 ) -> JobResult[DispatchReport]:
     return _as_singleton(
         OUTBOX_DISPATCH,
         now,
         session_factory,
-        lambda _since: dispatch_due(session_factory, client, now=now, batch=batch),
+        lambda _since: dispatch_due(
+            session_factory, client, now=now, batch=batch, give_way=give_way
+        ),
     )
 
 

@@ -80,7 +80,11 @@ def dispatch_due(
     now: datetime,
     batch: int = DEFAULT_BATCH,
     lease: timedelta = outbox.DEFAULT_LEASE,
+    give_way: Callable[[], None] | None = None,
 ) -> DispatchReport:
+    """Sends what is due. ``give_way``, when given, is called before each message: the bot
+    passes its ``Unanswered.give_way`` so that a batch of sends, which runs on the scheduler's
+    thread in the bot's process, does not take the GIL from clicks still being recorded."""
     deliveries = _claim(session_factory, now=now, batch=batch, lease=lease)
     # Measured on the real clock (now may be a test's or the demo's simulated time). One send
     # can take minutes at worst (timeouts, Retry-After sleeps), so no new send starts once half
@@ -93,6 +97,8 @@ def dispatch_due(
         if time.monotonic() >= deadline:
             log.warning("outbox: %d messages left for the next run", len(deliveries) - done)
             break
+        if give_way is not None:
+            give_way()
         result = _attempt(client, delivery, dm_channels)
         if isinstance(result, _Undeliverable):
             if _record_failure(session_factory, delivery, result, now=now):

@@ -20,6 +20,7 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from bot import jobs
+from bot.acknowledgement import Unanswered
 from bot.clock import Clock, system_clock
 from bot.settings import Settings
 
@@ -51,9 +52,12 @@ def standard_jobs(
     session_factory: Callable[[], Session],
     client: WebClient | None,
     intervals: Intervals | None = None,
+    unanswered: Unanswered | None = None,
 ) -> list[PeriodicJob]:
     """The bot's jobs; without a Slack client the outbox waits (e.g. `dipsample` without a
-    token), and the rest still runs."""
+    token), and the rest still runs. With the app's ``unanswered``, the outbox's sends give way
+    to clicks still being recorded (bot/acknowledgement.py)."""
+    give_way = unanswered.give_way if unanswered is not None else None
     every = intervals or Intervals()
     found = [
         PeriodicJob(
@@ -107,7 +111,7 @@ def standard_jobs(
                 jobs.OUTBOX_DISPATCH,
                 every.outbox_dispatch,
                 lambda now: jobs.run_outbox_dispatch(
-                    now, session_factory=session_factory, client=client
+                    now, session_factory=session_factory, client=client, give_way=give_way
                 ),
             )
         )

@@ -17,6 +17,7 @@ from types import FrameType
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.acknowledgement import Unanswered
 from bot.app import create_app
 from bot.clock import system_clock
 from bot.http_server import build_wsgi, serve_forever
@@ -83,9 +84,12 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     rollups_rebuilt = ensure_trend_rollups(settings, sessions)
     if rollups_rebuilt is not None:
         log.info("trend roll-ups rebuilt for %s: %d months", settings.timezone.key, rollups_rebuilt)
-    app = create_app(settings, session_factory=sessions)
+    unanswered = Unanswered()  # one count for the listeners and the outbox's sends
+    app = create_app(settings, session_factory=sessions, unanswered=unanswered)
     scheduler = Scheduler(
-        standard_jobs(settings=settings, session_factory=sessions, client=app.client)
+        standard_jobs(
+            settings=settings, session_factory=sessions, client=app.client, unanswered=unanswered
+        )
     )
     settle_garbage_collector()
     socket = None

@@ -15,7 +15,7 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
 from slack_world import BOT_TOKEN, INSPECTOR_A, SIGNING_SECRET
 
-from bot.acknowledgement import AcknowledgingRegistrar
+from bot.acknowledgement import AcknowledgingRegistrar, Unanswered
 from bot.http_server import serve_in_thread
 from bot.slack_driver import Response, SlackDriver
 from bot.slack_standin import SlackStandIn
@@ -31,7 +31,7 @@ class Served:
             client=self.client, signing_secret=SIGNING_SECRET, process_before_response=True
         )
         self.pool = ThreadPoolExecutor(max_workers=2)
-        self.registrar = AcknowledgingRegistrar(self.app, self.pool)
+        self.registrar = AcknowledgingRegistrar(self.app, self.pool, Unanswered())
         self.standin = standin
         self.url = ""
 
@@ -190,7 +190,7 @@ class GoBesideHold:
     beside a "hold" click that is already waiting for ``release`` to acknowledge."""
 
     def __init__(self, bot: Served, *, yield_seconds: float) -> None:
-        bot.registrar = AcknowledgingRegistrar(bot.app, bot.pool, yield_seconds=yield_seconds)
+        bot.registrar = AcknowledgingRegistrar(bot.app, bot.pool, Unanswered(yield_seconds))
         self.release, self.continued = threading.Event(), threading.Event()
         self.log: list[str] = []
         bot.registrar.action("go")(self.on_go)
