@@ -238,6 +238,9 @@ def run(
     report("durable floor: commits one row, then acknowledges (reference only)", floor)
     if immediate:
         report("bare Bolt app, process_before_response=True (reference only)", immediate)
+    print("  dipsample by kind of request:")
+    for kind, latencies in by_kind(drivers).items():
+        report(f"  {kind}", latencies)
     if show_slowest:
         print(f"  slowest {show_slowest} dipsample requests:")
         for took, kind in slowest(drivers, show_slowest):
@@ -544,18 +547,31 @@ def replay(events_url: str, standin: SlackStandIn, recorded: list[TimedDriver]) 
     return [t for d in drivers for t in d.latencies]
 
 
-def slowest(drivers: list[TimedDriver], count: int) -> list[tuple[float, str]]:
-    """The slowest requests: how long each took, its kind, and when it was sent (seconds into
-    the run, which tells a cold start from a busy moment)."""
+def timed_requests(drivers: list[TimedDriver]) -> Iterator[tuple[float, str, float]]:
+    """Each request: how long it took, its kind (payload type and action id) and when it was
+    sent, in seconds into the run."""
     first = min(at for driver in drivers for at in driver.sent_at)
-    found = []
     for driver in drivers:
         for took, sent, at in zip(driver.latencies, driver.bodies, driver.sent_at, strict=True):
             payload = json.loads(parse_qs(sent.body)["payload"][0])
             action = (payload.get("actions") or [{}])[0].get("action_id", "")
-            kind = f"{payload['type']} {action}".strip()
-            found.append((took, f"{kind}, sent at {at - first:.1f} s"))
+            yield took, f"{payload['type']} {action}".strip(), at - first
+
+
+def slowest(drivers: list[TimedDriver], count: int) -> list[tuple[float, str]]:
+    """The slowest requests, with their kind and when they were sent (which tells a cold start
+    from a busy moment)."""
+    found = [(took, f"{kind}, sent at {at:.1f} s") for took, kind, at in timed_requests(drivers)]
     return sorted(found, reverse=True)[:count]
+
+
+def by_kind(drivers: list[TimedDriver]) -> dict[str, list[float]]:
+    """Latencies grouped by what was clicked, the chosen option left out (an answer is an
+    answer): a submit does more before it acknowledges than a click on an answer."""
+    grouped: dict[str, list[float]] = {}
+    for took, kind, _ in timed_requests(drivers):
+        grouped.setdefault(kind.split(":")[0], []).append(took)
+    return dict(sorted(grouped.items(), key=lambda item: -len(item[1])))
 
 
 def percentile(values: list[float], pct: float) -> float:
