@@ -20,13 +20,15 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.acknowledgement import Unanswered
 from bot.app import create_app
 from bot.clock import system_clock
+from bot.http_server import THREADS as HTTP_THREADS
 from bot.http_server import build_wsgi, serve_forever
 from bot.sampling_policy_file import InvalidSamplingPolicy
 from bot.scheduler import Scheduler, standard_jobs
 from bot.services.sampling import policy_from_settings
 from bot.settings import Settings
 from storage import trend_rollup
-from storage.db import make_engine, session_factory
+from storage.db import make_engine, open_connections, session_factory
+from storage.models import Base
 from storage.sampling_policies import conflict_of
 from storage.uow import UnitOfWork
 
@@ -91,6 +93,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             settings=settings, session_factory=sessions, client=app.client, unanswered=unanswered
         )
     )
+    # Before listening: as many warm connections as requests can be in flight at once.
+    open_connections(engine, count=HTTP_THREADS, tables=Base.metadata.sorted_tables)
     settle_garbage_collector()
     socket = None
     scheduler.start()
