@@ -553,7 +553,11 @@ def timed_requests(drivers: list[TimedDriver]) -> Iterator[tuple[float, str, flo
     first = min(at for driver in drivers for at in driver.sent_at)
     for driver in drivers:
         for took, sent, at in zip(driver.latencies, driver.bodies, driver.sent_at, strict=True):
-            payload = json.loads(parse_qs(sent.body)["payload"][0])
+            form = parse_qs(sent.body)
+            if "payload" not in form:  # a slash command
+                yield took, form.get("command", ["request"])[0], at - first
+                continue
+            payload = json.loads(form["payload"][0])
             action = (payload.get("actions") or [{}])[0].get("action_id", "")
             yield took, f"{payload['type']} {action}".strip(), at - first
 

@@ -17,9 +17,8 @@ build and send the next card would hold the GIL for up to Python's 5 ms switch i
 time, and a click arriving meanwhile (above all a submit, which does the most before its
 acknowledgement) would wait behind it. The card update is late by at most ``YIELD_SECONDS``,
 which nobody notices; the acknowledgements, which Slack times, are not delayed at all. In
-`dipsample serve` the outbox dispatcher shares the same ``Unanswered`` and gives way the same
-way before each message it sends (bot/outbox_dispatcher.py): it runs every few seconds on the
-scheduler's thread, in the same process.
+`dipsample serve` the outbox dispatcher, which runs every few seconds on one of the scheduler's
+threads in the same process, waits the same way before each message it sends.
 
 A listener that takes no ``ack`` (an event) is handed to the pool at once; Bolt acknowledges
 events itself. An error raised before the acknowledgement reaches Bolt's error handler, so Slack

@@ -43,7 +43,8 @@ def create_app(
     so a wrong token or an unreachable Slack fails here, at start-up.
 
     ``unanswered`` counts the clicks still at work before their acknowledgement; `dipsample
-    serve` shares it with the outbox dispatcher, whose sends give way to those clicks too."""
+    serve` shares it with the outbox dispatcher, which waits before each send until there are
+    none (bot/acknowledgement.py)."""
     if client is None:
         client = make_web_client(settings)
     if session_factory is None:
@@ -61,7 +62,9 @@ def create_app(
         listener_executor=pool,
         logger=logging.getLogger("bot.app"),
     )
-    registrar = AcknowledgingRegistrar(app, pool, unanswered or Unanswered())
+    if unanswered is None:
+        unanswered = Unanswered()
+    registrar = AcknowledgingRegistrar(app, pool, unanswered)
     for module in LISTENER_MODULES:
         module.register(registrar, ctx)
     return app

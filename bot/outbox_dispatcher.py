@@ -82,9 +82,9 @@ def dispatch_due(
     lease: timedelta = outbox.DEFAULT_LEASE,
     give_way: Callable[[], None] | None = None,
 ) -> DispatchReport:
-    """Sends what is due. ``give_way``, when given, is called before each message: the bot
-    passes its ``Unanswered.give_way`` so that a batch of sends, which runs on the scheduler's
-    thread in the bot's process, does not take the GIL from clicks still being recorded."""
+    """Sends what is due. ``give_way``, when given, is called before each message: `dipsample
+    serve` passes ``Unanswered.give_way``, which waits (briefly) until no click in its process
+    is at work before its acknowledgement, so that a send does not start while one is."""
     deliveries = _claim(session_factory, now=now, batch=batch, lease=lease)
     # Measured on the real clock (now may be a test's or the demo's simulated time). One send
     # can take minutes at worst (timeouts, Retry-After sleeps), so no new send starts once half
@@ -94,11 +94,11 @@ def dispatch_due(
     sent = retrying = dead = 0
     dm_channels: dict[str, str] = {}  # one conversations.open per user per run
     for done, delivery in enumerate(deliveries):
+        if give_way is not None:
+            give_way()  # before the deadline check, so no send starts after the deadline
         if time.monotonic() >= deadline:
             log.warning("outbox: %d messages left for the next run", len(deliveries) - done)
             break
-        if give_way is not None:
-            give_way()
         result = _attempt(client, delivery, dm_channels)
         if isinstance(result, _Undeliverable):
             if _record_failure(session_factory, delivery, result, now=now):

@@ -20,7 +20,6 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from bot import jobs
-from bot.acknowledgement import Unanswered
 from bot.clock import Clock, system_clock
 from bot.settings import Settings
 
@@ -52,12 +51,11 @@ def standard_jobs(
     session_factory: Callable[[], Session],
     client: WebClient | None,
     intervals: Intervals | None = None,
-    unanswered: Unanswered | None = None,
+    give_way: Callable[[], None] | None = None,
 ) -> list[PeriodicJob]:
     """The bot's jobs; without a Slack client the outbox waits (e.g. `dipsample` without a
-    token), and the rest still runs. With the app's ``unanswered``, the outbox's sends give way
-    to clicks still being recorded (bot/acknowledgement.py)."""
-    give_way = unanswered.give_way if unanswered is not None else None
+    token), and the rest still runs. ``give_way`` is called before each message the outbox
+    sends (see bot.outbox_dispatcher.dispatch_due)."""
     every = intervals or Intervals()
     found = [
         PeriodicJob(

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, create_engine, event, literal, select
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger(__name__)
@@ -43,22 +44,23 @@ def make_engine(url: str | URL) -> Engine:
 
 
 def open_connections(engine: Engine, *, count: int, tables: Iterable[Table]) -> None:
-    """On PostgreSQL, open ``count`` pooled connections at once and have each look at every
-    table. The first clicks after a start then wait neither for PostgreSQL to start their
-    backends nor for each backend's first look at a table and its indexes: a click's reads on
-    a new connection took 26 to 36 ms, against 13 to 14 ms on one opened this way, and when
-    eight inspectors began at once, their first clicks took up to 414 ms in some benchmark
-    runs, each opening a backend while the others did. The connections stay in the pool
-    (up to POSTGRES_POOL_SIZE). On SQLite a connection is a file handle, nothing to warm, and
-    each would begin with BEGIN IMMEDIATE: held at once, they would lock each other out."""
+    """On PostgreSQL, open ``count`` pooled connections (at most the pool's size) and have each
+    look at every table, so that the first clicks after a start wait neither for PostgreSQL to
+    start a backend nor for a backend's first look at a table and its indexes. Only a head
+    start: a failure is logged and the connections are opened later, when needed. On SQLite
+    there is nothing to warm, and connections held at once would lock each other out (each
+    begins with BEGIN IMMEDIATE)."""
     if not is_postgres(engine):
         return
     looks = [select(literal(1)).select_from(table).limit(0) for table in tables]
-    with ExitStack() as held:  # held at once: one after another would reuse the first
-        for _ in range(count):
-            connection = held.enter_context(engine.connect())
-            for look in looks:
-                connection.execute(look)
+    try:
+        with ExitStack() as held:  # held at once: one after another would reuse the first
+            for _ in range(min(count, POSTGRES_POOL_SIZE)):
+                connection = held.enter_context(engine.connect())
+                for look in looks:
+                    connection.execute(look)
+    except DBAPIError as failed:
+        log.warning("connections not opened ahead: %s", str(failed.orig).strip())
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -20,7 +20,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.acknowledgement import Unanswered
 from bot.app import create_app
 from bot.clock import system_clock
-from bot.http_server import THREADS as HTTP_THREADS
 from bot.http_server import build_wsgi, serve_forever
 from bot.sampling_policy_file import InvalidSamplingPolicy
 from bot.scheduler import Scheduler, standard_jobs
@@ -35,6 +34,9 @@ from storage.uow import UnitOfWork
 log = logging.getLogger(__name__)
 
 EXIT_MISCONFIGURED = 2
+# PostgreSQL connections opened before listening: about as many clicks as can be recorded at
+# once (waitress has 8 threads; Socket Mode's handler 10). More are opened when needed.
+WARM_CONNECTIONS = 8
 
 
 def missing_settings(settings: Settings, *, socket_mode: bool) -> list[str]:
@@ -90,11 +92,13 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     app = create_app(settings, session_factory=sessions, unanswered=unanswered)
     scheduler = Scheduler(
         standard_jobs(
-            settings=settings, session_factory=sessions, client=app.client, unanswered=unanswered
+            settings=settings,
+            session_factory=sessions,
+            client=app.client,
+            give_way=unanswered.give_way,
         )
     )
-    # Before listening: as many warm connections as requests can be in flight at once.
-    open_connections(engine, count=HTTP_THREADS, tables=Base.metadata.sorted_tables)
+    open_connections(engine, count=WARM_CONNECTIONS, tables=Base.metadata.sorted_tables)
     settle_garbage_collector()
     socket = None
     scheduler.start()

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from contextlib import ExitStack
 
 import pytest
 from scheduling_data import ON_POSTGRES
-from sqlalchemy import Column, Engine, Integer, MetaData, Table, event
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import Column, Engine, Integer, MetaData, Table, event, literal, select
 
 from storage.db import open_connections
 from storage.models import Base
@@ -37,11 +37,21 @@ def test_the_connections_opened_are_kept_and_serve_that_many_requests_at_once(
 
 
 @pytest.mark.skipif(not ON_POSTGRES, reason="only PostgreSQL connections are opened ahead")
-def test_a_missing_table_stops_the_warm_up_naming_it(engine: Engine) -> None:
+def test_a_failed_look_is_logged_naming_the_table_and_start_up_goes_on(
+    engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
     missing = Table("no_such_table_here", MetaData(), Column("id", Integer, primary_key=True))
 
-    with pytest.raises(DBAPIError, match="no_such_table_here"):
+    with caplog.at_level(logging.WARNING, logger="storage.db"):
         open_connections(engine, count=2, tables=[*Base.metadata.sorted_tables, missing])
+    with engine.connect() as connection:  # the pool is still fit for use
+        answered = connection.scalar(select(literal(1)))
+
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1
+    assert warnings[0].startswith("connections not opened ahead: ")
+    assert 'relation "no_such_table_here" does not exist' in warnings[0]
+    assert answered == 1
 
 
 @pytest.mark.skipif(ON_POSTGRES, reason="SQLite")

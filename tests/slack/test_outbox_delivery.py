@@ -239,18 +239,20 @@ def test_the_outbox_job_gives_way_to_a_click_that_has_not_been_acknowledged(
         settings=settings,
         session_factory=session_factory,
         client=_client(standin),
-        unanswered=unanswered,
+        give_way=unanswered.give_way,
     )
     dispatch = next(job for job in periodic if job.name == jobs.OUTBOX_DISPATCH)
 
     unanswered.arrive()  # a click whose listener is at work and has not acknowledged
-    sending = threading.Thread(target=dispatch.run, args=(NOW,))
+    sending = threading.Thread(target=dispatch.run, args=(NOW,), daemon=True)
     sending.start()
     sending.join(0.5)
+    waiting_while_held = sending.is_alive()
     sent_while_held = len(standin.messages_to(INSPECTOR))
     unanswered.leave()
     sending.join(5.0)
 
+    assert waiting_while_held, "the outbox job ended while the click was unacknowledged"
     assert sent_while_held == 0
     assert not sending.is_alive(), "the outbox job did not go on once the click acknowledged"
     assert len(standin.messages_to(INSPECTOR)) == 1
