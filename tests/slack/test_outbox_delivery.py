@@ -35,10 +35,13 @@ def standin() -> Iterator[SlackStandIn]:
         yield running
 
 
+def _settings(standin: SlackStandIn) -> Settings:
+    return Settings(slack_api_url=standin.api_url, slack_bot_token="xoxb-test-token")
+
+
 def _client(standin: SlackStandIn, *, max_retries: int = 3) -> WebClient:
-    settings = Settings(slack_api_url=standin.api_url, slack_bot_token="xoxb-test-token")
     # No backoff between retries within a call: only Retry-After's own sleep remains.
-    return make_web_client(settings, max_retries=max_retries, backoff_factor=0.0)
+    return make_web_client(_settings(standin), max_retries=max_retries, backoff_factor=0.0)
 
 
 def _assignment_payload() -> dict[str, Any]:
@@ -234,9 +237,8 @@ def test_the_outbox_job_gives_way_to_a_click_that_has_not_been_acknowledged(
     _enqueue_for(session_factory, slack_user_id=INSPECTOR)
     # A bound far beyond the test's look, so only the click's acknowledgement lets the send go.
     unanswered = Unanswered(yield_seconds=30.0)
-    settings = Settings(slack_api_url=standin.api_url, slack_bot_token="xoxb-test-token")
     periodic = standard_jobs(
-        settings=settings,
+        settings=_settings(standin),
         session_factory=session_factory,
         client=_client(standin),
         give_way=unanswered.give_way,
