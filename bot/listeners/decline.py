@@ -23,6 +23,7 @@ from bot.blocks.viewmodels import AssignmentCard, AssignmentState
 from bot.cards import review_info
 from bot.context import BotContext
 from bot.listeners import refusals
+from bot.listeners.notes import message_of, tell
 from bot.services import inspection_flow as flow
 from bot.services.assignment import DeclineRefused, decline_inspection
 from bot.services.flow_state import FlowState, load_state
@@ -45,19 +46,19 @@ class DeclineListeners:
     def on_decline(self, ack: Ack, body: Body, client: WebClient) -> None:
         ack()
         user_id = str(body["user"]["id"])
-        channel, ts = _message_of(body)
+        channel, ts = message_of(body)
         try:
             click = read_click(body["actions"][0])
             state = self._check(user_id, click.value.inspection_id, click.value.card_version)
         except (flow.FlowError, StaleOrMalformedAction) as refusal:
-            _tell(client, user_id, channel, str(refusal))
+            tell(client, user_id, channel, str(refusal))
             return
         if state.status != "assigned":
-            _tell(client, user_id, channel, refusals.NOTHING_TO_DECLINE)
+            tell(client, user_id, channel, refusals.NOTHING_TO_DECLINE)
             return
         if channel is None or ts is None:
             # The modal must know which message to mark declined; Decline is only on one.
-            _tell(client, user_id, channel, refusals.UNREADABLE)
+            tell(client, user_id, channel, refusals.UNREADABLE)
             return
         view = decline_modal(self._card(state, "assigned"), channel=channel, ts=ts)
         client.views_open(trigger_id=body["trigger_id"], view=view)
@@ -69,7 +70,7 @@ class DeclineListeners:
             reason = read_submission(body["view"]).reason
         except StaleOrMalformedAction:
             ack()
-            _tell(client, user_id, None, refusals.UNREADABLE)
+            tell(client, user_id, None, refusals.UNREADABLE)
             return
         if reason is None:
             ack(
@@ -92,20 +93,20 @@ class DeclineListeners:
                 )
         except LookupError:
             ack()
-            _tell(client, user_id, meta.channel, refusals.UNREADABLE)
+            tell(client, user_id, meta.channel, refusals.UNREADABLE)
             return
         except StaleDataError:
             ack()
-            _tell(client, user_id, meta.channel, refusals.CHANGED_MEANWHILE)
+            tell(client, user_id, meta.channel, refusals.CHANGED_MEANWHILE)
             return
         except DeclineRefused as refused:
             self._audit_refusal(user_id, meta.inspection_id, str(refused))
             ack()
-            _tell(client, user_id, meta.channel, str(refused))
+            tell(client, user_id, meta.channel, str(refused))
             return
         ack()
         if outcome.repeated:  # a second delivery of the same submission
-            _tell(client, user_id, meta.channel, refusals.ALREADY_DECLINED)
+            tell(client, user_id, meta.channel, refusals.ALREADY_DECLINED)
             return
         declined = assignment_message(self._card(before, "declined"))
         client.chat_update(
@@ -142,17 +143,3 @@ class DeclineListeners:
     def _card(self, state: FlowState, shown: AssignmentState) -> AssignmentCard:
         review = review_info(state, self.timezone)
         return AssignmentCard(state.inspection_id, state.card_version, review, shown)
-
-
-def _message_of(body: Body) -> tuple[str | None, str | None]:
-    container = body.get("container") or {}
-    if container.get("type") != "message":
-        return None, None
-    return container.get("channel_id"), container.get("message_ts")
-
-
-def _tell(client: WebClient, user_id: str, channel: str | None, text: str) -> None:
-    """A short note only the user sees, where they clicked, else in their DM with the app."""
-    if channel is None:
-        channel = str(client.conversations_open(users=user_id)["channel"]["id"])
-    client.chat_postEphemeral(channel=channel, user=user_id, text=text)

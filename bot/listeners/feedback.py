@@ -20,6 +20,7 @@ from bot.blocks.feedback import feedback_message, feedback_modal
 from bot.blocks.feedback_challenges import challenge_modal, decision_message, decision_modal
 from bot.context import BotContext
 from bot.listeners import refusals
+from bot.listeners.notes import message_of, tell, tell_clicker
 from bot.services import challenges, feedback
 from bot.services.requester import NotInDirectory
 
@@ -55,10 +56,10 @@ class FeedbackListeners:
             )
         except (*Refusal, NotInDirectory) as refusal:
             ack()
-            _tell(client, body, _text(refusal))
+            tell_clicker(client, body, _text(refusal))
             return
         ack()
-        channel, ts = _message_of(body)
+        channel, ts = message_of(body)
         if channel and ts:
             _update(client, channel, ts, feedback_message(card))
 
@@ -74,7 +75,7 @@ class FeedbackListeners:
             )
         except (*Refusal, NotInDirectory) as refusal:
             ack()
-            _tell(client, body, _text(refusal))
+            tell_clicker(client, body, _text(refusal))
             return
         ack()
         client.views_open(trigger_id=body["trigger_id"], view=feedback_modal(card))
@@ -90,10 +91,10 @@ class FeedbackListeners:
             )
         except (*Refusal, NotInDirectory) as refusal:
             ack()
-            _tell(client, body, _text(refusal))
+            tell_clicker(client, body, _text(refusal))
             return
         ack()
-        channel, ts = _message_of(body)
+        channel, ts = message_of(body)
         view = challenge_modal(form, channel=channel or "", ts=ts or "")
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
@@ -116,7 +117,7 @@ class FeedbackListeners:
             return
         except (*Refusal, NotInDirectory) as refusal:
             ack()
-            _tell_user(client, user_id, _text(refusal))
+            tell(client, user_id, None, _text(refusal))
             return
         ack()
         if origin.channel and origin.ts:
@@ -135,13 +136,15 @@ class FeedbackListeners:
             )
         except (*Refusal, NotInDirectory) as refusal:
             ack()
-            _tell(client, body, _text(refusal))
+            tell_clicker(client, body, _text(refusal))
             return
         ack()
         if form.card.status != "open":
-            _tell(client, body, "You have already decided this challenge; nothing was changed.")
+            tell_clicker(
+                client, body, "You have already decided this challenge; nothing was changed."
+            )
             return
-        channel, ts = _message_of(body)
+        channel, ts = message_of(body)
         view = decision_modal(
             form.card, decision=decision, options=form.options, channel=channel or "", ts=ts or ""
         )
@@ -167,7 +170,7 @@ class FeedbackListeners:
             return
         except (*Refusal, NotInDirectory) as refusal:
             ack()
-            _tell_user(client, user_id, _text(refusal))
+            tell(client, user_id, None, _text(refusal))
             return
         ack()
         if origin.channel and origin.ts:
@@ -191,25 +194,5 @@ def _text(refusal: Exception) -> str:
     return str(refusal)
 
 
-def _message_of(body: Body) -> tuple[str | None, str | None]:
-    container = body.get("container") or {}
-    if container.get("type") != "message" or container.get("is_ephemeral"):
-        return None, None
-    return container.get("channel_id"), container.get("message_ts")
-
-
 def _update(client: WebClient, channel: str, ts: str, payload: Mapping[str, Any]) -> None:
     client.chat_update(channel=channel, ts=ts, text=payload["text"], blocks=payload["blocks"])
-
-
-def _tell(client: WebClient, body: Body, text: str) -> None:
-    channel, _ = _message_of(body)
-    if channel is None:
-        _tell_user(client, body["user"]["id"], text)
-        return
-    client.chat_postEphemeral(channel=channel, user=body["user"]["id"], text=text)
-
-
-def _tell_user(client: WebClient, user_id: str, text: str) -> None:
-    channel = client.conversations_open(users=user_id)["channel"]["id"]
-    client.chat_postEphemeral(channel=channel, user=user_id, text=text)

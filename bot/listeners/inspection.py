@@ -21,6 +21,7 @@ from bot.blocks.prompts import answer_modal
 from bot.blocks.viewmodels import AssignmentCard
 from bot.cards import card_for, question_view, review_info
 from bot.context import BotContext
+from bot.listeners.notes import message_of, tell, tell_clicker
 from bot.services import inspection_flow as flow
 from bot.services.flow_state import FlowState
 from inspections.answers import Answer
@@ -71,12 +72,12 @@ class InspectionListeners:
             state = flow.start(self.ctx.uow, click)
         except (flow.FlowError, StaleOrMalformedAction) as refusal:
             ack()
-            _tell(client, body, str(refusal))
+            tell_clicker(client, body, str(refusal))
             return
         ack()
         # The first question comes first; then the assignment message loses its buttons.
         _post(client, body["user"]["id"], card_for(state, timezone=self.timezone))
-        channel, ts = _message_of(body)
+        channel, ts = message_of(body)
         if channel and ts and not body.get("container", {}).get("is_ephemeral"):
             started = AssignmentCard(
                 state.inspection_id,
@@ -92,7 +93,7 @@ class InspectionListeners:
             state = CARD_SERVICES[click.action](self.ctx.uow, card_click)
         except (flow.FlowError, StaleOrMalformedAction) as refusal:
             ack()
-            _tell(client, body, str(refusal))
+            tell_clicker(client, body, str(refusal))
             return
         ack()
         self._show(client, body, state)
@@ -103,7 +104,7 @@ class InspectionListeners:
             state = flow.edit(self.ctx.uow, card_click, click.value.question_id or "")
         except (flow.FlowError, StaleOrMalformedAction) as refusal:
             ack()
-            _tell(client, body, str(refusal))
+            tell_clicker(client, body, str(refusal))
             return
         ack()
         self._show(client, body, state)
@@ -116,7 +117,7 @@ class InspectionListeners:
             outcome = flow.mark(self.ctx.uow, card_click, question_id, code)
         except (flow.FlowError, StaleOrMalformedAction, KeyError) as refusal:
             ack()
-            _tell(client, body, _refusal_text(refusal))
+            tell_clicker(client, body, _refusal_text(refusal))
             return
         ack()
         if isinstance(outcome, flow.ReasonNeeded):
@@ -130,7 +131,7 @@ class InspectionListeners:
             state = flow.peek(self.ctx.uow, card_click, "answer")
         except (flow.FlowError, StaleOrMalformedAction) as refusal:
             ack()
-            _tell(client, body, str(refusal))
+            tell_clicker(client, body, str(refusal))
             return
         ack()
         self._open_modal(client, body, state, click.value.question_id or state.current or "", None)
@@ -146,7 +147,7 @@ class InspectionListeners:
         question = state.questionnaire.question(question_id)
         position, total = state.position()
         card = question_view(state, review_info(state, self.timezone), question, position, total)
-        channel, ts = _message_of(body)
+        channel, ts = message_of(body)
         view = answer_modal(card, channel=channel or "", ts=ts or "", option_code=option_code)
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
@@ -157,7 +158,7 @@ class InspectionListeners:
             submitted = read_submission(view)
         except StaleOrMalformedAction as refusal:
             ack()
-            _tell_user(client, body["user"]["id"], str(refusal))
+            tell(client, body["user"]["id"], None, str(refusal))
             return
         click = flow.CardClick(
             body["user"]["id"],
@@ -183,7 +184,7 @@ class InspectionListeners:
             return
         except flow.FlowError as refusal:
             ack()
-            _tell_user(client, body["user"]["id"], str(refusal))
+            tell(client, body["user"]["id"], None, str(refusal))
             return
         ack()
         _update(client, meta.channel, meta.ts, card_for(state, timezone=self.timezone))
@@ -191,18 +192,11 @@ class InspectionListeners:
     def _show(self, client: WebClient, body: Body, state: FlowState) -> None:
         """Replace the clicked card; a click from the queue or App Home gets a new card."""
         payload = card_for(state, timezone=self.timezone)
-        channel, ts = _message_of(body)
+        channel, ts = message_of(body)
         if channel and ts and not body.get("container", {}).get("is_ephemeral"):
             _update(client, channel, ts, payload)
         else:
             _post(client, body["user"]["id"], payload)
-
-
-def _message_of(body: Body) -> tuple[str | None, str | None]:
-    container = body.get("container") or {}
-    if container.get("type") != "message":
-        return None, None
-    return container.get("channel_id"), container.get("message_ts")
 
 
 def _update(client: WebClient, channel: str, ts: str, payload: Mapping[str, Any]) -> None:
@@ -212,20 +206,6 @@ def _update(client: WebClient, channel: str, ts: str, payload: Mapping[str, Any]
 def _post(client: WebClient, user_id: str, payload: Mapping[str, Any]) -> None:
     channel = client.conversations_open(users=user_id)["channel"]["id"]
     client.chat_postMessage(channel=channel, text=payload["text"], blocks=payload["blocks"])
-
-
-def _tell(client: WebClient, body: Body, text: str) -> None:
-    """A short ephemeral note where the click happened (or in the DM)."""
-    channel, _ = _message_of(body)
-    if channel is None:
-        _tell_user(client, body["user"]["id"], text)
-        return
-    client.chat_postEphemeral(channel=channel, user=body["user"]["id"], text=text)
-
-
-def _tell_user(client: WebClient, user_id: str, text: str) -> None:
-    channel = client.conversations_open(users=user_id)["channel"]["id"]
-    client.chat_postEphemeral(channel=channel, user=user_id, text=text)
 
 
 def _refusal_text(refusal: Exception) -> str:

@@ -80,7 +80,10 @@ def post_ephemeral(ctx: Ctx, params: Mapping[str, Any]) -> Answer:
     user_id = str(params.get("user") or "")
     if not params.get("channel"):
         return fail("channel_not_found")
-    if user_id not in ctx.state.users:
+    channel = ctx.state.channel_for(str(params["channel"]))
+    # Only the app and its user are in an app DM: a note to anyone else is refused.
+    owner = ctx.state.dm_owner(channel)
+    if user_id not in ctx.state.users or owner not in (None, user_id):
         return fail("user_not_in_channel")
     if not _has_content(params):
         return fail("no_text")
@@ -88,7 +91,7 @@ def post_ephemeral(ctx: Ctx, params: Mapping[str, Any]) -> Answer:
         return refused
     message = ctx.state.store_message(
         ctx.state.new_message(
-            ctx.state.channel_for(str(params["channel"])),
+            channel,
             str(params.get("text") or ""),
             with_ids(ctx, params.get("blocks") or []),
             ephemeral_to=user_id,

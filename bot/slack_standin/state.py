@@ -100,6 +100,12 @@ class StandInState:
     def dm_channel(user_id: str) -> str:
         return f"D{user_id}"
 
+    def dm_owner(self, channel: str) -> str | None:
+        """The user whose DM with the app `channel` is; None for any other conversation."""
+        with self.lock:
+            user_id = channel[1:] if channel.startswith("D") else ""
+            return user_id if user_id in self.users else None
+
     def channel_for(self, channel: str) -> str:
         """Posting to a user id posts into the app's DM with that user, as Slack does."""
         with self.lock:

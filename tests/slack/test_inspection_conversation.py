@@ -136,6 +136,7 @@ def test_pause_and_resume_after_the_app_is_rebuilt(
     assert "paused" in talk.card().text.lower()
     assert stored_inspection(bot, assigned.inspection_id).status == "paused"
 
+    bot.stop()  # the bot restarts: nothing of the first app is left serving
     rebuilt = serve_bot()
     talk.driver = SlackDriver(
         rebuilt.events_url, signing_secret=driver.signing_secret, standin=standin
@@ -167,7 +168,10 @@ def test_another_user_cannot_work_on_an_inspectors_review(
     response = driver.click(intruder, assigned.message, text="Start inspection")
     assert response.status == 200
     standin.wait_for(lambda: standin.ephemerals_to(intruder))
-    assert "only the inspector assigned" in standin.ephemerals_to(intruder)[0].text
+    note = standin.ephemerals_to(intruder)[0]
+    assert "only the inspector assigned" in note.text
+    # Not in the inspector's DM, where Slack would refuse it: in the intruder's own.
+    assert note.channel == standin.dm_channel(intruder)
     assert stored_inspection(bot, assigned.inspection_id).status == "assigned"
     with bot.uow() as uow:
         refusals = uow.session.scalars(

@@ -186,6 +186,18 @@ def test_ephemeral_messages_are_kept_apart_for_their_user(
     assert standin.messages_to(INSPECTOR) == []
 
 
+def test_an_ephemeral_note_in_someone_elses_dm_is_user_not_in_channel(
+    standin: SlackStandIn, client: WebClient
+) -> None:
+    standin.add_user("U0OTHER001", email="oli.other@example.test", name="Oli Other")
+
+    with pytest.raises(SlackApiError) as refused:
+        client.chat_postEphemeral(channel=f"D{INSPECTOR}", user="U0OTHER001", text="Not here")
+
+    assert refused.value.response["error"] == "user_not_in_channel"
+    assert standin.ephemerals_to("U0OTHER001") == []
+
+
 def test_many_threads_posting_at_once_lose_nothing(standin: SlackStandIn) -> None:
     def post_some(worker: int) -> None:
         client = WebClient(token="xoxb-test-token", base_url=standin.api_url)

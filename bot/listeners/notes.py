@@ -1,0 +1,46 @@
+"""Short notes only the user who acted sees: where they clicked, else in their DM with the app.
+
+Slack refuses an ephemeral message to someone who is not in the conversation: a card lives in
+the inspector's (or lawyer's) DM with the app, so a click on it by anyone else (a forwarded
+card, a forged payload) cannot be answered there. Their own DM with the app always can, so
+the note goes there instead of being lost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+Body = Mapping[str, Any]
+
+# chat.postEphemeral's errors for a user (or the app) not in the conversation.
+NOT_IN_CONVERSATION = frozenset({"user_not_in_channel", "channel_not_found", "not_in_channel"})
+
+
+def message_of(body: Body) -> tuple[str | None, str | None]:
+    """The (channel, ts) of the message clicked; (None, None) for a view or the App Home."""
+    container = body.get("container") or {}
+    if container.get("type") != "message":
+        return None, None
+    return container.get("channel_id"), container.get("message_ts")
+
+
+def tell_clicker(client: WebClient, body: Body, text: str) -> None:
+    """A note to whoever clicked, beside the message they clicked."""
+    tell(client, str(body["user"]["id"]), message_of(body)[0], text)
+
+
+def tell(client: WebClient, user_id: str, channel: str | None, text: str) -> None:
+    """A note to `user_id` in `channel` when they are in it, else in their DM with the app."""
+    if channel is not None:
+        try:
+            client.chat_postEphemeral(channel=channel, user=user_id, text=text)
+            return
+        except SlackApiError as refused:
+            if refused.response.get("error") not in NOT_IN_CONVERSATION:
+                raise
+    direct = client.conversations_open(users=user_id)["channel"]["id"]
+    client.chat_postEphemeral(channel=direct, user=user_id, text=text)
