@@ -41,6 +41,7 @@ import argparse
 import contextlib
 import gc
 import json
+import math
 import os
 import re
 import signal
@@ -579,9 +580,10 @@ def by_kind(drivers: list[TimedDriver]) -> dict[str, list[float]]:
 
 
 def percentile(values: list[float], pct: float) -> float:
+    """Nearest rank: the smallest value with at least pct % of the values at or below it."""
     ordered = sorted(values)
-    index = max(0, min(len(ordered) - 1, round(pct / 100 * len(ordered) + 0.5) - 1))
-    return ordered[index]
+    rank = math.ceil(pct * len(ordered) / 100)
+    return ordered[max(0, min(len(ordered), rank) - 1)]
 
 
 def report(label: str, latencies: list[float]) -> None:
