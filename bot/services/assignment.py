@@ -19,6 +19,7 @@ from bot.blocks.assignment import assignment_message
 from bot.blocks.viewmodels import AssignmentCard, ReviewInfo
 from bot.services import reminders
 from bot.services.inspector_pool import AssignmentTerms, InspectorPool
+from bot.services.requester import NOT_IN_DIRECTORY
 from bot.services.waiting_alerts import Waiting, alert_admins
 from bot.settings import Settings
 from inspections.assignment import InspectorCandidate, LawyerFacts
@@ -217,7 +218,9 @@ def decline_inspection(
     inspections_repo.lock_assignments(session)
     person = _person(session, inspector)
     inspection = session.get(Inspection, inspection_id)
-    if person is None or inspection is None:
+    if person is None:
+        raise DeclineRefused(NOT_IN_DIRECTORY)
+    if inspection is None:
         raise DeclineRefused("This inspection is not assigned to you.")
     if inspection.inspector_id != person.id:
         latest = inspections_repo.latest_assignment_of(session, inspection_id, person.id)

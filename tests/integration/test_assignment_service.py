@@ -338,7 +338,7 @@ def test_only_the_assigned_inspector_can_decline_and_only_with_a_reason(
 
     with pytest.raises(DeclineRefused, match="not assigned to you"):
         decline(uow_factory, config, inspection_id, "U0FAY0001")
-    with pytest.raises(DeclineRefused, match="not assigned to you"):
+    with pytest.raises(DeclineRefused, match="not in the dipsample directory"):
         decline(uow_factory, config, inspection_id, "U0NOBODY1")
     with uow_factory() as uow, pytest.raises(ValueError, match="reason is required"):
         decline_inspection(
