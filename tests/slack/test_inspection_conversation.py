@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 from inspection_support import (
     button_texts,
@@ -159,6 +161,28 @@ def test_double_clicks_and_slack_retries_record_one_answer(
     assert count_rows(bot, AnswerRevision, assigned.inspection_id) == 1
     notes = [m.text for m in standin.ephemerals_to(talk.user)]
     assert all("nothing was changed" in note for note in notes)
+
+
+def test_clicks_on_one_card_at_the_same_moment_record_one_answer(
+    bot: RunningBot, assigned: Assigned, driver: SlackDriver, standin: SlackStandIn
+) -> None:
+    talk = start(assigned, driver, standin)
+    card = talk.card()
+    together = threading.Barrier(3)
+
+    def click() -> int:
+        own = SlackDriver(bot.events_url, signing_secret=driver.signing_secret, standin=standin)
+        together.wait()
+        return own.click(talk.user, card, text="Yes").status
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        statuses = list(pool.map(lambda _: click(), range(3)))
+
+    assert statuses == [200, 200, 200]
+    standin.wait_for(lambda: len(standin.ephemerals_to(talk.user)) >= 2)
+    assert count_rows(bot, AnswerRevision, assigned.inspection_id) == 1
+    notes = [m.text for m in standin.ephemerals_to(talk.user)]
+    assert len(notes) == 2 and all("nothing was changed" in note for note in notes)
 
 
 def test_another_user_cannot_work_on_an_inspectors_review(
