@@ -65,6 +65,20 @@ def test_a_502_then_a_504_are_retried_and_the_message_is_posted_once(
     assert [m.text for m in standin.messages_to(INSPECTOR)] == ["Your next inspection"]
 
 
+def test_a_429_is_retried_once_its_retry_after_has_passed(standin: SlackStandIn) -> None:
+    standin.fail_next("chat.postMessage", status=429, retry_after=1)
+    client = make_web_client(_settings(standin))
+
+    answer = client.chat_postMessage(channel=INSPECTOR, text="Your next inspection")
+
+    assert answer["ok"] is True
+    limited, posted = standin.calls_to("chat.postMessage")
+    assert (limited.status, posted.status) == (429, 200)
+    # Retry-After is a lower bound Slack sets, not a speed: asked to wait 1 s, it waited.
+    assert (posted.at - limited.at).total_seconds() >= 1.0
+    assert [m.text for m in standin.messages_to(INSPECTOR)] == ["Your next inspection"]
+
+
 def test_5xx_retries_stop_at_max_retries_and_the_error_reaches_the_caller(
     standin: SlackStandIn,
 ) -> None:
