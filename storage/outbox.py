@@ -100,6 +100,18 @@ def claim_due(
     return messages
 
 
+def delivered(session: Session, dedupe_key: str) -> tuple[str, str] | None:
+    """Where the message with this key landed (channel, ts), once it has been sent."""
+    found = session.execute(
+        select(OutboxMessage.delivered_channel, OutboxMessage.delivered_ts).where(
+            OutboxMessage.dedupe_key == dedupe_key, OutboxMessage.status == "sent"
+        )
+    ).first()
+    if found is None or found.delivered_channel is None or found.delivered_ts is None:
+        return None
+    return found.delivered_channel, found.delivered_ts
+
+
 def mark_sent(
     session: Session, message_id: int, *, channel: str, ts: str, now: datetime
 ) -> OutboxMessage:

@@ -21,8 +21,10 @@ from bot.blocks.prompts import answer_modal
 from bot.blocks.viewmodels import AssignmentCard
 from bot.cards import card_for, question_view, review_info
 from bot.context import BotContext
+from bot.listeners.home import HomeTab
 from bot.listeners.notes import message_of, tell, tell_clicker
 from bot.services import inspection_flow as flow
+from bot.services.assignment import assignment_message_of
 from bot.services.flow_state import FlowState
 from inspections.answers import Answer
 
@@ -75,10 +77,13 @@ class InspectionListeners:
             tell_clicker(client, body, str(refusal))
             return
         ack()
-        # The first question comes first; then the assignment message loses its buttons.
+        # The first question comes first; then the assignment message loses its buttons,
+        # also when Start was clicked elsewhere (the App Home, the queue).
         _post(client, body["user"]["id"], card_for(state, timezone=self.timezone))
         channel, ts = message_of(body)
-        if channel and ts and not body.get("container", {}).get("is_ephemeral"):
+        if not channel or not ts or body.get("container", {}).get("is_ephemeral"):
+            channel, ts = self._assignment_message(state.inspection_id) or (None, None)
+        if channel and ts:
             started = AssignmentCard(
                 state.inspection_id,
                 state.card_version,
@@ -86,6 +91,18 @@ class InspectionListeners:
                 state="started",
             )
             _update(client, channel, ts, assignment_message(started))
+        self._refresh_home(client, body)
+
+    def _assignment_message(self, inspection_id: int) -> tuple[str, str] | None:
+        with self.ctx.uow() as uow:
+            return assignment_message_of(uow.session, inspection_id)
+
+    def _refresh_home(self, client: WebClient, body: Body) -> None:
+        """A click on the App Home changed the queue it shows: publish it again, so that its
+        buttons are not left out of date."""
+        if (body.get("view") or {}).get("type") == "home":
+            user_id = str(body["user"]["id"])
+            client.views_publish(user_id=user_id, view=HomeTab(self.ctx).view_for(user_id))
 
     def on_card_action(self, ack: Ack, body: Body, client: WebClient) -> None:
         try:
@@ -197,6 +214,7 @@ class InspectionListeners:
             _update(client, channel, ts, payload)
         else:
             _post(client, body["user"]["id"], payload)
+        self._refresh_home(client, body)
 
 
 def _update(client: WebClient, channel: str, ts: str, payload: Mapping[str, Any]) -> None:

@@ -43,6 +43,19 @@ def review_info(
     return ReviewInfo(urn, review_type, area, lawyer_name, completed_at, due_at, tz.key)
 
 
+def assignment_key(inspection_id: int, assignment_id: int) -> str:
+    return f"assignment:{inspection_id}:{assignment_id}"
+
+
+def assignment_message_of(session: Session, inspection_id: int) -> tuple[str, str] | None:
+    """Where the current assignment's message landed in the inspector's DM (channel, ts),
+    once delivered: a start from elsewhere (the App Home, the queue) updates it too."""
+    current = inspections_repo.open_assignment(session, inspection_id)
+    if current is None:
+        return None
+    return outbox.delivered(session, assignment_key(inspection_id, current.id))
+
+
 def announce_assignment(
     session: Session,
     *,
@@ -65,7 +78,7 @@ def announce_assignment(
     )
     outbox.enqueue(
         session,
-        dedupe_key=f"assignment:{inspection_id}:{assignment_id}",
+        dedupe_key=assignment_key(inspection_id, assignment_id),
         kind=ASSIGNMENT_KIND,
         recipient_person_id=inspector_id,
         payload=assignment_message(AssignmentCard(inspection_id, card_version, review)),

@@ -125,6 +125,23 @@ def test_claim_respects_the_limit(uow_factory: Callable[[], UnitOfWork]) -> None
     assert [m.dedupe_key for m in rest] == ["m3", "m4"]
 
 
+def test_where_a_message_landed_is_known_only_once_it_is_sent(
+    uow_factory: Callable[[], UnitOfWork],
+) -> None:
+    with uow_factory() as uow:
+        message_id = _enqueue(uow.session, "k")
+        assert message_id is not None
+        pending = outbox.delivered(uow.session, "k")
+        outbox.claim_due(uow.session, now=NOW, limit=1, lease=LEASE)
+        outbox.mark_sent(uow.session, message_id, channel="D0U1", ts="1700000000.000100", now=NOW)
+        uow.commit()
+    with uow_factory() as uow:
+        sent = outbox.delivered(uow.session, "k")
+        unknown = outbox.delivered(uow.session, "other")
+
+    assert (pending, sent, unknown) == (None, ("D0U1", "1700000000.000100"), None)
+
+
 def test_mark_sent_records_where_it_landed_and_audits(
     uow_factory: Callable[[], UnitOfWork],
 ) -> None:

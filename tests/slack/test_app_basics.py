@@ -352,6 +352,15 @@ def test_start_on_the_home_tab_starts_the_inspection_in_the_dm(
         inspection = uow.session.get(Inspection, assigned.inspection_id)
         assert inspection is not None
         assert inspection.status == "in_progress"
+    # Nothing is left offering to start it: the assignment message in the DM says it has
+    # started, and the Home tab is published again with Resume in place of Start.
+    assignment = standin.wait_for(lambda: (m := standin.messages_to(user_id)[0]).edits > 0 and m)
+    assert "Start inspection" not in json.dumps(assignment.blocks)
+    assert "Decline" not in json.dumps(assignment.blocks)
+    republished = standin.wait_for(
+        lambda: "Start inspection" not in json.dumps((v := standin.home_view(user_id)).blocks) and v
+    )
+    assert "Resume" in json.dumps(republished.blocks)
 
 
 # Declining --------------------------------------------------------------------------------
