@@ -27,7 +27,7 @@ from bot.listeners.notes import message_of, tell
 from bot.services import inspection_flow as flow
 from bot.services.assignment import DeclineRefused, decline_inspection
 from bot.services.flow_state import FlowState, load_state
-from bot.services.requester import record_refusal
+from bot.services.requester import NotInDirectory, record_refusal
 
 Body = Mapping[str, Any]
 
@@ -98,6 +98,11 @@ class DeclineListeners:
         except StaleDataError:
             ack()
             tell(client, user_id, meta.channel, refusals.CHANGED_MEANWHILE)
+            return
+        except NotInDirectory:
+            self._audit_refusal(user_id, meta.inspection_id, "not in the directory")
+            ack()
+            tell(client, user_id, meta.channel, refusals.NOT_IN_DIRECTORY)
             return
         except DeclineRefused as refused:
             self._audit_refusal(user_id, meta.inspection_id, str(refused))

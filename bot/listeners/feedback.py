@@ -20,7 +20,7 @@ from bot.blocks.feedback import feedback_message, feedback_modal
 from bot.blocks.feedback_challenges import challenge_modal, decision_message, decision_modal
 from bot.context import BotContext
 from bot.listeners import refusals
-from bot.listeners.notes import message_of, tell, tell_clicker
+from bot.listeners.notes import tell, tell_clicker, updatable_message_of
 from bot.services import challenges, feedback
 from bot.services.requester import NotInDirectory
 
@@ -59,7 +59,7 @@ class FeedbackListeners:
             tell_clicker(client, body, _text(refusal))
             return
         ack()
-        channel, ts = message_of(body)
+        channel, ts = updatable_message_of(body)
         if channel and ts:
             _update(client, channel, ts, feedback_message(card))
 
@@ -94,7 +94,7 @@ class FeedbackListeners:
             tell_clicker(client, body, _text(refusal))
             return
         ack()
-        channel, ts = message_of(body)
+        channel, ts = updatable_message_of(body)
         view = challenge_modal(form, channel=channel or "", ts=ts or "")
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
@@ -144,7 +144,7 @@ class FeedbackListeners:
                 client, body, "You have already decided this challenge; nothing was changed."
             )
             return
-        channel, ts = message_of(body)
+        channel, ts = updatable_message_of(body)
         view = decision_modal(
             form.card, decision=decision, options=form.options, channel=channel or "", ts=ts or ""
         )

@@ -22,7 +22,7 @@ from bot.blocks.viewmodels import AssignmentCard
 from bot.cards import card_for, question_view, review_info
 from bot.context import BotContext
 from bot.listeners.home import HomeTab
-from bot.listeners.notes import message_of, tell, tell_clicker
+from bot.listeners.notes import message_of, tell, tell_clicker, updatable_message_of
 from bot.services import inspection_flow as flow
 from bot.services.assignment import assignment_message_of
 from bot.services.flow_state import FlowState
@@ -77,21 +77,21 @@ class InspectionListeners:
             tell_clicker(client, body, str(refusal))
             return
         ack()
-        # The first question comes first; then the assignment message loses its buttons,
-        # also when Start was clicked elsewhere (the App Home, the queue).
+        # The first question comes first; then the Home tab, if Start was clicked there, and
+        # the assignment message in the DM lose their Start, wherever Start was clicked (the
+        # assignment message, a reminder, the queue, the Home tab). Only the assignment
+        # message is changed: a reminder or the queue is left as it was sent.
         _post(client, body["user"]["id"], card_for(state, timezone=self.timezone))
-        channel, ts = message_of(body)
-        if not channel or not ts or body.get("container", {}).get("is_ephemeral"):
-            channel, ts = self._assignment_message(state.inspection_id) or (None, None)
-        if channel and ts:
+        self._refresh_home(client, body)
+        delivered = self._assignment_message(state.inspection_id)
+        if delivered is not None:
             started = AssignmentCard(
                 state.inspection_id,
                 state.card_version,
                 review_info(state, self.timezone),
                 state="started",
             )
-            _update(client, channel, ts, assignment_message(started))
-        self._refresh_home(client, body)
+            _update(client, *delivered, assignment_message(started))
 
     def _assignment_message(self, inspection_id: int) -> tuple[str, str] | None:
         with self.ctx.uow() as uow:
@@ -209,8 +209,8 @@ class InspectionListeners:
     def _show(self, client: WebClient, body: Body, state: FlowState) -> None:
         """Replace the clicked card; a click from the queue or App Home gets a new card."""
         payload = card_for(state, timezone=self.timezone)
-        channel, ts = message_of(body)
-        if channel and ts and not body.get("container", {}).get("is_ephemeral"):
+        channel, ts = updatable_message_of(body)
+        if channel and ts:
             _update(client, channel, ts, payload)
         else:
             _post(client, body["user"]["id"], payload)

@@ -1,4 +1,5 @@
-"""Short notes only the user who acted sees: where they clicked, else in their DM with the app.
+"""Short notes only the user who acted sees (where they clicked, else in their DM with the app),
+and which message was clicked.
 
 Slack refuses an ephemeral message to someone who is not in the conversation: a card lives in
 the inspector's (or lawyer's) DM with the app, so a click on it by anyone else (a forwarded
@@ -26,6 +27,14 @@ def message_of(body: Body) -> tuple[str | None, str | None]:
     if container.get("type") != "message":
         return None, None
     return container.get("channel_id"), container.get("message_ts")
+
+
+def updatable_message_of(body: Body) -> tuple[str | None, str | None]:
+    """The (channel, ts) of the message clicked when the app can update it: an ephemeral
+    message (the queue shown where `/dip queue` was typed) cannot be."""
+    if (body.get("container") or {}).get("is_ephemeral"):
+        return None, None
+    return message_of(body)
 
 
 def tell_clicker(client: WebClient, body: Body, text: str) -> None:

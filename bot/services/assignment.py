@@ -19,7 +19,7 @@ from bot.blocks.assignment import assignment_message
 from bot.blocks.viewmodels import AssignmentCard, ReviewInfo
 from bot.services import reminders
 from bot.services.inspector_pool import AssignmentTerms, InspectorPool
-from bot.services.requester import NOT_IN_DIRECTORY
+from bot.services.requester import NotInDirectory
 from bot.services.waiting_alerts import Waiting, alert_admins
 from bot.settings import Settings
 from inspections.assignment import InspectorCandidate, LawyerFacts
@@ -223,7 +223,8 @@ def decline_inspection(
 ) -> DeclineOutcome:
     """The assigned inspector (a Slack user id or a person id) hands the inspection back with
     a reason; it goes to someone else eligible, never back to anyone who declined it, or waits
-    in the queue with the admins alerted. Commits. A repeated decline changes nothing."""
+    in the queue with the admins alerted. Commits. A repeated decline changes nothing.
+    Someone outside the directory: NotInDirectory; anyone else who may not: DeclineRefused."""
     reason = reason.strip()
     if not reason:
         raise ValueError("a reason is required to decline an inspection")
@@ -232,7 +233,7 @@ def decline_inspection(
     person = _person(session, inspector)
     inspection = session.get(Inspection, inspection_id)
     if person is None:
-        raise DeclineRefused(NOT_IN_DIRECTORY)
+        raise NotInDirectory(str(inspector))
     if inspection is None:
         raise DeclineRefused("This inspection is not assigned to you.")
     if inspection.inspector_id != person.id:

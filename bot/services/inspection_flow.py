@@ -19,7 +19,6 @@ from sqlalchemy.orm.exc import StaleDataError
 from bot.services import alerts, feedback
 from bot.services.flow_state import STATE_LOADING, SUMMARY, FlowState, load_state
 from bot.services.reminders import cancel_for_inspection
-from bot.services.requester import NOT_IN_DIRECTORY
 from inspections.answers import Answer
 from inspections.runtime import is_complete, next_question, validate_answer
 from inspections.scoring import score_inspection
@@ -89,7 +88,7 @@ def authorise(session: Session, click: CardClick, action: str) -> tuple[Inspecti
         )
         session.commit()
         if person is None:
-            raise Refused(NOT_IN_DIRECTORY)
+            raise Refused("Sorry, you are not in the dipsample directory, so I can't do that.")
         raise Refused("Sorry, only the inspector assigned to this review can do that.")
     return inspection, person
 

@@ -25,6 +25,7 @@ from bot.services.assignment import (
 )
 from bot.services.intake import IntakeReport, ingest_reviews, validate_reviews
 from bot.services.people import mark_away
+from bot.services.requester import NotInDirectory
 from bot.settings import Settings
 from inspections.sampling import Rates, SamplingPolicy
 from storage.models import Assignment, AuditEvent, Inspection, OutboxMessage, Person, Reminder
@@ -338,7 +339,7 @@ def test_only_the_assigned_inspector_can_decline_and_only_with_a_reason(
 
     with pytest.raises(DeclineRefused, match="not assigned to you"):
         decline(uow_factory, config, inspection_id, "U0FAY0001")
-    with pytest.raises(DeclineRefused, match="not in the dipsample directory"):
+    with pytest.raises(NotInDirectory):
         decline(uow_factory, config, inspection_id, "U0NOBODY1")
     with uow_factory() as uow, pytest.raises(ValueError, match="reason is required"):
         decline_inspection(

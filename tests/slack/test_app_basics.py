@@ -230,6 +230,26 @@ def test_dip_queue_typed_in_a_channel_goes_to_the_dm_so_urns_stay_out_of_channel
     standin.wait_for(lambda: refusals.QUEUE_SENT_TO_DM in ephemeral_texts(standin, user_id))
 
 
+def test_start_on_the_queue_in_the_dm_marks_the_assignment_message_and_leaves_the_queue(
+    driver: SlackDriver, standin: SlackStandIn, assigned: Assigned
+) -> None:
+    user_id = assigned.inspector.slack_id
+    sent = driver.slash_command(user_id, "/dip", "queue")
+    in_channel = sent.sent.body.replace(f"channel_id=D{user_id}", "channel_id=C0GENERAL1")
+    driver.resend(type(sent.sent)(in_channel, sent.sent.content_type))
+    standin.wait_for(lambda: len(standin.messages_to(user_id)) == 2)
+    queue = standin.last_message_to(user_id)
+
+    assert driver.click(user_id, queue, action_id=actions.START).status == 200
+
+    standin.wait_for(lambda: len(standin.messages_to(user_id)) == 3)
+    assignment = standin.wait_for(lambda: (m := standin.messages_to(user_id)[0]).edits > 0 and m)
+    assert "Start inspection" not in json.dumps(assignment.blocks)
+    # The queue is a list of everything open: it is not turned into one inspection's card.
+    after = next(m for m in standin.messages_to(user_id) if m.ts == queue.ts)
+    assert (after.edits, after.blocks) == (0, queue.blocks)
+
+
 def test_a_stranger_asking_for_a_queue_is_refused_politely_and_audited(
     bot: RunningBot, driver: SlackDriver, standin: SlackStandIn, directory: tuple[Member, ...]
 ) -> None:

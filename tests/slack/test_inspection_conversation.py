@@ -168,7 +168,7 @@ def test_clicks_on_one_card_at_the_same_moment_record_one_answer(
 ) -> None:
     talk = start(assigned, driver, standin)
     card = talk.card()
-    together = threading.Barrier(3)
+    together = threading.Barrier(3, timeout=10)
 
     def click() -> int:
         own = SlackDriver(bot.events_url, signing_secret=driver.signing_secret, standin=standin)
