@@ -216,16 +216,21 @@ def test_dip_queue_of_someone_with_nothing_open_says_so(
     assert answer.text == "You have no open inspections. New ones come to you as direct messages."
 
 
+def queue_typed_in_a_channel(driver: SlackDriver, standin: SlackStandIn, user_id: str) -> Message:
+    """`/dip queue` typed in a channel: the queue the app posts to the DM instead."""
+    sent = driver.slash_command(user_id, "/dip", "queue")
+    in_channel = sent.sent.body.replace(f"channel_id=D{user_id}", "channel_id=C0GENERAL1")
+    before = len(standin.messages_to(user_id))
+    assert driver.resend(type(sent.sent)(in_channel, sent.sent.content_type)).status == 200
+    standin.wait_for(lambda: len(standin.messages_to(user_id)) == before + 1)
+    return standin.last_message_to(user_id)
+
+
 def test_dip_queue_typed_in_a_channel_goes_to_the_dm_so_urns_stay_out_of_channels(
     driver: SlackDriver, standin: SlackStandIn, assigned: Assigned
 ) -> None:
     user_id = assigned.inspector.slack_id
-    sent = driver.slash_command(user_id, "/dip", "queue")
-    in_channel = sent.sent.body.replace(f"channel_id=D{user_id}", "channel_id=C0GENERAL1")
-
-    assert driver.resend(type(sent.sent)(in_channel, sent.sent.content_type)).status == 200
-    standin.wait_for(lambda: len(standin.messages_to(user_id)) == 2)
-    queue = standin.last_message_to(user_id)
+    queue = queue_typed_in_a_channel(driver, standin, user_id)
     assert URN in all_text(queue)
     standin.wait_for(lambda: refusals.QUEUE_SENT_TO_DM in ephemeral_texts(standin, user_id))
 
@@ -234,11 +239,7 @@ def test_start_on_the_queue_in_the_dm_marks_the_assignment_message_and_leaves_th
     driver: SlackDriver, standin: SlackStandIn, assigned: Assigned
 ) -> None:
     user_id = assigned.inspector.slack_id
-    sent = driver.slash_command(user_id, "/dip", "queue")
-    in_channel = sent.sent.body.replace(f"channel_id=D{user_id}", "channel_id=C0GENERAL1")
-    driver.resend(type(sent.sent)(in_channel, sent.sent.content_type))
-    standin.wait_for(lambda: len(standin.messages_to(user_id)) == 2)
-    queue = standin.last_message_to(user_id)
+    queue = queue_typed_in_a_channel(driver, standin, user_id)
 
     assert driver.click(user_id, queue, action_id=actions.START).status == 200
 
