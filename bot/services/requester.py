@@ -9,9 +9,6 @@ from sqlalchemy.orm import Session
 from storage import audit, people_repo
 from storage.models import Person
 
-# What a service tells a Slack user it cannot find in the directory.
-NOT_IN_DIRECTORY = "Sorry, you are not in the dipsample directory, so I can't do that."
-
 
 class NotInDirectory(Exception):
     """The Slack user is not an active person of the directory."""
