@@ -125,18 +125,27 @@ def test_claim_respects_the_limit(uow_factory: Callable[[], UnitOfWork]) -> None
     assert [m.dedupe_key for m in rest] == ["m3", "m4"]
 
 
-def test_where_a_message_landed_is_known_only_once_it_is_sent(
-    uow_factory: Callable[[], UnitOfWork],
-) -> None:
+def _sent(uow_factory: Callable[[], UnitOfWork], key: str) -> int:
+    """A message enqueued, claimed and marked sent to D0U1 at ts 1700000000.000100."""
     with uow_factory() as uow:
-        message_id = _enqueue(uow.session, "k")
+        message_id = _enqueue(uow.session, key)
         assert message_id is not None
-        pending = outbox.delivered(uow.session, "k")
         outbox.claim_due(uow.session, now=NOW, limit=1, lease=LEASE)
         outbox.mark_sent(uow.session, message_id, channel="D0U1", ts="1700000000.000100", now=NOW)
         uow.commit()
+    return message_id
+
+
+def test_where_a_message_landed_is_known_only_once_it_is_sent(
+    uow_factory: Callable[[], UnitOfWork],
+) -> None:
+    _sent(uow_factory, "k")
+    with uow_factory() as uow:
+        _enqueue(uow.session, "waiting")
+        uow.commit()
     with uow_factory() as uow:
         sent = outbox.delivered(uow.session, "k")
+        pending = outbox.delivered(uow.session, "waiting")
         unknown = outbox.delivered(uow.session, "other")
 
     assert (pending, sent, unknown) == (None, ("D0U1", "1700000000.000100"), None)
@@ -145,12 +154,7 @@ def test_where_a_message_landed_is_known_only_once_it_is_sent(
 def test_mark_sent_records_where_it_landed_and_audits(
     uow_factory: Callable[[], UnitOfWork],
 ) -> None:
-    with uow_factory() as uow:
-        message_id = _enqueue(uow.session, "k")
-        assert message_id is not None
-        outbox.claim_due(uow.session, now=NOW, limit=1, lease=LEASE)
-        outbox.mark_sent(uow.session, message_id, channel="D0U1", ts="1700000000.000100", now=NOW)
-        uow.commit()
+    message_id = _sent(uow_factory, "k")
     with uow_factory() as uow:
         stored = uow.session.get(OutboxMessage, message_id)
         again = outbox.claim_due(uow.session, now=NOW + timedelta(days=1), limit=10, lease=LEASE)
