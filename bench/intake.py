@@ -26,13 +26,13 @@ from pathlib import Path
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "integration"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from intake_data import directory, numbered, reviews
+from support.intake_data import directory, numbered, reviews
 
-from bot.services.intake import IntakeReport, ingest_reviews, validate_reviews
-from bot.services.people import import_people
-from bot.services.sampling import policy_from_settings
+from bot.services.intake.reviews import IntakeReport, ingest_reviews, validate_reviews
+from bot.services.intake.sampling import policy_from_settings
+from bot.services.people.directory import import_people
 from bot.settings import Settings
 from inspections.areas import AREAS
 from inspections.sampling import SamplingPolicy

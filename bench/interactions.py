@@ -69,17 +69,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from intake import scratch_postgres
 
-from bot.demo.cast import Member
-from bot.demo.players import Inspector, button_labels
-from bot.http_server import serve_forever
-from bot.outbox_dispatcher import dispatch_due
-from bot.services.assignment import retry_queued_assignments
-from bot.services.people import import_people
-from bot.services.questionnaire_versions import current_review_questionnaire
+from bot.http.server import serve_forever
+from bot.jobs.outbox import dispatch_due
+from bot.offline.demo.cast import Member
+from bot.offline.demo.players import Inspector, button_labels
+from bot.offline.driver import Response, SendOptions, Sent, SlackDriver
+from bot.offline.standin import SlackStandIn
+from bot.services.assignment.assign import retry_queued_assignments
+from bot.services.inspection.versions import current_review_questionnaire
+from bot.services.people.directory import import_people
 from bot.settings import Settings
-from bot.slack_client import make_web_client
-from bot.slack_driver import Response, SendOptions, Sent, SlackDriver
-from bot.slack_standin import SlackStandIn
+from bot.slack.client import make_web_client
 from storage import migrate
 from storage.db import make_engine, session_factory
 from storage.models import CaseReview, Inspection, Person, SamplingDecision

@@ -27,7 +27,7 @@ from typing import Any
 from sqlalchemy import Engine, insert, select, text
 from sqlalchemy.orm import Session
 
-from bot.services.questionnaire_versions import current_review_questionnaire
+from bot.services.inspection.versions import current_review_questionnaire
 from inspections.areas import AREAS
 from questionnaires.loader import parse_questionnaire
 from questionnaires.model import Question, QuestionKind, Questionnaire

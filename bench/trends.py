@@ -53,7 +53,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from intake import scratch_postgres
 from trend_history import build, stored
 
-from bot.services.trend_engine import section_series, summarise
+from bot.services.trends.engine import section_series, summarise
 from inspections.mark_map import mark_mappings
 from inspections.periods import quarter_of
 from inspections.scopes import Scope, ScopeKind

@@ -8,17 +8,22 @@ the question it belongs to.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
-from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
-from jsonschema import Draft202012Validator, ValidationError
+from jsonschema import ValidationError
 
+from questionnaires.json_documents import (
+    UnreadableDocument,
+    read_document,
+    schema_findings,
+    shortened,
+    validator_for,
+)
 from questionnaires.model import (
     REVIEW_TYPES,
     Condition,
@@ -66,13 +71,9 @@ def content_hash(doc: Mapping[str, Any]) -> str:
 def load_questionnaire(path: Path) -> tuple[Questionnaire, dict[str, Any]]:
     """The parsed questionnaire and the raw document; InvalidQuestionnaire lists every problem."""
     try:
-        text = path.read_text(encoding="utf-8-sig")  # tolerate a byte-order mark
-    except OSError as exc:
-        raise InvalidQuestionnaire([Problem("$", f"cannot read {path}: {exc.strerror}")]) from exc
-    except UnicodeDecodeError as exc:
-        message = f"{path} is not UTF-8 text (byte {exc.start})"
-        raise InvalidQuestionnaire([Problem("$", message)]) from exc
-    doc, duplicate_keys = _decode_json(text)
+        doc, duplicate_keys = read_document(path)
+    except UnreadableDocument as exc:
+        raise InvalidQuestionnaire([Problem("$", str(exc))]) from exc
     findings = duplicate_keys + _schema_findings(doc) + semantic_findings(doc)
     problems = _sorted_problems(doc, findings)
     if problems:
@@ -157,26 +158,8 @@ def _question_id(doc: object, path: JsonPath) -> str | None:
     return ident if isinstance(ident, str) else None
 
 
-@functools.cache
-def _validator() -> Draft202012Validator:
-    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-    Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
-
-
 def _schema_findings(doc: object) -> list[Finding]:
-    findings: list[Finding] = []
-    for error in _validator().iter_errors(doc):
-        path: JsonPath = tuple(error.absolute_path)
-        if error.validator == "additionalProperties" and isinstance(error.instance, Mapping):
-            known = error.schema.get("properties", {})
-            unknown = [k for k in error.instance if k not in known]
-            findings += [((*path, k), f"unknown field '{k}'") for k in unknown]
-        elif "propertyNames" in error.relative_schema_path:
-            findings.append(((*path, str(error.instance)), _message(error)))
-        else:
-            findings.append((path, _message(error)))
-    return findings
+    return schema_findings(validator_for(SCHEMA_PATH), doc, _message)
 
 
 def _message(error: ValidationError) -> str:
@@ -201,7 +184,7 @@ def _message(error: ValidationError) -> str:
         return f"too long: {len(instance)} characters, at most {value}"
     if error.validator == "minLength" and value == 1:
         return "must not be empty"
-    return error.message if len(error.message) <= 200 else error.message[:197] + "..."
+    return shortened(error)
 
 
 def _describe(value: object) -> str:
@@ -215,46 +198,3 @@ def _describe(value: object) -> str:
         shown = value if len(value) <= 40 else value[:37] + "..."
         return f"string {json.dumps(shown, ensure_ascii=False)}"
     return "an array" if isinstance(value, list) else "an object"
-
-
-class _DecodedObject(dict[str, Any]):
-    """A decoded JSON object that remembers keys it held more than once."""
-
-    duplicates: tuple[str, ...] = ()
-
-
-def _object_with_duplicates(pairs: list[tuple[str, Any]]) -> _DecodedObject:
-    obj = _DecodedObject(pairs)
-    if len(obj) < len(pairs):
-        obj.duplicates = tuple(k for k, n in Counter(k for k, _ in pairs).items() if n > 1)
-    return obj
-
-
-def _reject_constant(name: str) -> float:
-    raise ValueError(f"{name} is not a JSON number")
-
-
-def _decode_json(text: str) -> tuple[object, list[Finding]]:
-    """The document as plain dicts and lists, and the keys repeated within one object (which
-    json would silently collapse to the last, hiding for example a second scale of the same id)."""
-    try:
-        decoded = json.loads(
-            text, object_pairs_hook=_object_with_duplicates, parse_constant=_reject_constant
-        )
-    except json.JSONDecodeError as exc:
-        problem = Problem("$", f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}")
-        raise InvalidQuestionnaire([problem]) from exc
-    except ValueError as exc:
-        raise InvalidQuestionnaire([Problem("$", f"invalid JSON: {exc}")]) from exc
-    findings: list[Finding] = []
-    return _plain(decoded, (), findings), findings
-
-
-def _plain(value: object, path: JsonPath, findings: list[Finding]) -> object:
-    if isinstance(value, dict):
-        for key in getattr(value, "duplicates", ()):
-            findings.append(((*path, key), f"duplicate key '{key}' (JSON keeps only the last)"))
-        return {k: _plain(v, (*path, k), findings) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v, (*path, i), findings) for i, v in enumerate(value)]
-    return value

@@ -10,10 +10,11 @@ from typing import Any
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, aliased, selectinload
 
+from inspections import lifecycle
+from inspections.lifecycle import Status
 from storage.bulk import insert_rows
 from storage.models import Assignment, CaseReview, Inspection, Person, SamplingDecision
 
-OPEN_STATUSES = ("assigned", "in_progress", "paused")
 # pg_advisory_xact_lock key ("dipasgn" in ASCII) serialising every assignment decision, so
 # that two instances never both hand out an inspector's last free place.
 ASSIGNMENT_LOCK_KEY = 0x646970_617367_6E
@@ -41,7 +42,7 @@ def open_counts(session: Session) -> dict[int, int]:
     """Inspector id -> inspections they hold that are not yet submitted."""
     query = (
         select(Inspection.inspector_id, func.count())
-        .where(Inspection.inspector_id.is_not(None), Inspection.status.in_(OPEN_STATUSES))
+        .where(Inspection.inspector_id.is_not(None), Inspection.status.in_(lifecycle.OPEN))
         .group_by(Inspection.inspector_id)
     )
     return {inspector_id: count for inspector_id, count in session.execute(query)}
@@ -67,7 +68,7 @@ def queued(session: Session, limit: int | None = None) -> list[Inspection]:
     """Oldest first, with each review and its lawyer loaded in the same few queries."""
     query = (
         select(Inspection)
-        .where(Inspection.status == "queued")
+        .where(Inspection.status == Status.QUEUED)
         .order_by(Inspection.id)
         .options(selectinload(Inspection.case_review).selectinload(CaseReview.lawyer))
     )

@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from inspections.lifecycle import Status
 from inspections.rjoim import RJOIM_THRESHOLD
 from storage.models import Answer, CaseReview, Inspection, Person
 from storage.trend_queries import TrendFilter
@@ -32,7 +33,7 @@ class RjoimCase:
 
     @property
     def inspected(self) -> bool:
-        return self.inspection_status == "submitted"
+        return self.inspection_status == Status.SUBMITTED
 
 
 def rjoim_cases(
@@ -64,7 +65,7 @@ def rjoim_cases(
     latest: dict[str, tuple[CaseReview, str, int | None, str | None]] = {}
     for review, name, inspection_id, status in session.execute(query):
         latest[review.urn] = (review, name, inspection_id, status)  # ordered: later wins
-    submitted = [i for _, _, i, s in latest.values() if i is not None and s == "submitted"]
+    submitted = [i for _, _, i, s in latest.values() if i is not None and s == Status.SUBMITTED]
     marks = _marks(session, submitted, question_ids)
     cases = [
         RjoimCase(

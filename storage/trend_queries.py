@@ -39,6 +39,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from inspections.lifecycle import Status
 from inspections.periods import local_midnight
 from inspections.scopes import Breakdown, Scope
 from inspections.trend_summary import InspectionTally, Labels, MarkTally
@@ -398,7 +399,7 @@ def _names(columns: Sequence[ColumnElement[Any]]) -> list[ColumnElement[Any]]:
 
 def _conditions(flt: TrendFilter, bounds: Sequence[datetime]) -> list[ColumnElement[bool]]:
     found = [
-        Inspection.status == "submitted",
+        Inspection.status == Status.SUBMITTED,
         Inspection.submitted_at >= bounds[0],
         Inspection.submitted_at < bounds[-1],
         *_where_scope(flt, CaseReview.area, CaseReview.unit, CaseReview.review_type),

@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Date, Integer, TextClause, bindparam, delete, func, select, text
 from sqlalchemy.orm import Session
 
+from inspections.lifecycle import Status
 from inspections.periods import local_midnight, month_of
 from storage.models import (
     Inspection,
@@ -104,7 +105,7 @@ def rebuild(session: Session, tz: ZoneInfo, now: datetime) -> int:
     session.execute(delete(TrendRollupState))
     first, last = session.execute(
         select(func.min(Inspection.submitted_at), func.max(Inspection.submitted_at)).where(
-            Inspection.status == "submitted"
+            Inspection.status == Status.SUBMITTED
         )
     ).one()
     months = 0
@@ -175,7 +176,8 @@ def _apply(session: Session, inspection_id: int, *, sign: int, zone: str | Unrea
         return
     session.flush()
     inspection = session.get(Inspection, inspection_id)  # loaded already by submit and amend
-    if inspection is None or inspection.status != "submitted" or inspection.submitted_at is None:
+    submitted = inspection is not None and inspection.status == Status.SUBMITTED
+    if inspection is None or not submitted or inspection.submitted_at is None:
         raise ValueError(f"inspection {inspection_id} is not submitted: it is in no trend")
     month = month_of(inspection.submitted_at.astimezone(ZoneInfo(zone)).date()).start
     _count(session, _ONE_INSPECTION, month=month, sign=sign, inspection_id=inspection_id)

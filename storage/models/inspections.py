@@ -8,12 +8,13 @@ from typing import Any
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Text, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from inspections.lifecycle import STATUSES
 from storage.models.base import Base, one_of
 from storage.models.cases import CaseReview
 from storage.models.people import Person
 from storage.models.questionnaires import QuestionnaireVersion
 
-INSPECTION_STATUSES = ("queued", "assigned", "in_progress", "paused", "submitted")
+INSPECTION_STATUSES = STATUSES
 
 
 class Inspection(Base):

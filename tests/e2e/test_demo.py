@@ -32,6 +32,7 @@ def run_demo(output: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 def test_the_demo_plays_the_fortnight_twice_and_leaves_its_outputs(tmp_path: Path) -> None:
     output = tmp_path / "demo-output"
 

@@ -12,20 +12,19 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 import pytest
-from intake_data import import_fixture_people, numbered
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from support.intake_data import import_fixture_people, numbered
 
-from bot.services.assignment import (
+from bot.refusals import NotInDirectory, Refused
+from bot.services.assignment.assign import (
     DeclineOutcome,
-    DeclineRefused,
     RetryOutcome,
     decline_inspection,
     retry_queued_assignments,
 )
-from bot.services.intake import IntakeReport, ingest_reviews, validate_reviews
-from bot.services.people import mark_away
-from bot.services.requester import NotInDirectory
+from bot.services.intake.reviews import IntakeReport, ingest_reviews, validate_reviews
+from bot.services.people.directory import mark_away
 from bot.settings import Settings
 from inspections.sampling import Rates, SamplingPolicy
 from storage.models import Assignment, AuditEvent, Inspection, OutboxMessage, Person, Reminder
@@ -337,7 +336,7 @@ def test_only_the_assigned_inspector_can_decline_and_only_with_a_reason(
     inspection_id, holder = current_holder(uow_factory)
     assert holder is not None
 
-    with pytest.raises(DeclineRefused, match="not assigned to you"):
+    with pytest.raises(Refused, match="not assigned to you"):
         decline(uow_factory, config, inspection_id, "U0FAY0001")
     with pytest.raises(NotInDirectory):
         decline(uow_factory, config, inspection_id, "U0NOBODY1")
@@ -367,5 +366,5 @@ def test_a_started_inspection_cannot_be_declined(
         uow.commit()
     assert holder_id is not None
 
-    with pytest.raises(DeclineRefused, match="already started"):
+    with pytest.raises(Refused, match="already started"):
         decline(uow_factory, config, inspection.id, holder_id)

@@ -8,13 +8,19 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from intake_data import FIXTURES, directory, import_directory, import_fixture_people, reviews
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from support.intake_data import (
+    FIXTURES,
+    directory,
+    import_directory,
+    import_fixture_people,
+    reviews,
+)
 
-from bot.cli import main
-from bot.services.intake import ingest_reviews, validate_reviews
-from bot.services.sampling import policy_from_settings
+from bot.cli.parser import main
+from bot.services.intake.reviews import ingest_reviews, validate_reviews
+from bot.services.intake.sampling import policy_from_settings
 from bot.settings import Settings
 from inspections.intake import CASE_COLUMNS
 from storage.models import (

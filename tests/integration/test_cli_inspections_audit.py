@@ -7,10 +7,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
-from intake_data import FIXTURES, import_fixture_people
 from sqlalchemy import select
+from support.intake_data import FIXTURES, import_fixture_people
 
-from bot.cli import main
+from bot.cli.parser import main
 from storage.models import AuditEvent
 from storage.uow import UnitOfWork
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.cli import main
+from bot.cli.parser import main
 from storage.models import AuditEvent, QuestionnaireVersion
 from storage.uow import UnitOfWork
 

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 from sqlalchemy import func, select
-from trend_data import LONDON, add_submitted, build_world
+from support.trend_data import LONDON, add_submitted, build_world
 
-from bot.cli import main
+from bot.cli.parser import main
 from storage.models import AuditEvent, TrendMonthInspections
 from storage.uow import UnitOfWork
 

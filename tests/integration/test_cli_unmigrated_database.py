@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError, ProgrammingError
-from trend_data import LONDON, add_submitted, build_world
+from support.trend_data import LONDON, add_submitted, build_world
 
-from bot.cli import main
+from bot.cli.parser import main
 from storage import migrate
 from storage.db import make_engine, normalize_url
 from storage.db import session_factory as make_session_factory

@@ -8,10 +8,16 @@ import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from scheduling_data import add_open_inspection, add_person, publish_default_questionnaire, urn
 from sqlalchemy import func, select
+from support.scheduling_data import (
+    add_open_inspection,
+    add_person,
+    publish_default_questionnaire,
+    urn,
+)
 
-from bot.services import inspection_flow as flow
+from bot.refusals import Refused
+from bot.services.inspection import flow
 from storage.models import Answer, Inspection
 from storage.uow import UnitOfWork
 
@@ -83,6 +89,6 @@ def test_a_second_click_on_the_same_card_at_the_same_moment_is_refused_as_stale(
     thread.join(timeout=30)
 
     [result] = outcome
-    assert isinstance(result, flow.Stale), result
+    assert isinstance(result, Refused), result
     with uow_factory() as uow:
         assert uow.session.scalar(select(func.count()).select_from(Answer)) == 0

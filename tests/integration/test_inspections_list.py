@@ -10,10 +10,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from intake_data import FIXTURES, import_fixture_people
+from support.intake_data import FIXTURES, import_fixture_people
 
-from bot.cli import main
-from bot.sampling_policy_file import DEFAULT_POLICY_PATH
+from bot.cli.parser import main
+from bot.services.intake.policy_file import DEFAULT_POLICY_PATH
 from storage.uow import UnitOfWork
 
 NOW = datetime(2026, 3, 5, 9, 0, tzinfo=UTC)

@@ -15,12 +15,12 @@ from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import pytest
-from intake_data import import_fixture_people
 from sqlalchemy import func, select
+from support.intake_data import import_fixture_people
 
 from bot.clock import ManualClock
-from bot.intake_http import IntakeApp
-from bot.services.sampling import policy_from_settings
+from bot.http.intake import IntakeApp
+from bot.services.intake.sampling import policy_from_settings
 from bot.settings import Settings
 from inspections.sampling import Rates
 from storage.models import AuditEvent, CaseReview, Inspection, SamplingDecision

@@ -6,8 +6,8 @@ import logging
 from contextlib import ExitStack
 
 import pytest
-from scheduling_data import ON_POSTGRES
 from sqlalchemy import Column, Engine, Integer, MetaData, Table, event, literal, select
+from support.scheduling_data import ON_POSTGRES
 
 from storage.db import open_connections
 from storage.models import Base

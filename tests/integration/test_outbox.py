@@ -7,9 +7,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from scheduling_data import ON_POSTGRES, add_person
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
+from support.scheduling_data import ON_POSTGRES, add_person
 
 from storage import outbox
 from storage.models import AuditEvent, OutboxMessage

@@ -10,12 +10,17 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import jobs
-from bot.cli import main
-from bot.services.people import AbsenceRejected, import_people, mark_away, resolve_slack_ids
+from bot.cli.parser import main
+from bot.jobs import periodic as jobs
+from bot.offline.standin import SlackStandIn
+from bot.services.people.directory import (
+    AbsenceRejected,
+    import_people,
+    mark_away,
+    resolve_slack_ids,
+)
 from bot.settings import Settings
-from bot.slack_client import make_web_client
-from bot.slack_standin import SlackStandIn
+from bot.slack.client import make_web_client
 from storage.models import Absence, AuditEvent, Person
 from storage.uow import UnitOfWork
 

@@ -7,22 +7,22 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from scheduling_data import (
+from sqlalchemy import select
+from support.scheduling_data import (
     add_open_inspection,
     add_person,
     publish_default_questionnaire,
     urn,
 )
-from sqlalchemy import select
 
-from bot.bank_holidays import england_and_wales_bank_holidays
 from bot.clock import ManualClock
-from bot.services.reminders import (
+from bot.services.assignment.reminders import (
     SweepReport,
     cancel_for_inspection,
     schedule_for_assignment,
     sweep_reminders,
 )
+from inspections.bank_holidays import england_and_wales_bank_holidays
 from inspections.working_days import add_working_days
 from storage import reminders_repo
 from storage.models import AuditEvent, Inspection, OutboxMessage

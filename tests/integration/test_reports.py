@@ -14,11 +14,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from PIL import Image
 from sqlalchemy import Engine, select
-from trend_data import LONDON, WESSEX, World, add_submitted, build_world
+from support.trend_data import LONDON, WESSEX, World, add_submitted, build_world
 
-from bot.outbox_dispatcher import dispatch_due
-from bot.report_files import FILES_KEY, decoded
-from bot.services.reports import (
+from bot.jobs.files import FILES_KEY, decoded
+from bot.jobs.outbox import dispatch_due
+from bot.offline.standin import SlackStandIn
+from bot.services.trends.reports import (
     APR_KIND,
     DIGEST_KIND,
     apr_key,
@@ -27,8 +28,7 @@ from bot.services.reports import (
     weekly_digests,
 )
 from bot.settings import Settings
-from bot.slack_client import make_web_client
-from bot.slack_standin import SlackStandIn
+from bot.slack.client import make_web_client
 from inspections.periods import quarter_of, week_of
 from storage.db import session_factory as make_session_factory
 from storage.models import OutboxMessage

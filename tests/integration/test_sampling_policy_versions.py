@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from intake_data import FIXTURES, import_fixture_people
 from sqlalchemy import func, select
+from support.intake_data import FIXTURES, import_fixture_people
 
-from bot.cli import main
-from bot.sampling_policy_file import DEFAULT_POLICY_PATH
+from bot.cli.parser import main
+from bot.services.intake.policy_file import DEFAULT_POLICY_PATH
 from storage.models import AuditEvent, CaseReview, SamplingDecision, SamplingPolicyVersion
 from storage.uow import UnitOfWork
 

@@ -12,13 +12,13 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from intake_data import directory, import_fixture_people, numbered, reviews
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
+from support.intake_data import directory, import_fixture_people, numbered, reviews
 
-from bot.cli import main
-from bot.services.intake import IntakeReport, ingest_reviews, validate_reviews
-from bot.services.sampling import policy_from_settings
+from bot.cli.parser import main
+from bot.services.intake.reviews import IntakeReport, ingest_reviews, validate_reviews
+from bot.services.intake.sampling import policy_from_settings
 from bot.settings import Settings
 from inspections.intake import CASE_COLUMNS, PEOPLE_COLUMNS
 from inspections.sampling import (

@@ -10,26 +10,26 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from scheduling_data import (
+from slack_sdk import WebClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+from support.scheduling_data import (
     ON_POSTGRES,
     add_open_inspection,
     add_person,
     publish_default_questionnaire,
     urn,
 )
-from slack_sdk import WebClient
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, sessionmaker
 
-from bot import jobs
-from bot.bank_holidays import england_and_wales_bank_holidays
 from bot.clock import ManualClock
-from bot.scheduler import Intervals, PeriodicJob, Scheduler, standard_jobs
-from bot.services.floor import FloorReport
-from bot.services.reminders import SweepReport, schedule_for_assignment, sweep_reminders
+from bot.jobs import periodic as jobs
+from bot.jobs.scheduler import Intervals, PeriodicJob, Scheduler, standard_jobs
+from bot.offline.standin import SlackStandIn
+from bot.services.assignment.reminders import SweepReport, schedule_for_assignment, sweep_reminders
+from bot.services.intake.floor import FloorReport
 from bot.settings import Settings
-from bot.slack_client import make_web_client
-from bot.slack_standin import SlackStandIn
+from bot.slack.client import make_web_client
+from inspections.bank_holidays import england_and_wales_bank_holidays
 from inspections.working_days import add_working_days
 from storage.db import make_engine
 from storage.db import session_factory as make_session_factory

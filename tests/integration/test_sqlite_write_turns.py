@@ -8,9 +8,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
-from scheduling_data import ON_POSTGRES
 from sqlalchemy import Engine, select
 from sqlalchemy.engine import make_url
+from support.scheduling_data import ON_POSTGRES
 
 from storage.db import WriteTurn, make_engine, session_factory, write_turn_for
 from storage.models import JobRun

@@ -15,11 +15,11 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
-from trend_data import LONDON, PCD_SCORED, World, add_submitted, build_world
+from support.trend_data import LONDON, PCD_SCORED, World, add_submitted, build_world
 
-from bot.services import inspection_flow as flow
-from bot.services.flow_state import SUMMARY, FlowState
-from bot.services.trend_engine import summarise
+from bot.services.inspection import flow
+from bot.services.inspection.state import SUMMARY, FlowState
+from bot.services.trends.engine import summarise
 from inspections.answers import Answer
 from inspections.periods import quarter_of
 from inspections.scopes import Scope, ScopeKind

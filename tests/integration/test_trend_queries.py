@@ -22,12 +22,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
-from trend_data import LONDON, WESSEX, World, add_open, add_submitted, build_world
+from support.trend_data import LONDON, WESSEX, World, add_open, add_submitted, build_world
 
-from bot.services.rjoim import rjoim_list
-from bot.services.trend_engine import section_series, summarise
-from bot.services.trend_requests import parse_rjoim, parse_trends
-from bot.services.trends import TrendsRefused, trend_report, viewer_for
+from bot.refusals import Refused
+from bot.services.rjoim.agenda import rjoim_list
+from bot.services.trends.engine import section_series, summarise
+from bot.services.trends.requests import parse_rjoim, parse_trends
+from bot.services.trends.summary import trend_report, viewer_for
 from inspections.periods import quarter_of, range_period
 from inspections.scopes import Scope, ScopeKind, ScopeRequest, resolve
 from inspections.trends import Direction, Share
@@ -257,7 +258,7 @@ def test_the_chart_series_counts_months_in_local_time(
 def test_a_manager_asking_for_another_area_is_refused_and_audited(
     uow_factory: Callable[[], UnitOfWork], world: World
 ) -> None:
-    with pytest.raises(TrendsRefused, match="cover Wessex only"):
+    with pytest.raises(Refused, match="cover Wessex only"):
         trend_report(
             uow_factory,
             slack_user_id="U0WXHEAD01",
@@ -312,7 +313,7 @@ def test_the_rjoim_list_holds_pcd_cases_with_three_or_more_action_plans(
 def test_the_rjoim_list_of_another_area_is_refused(
     uow_factory: Callable[[], UnitOfWork], world: World
 ) -> None:
-    with pytest.raises(TrendsRefused):
+    with pytest.raises(Refused):
         rjoim_list(
             uow_factory,
             slack_user_id="U0WXHEAD01",

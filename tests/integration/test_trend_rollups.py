@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from trend_data import (
+from support.trend_data import (
     RollupRows,
     add_submitted,
     build_world,

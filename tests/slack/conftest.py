@@ -2,7 +2,7 @@
 
 - ``standin``: the Slack Web API stand-in, knowing every person of the directory below;
 - ``clock``: a ManualClock the app reads (Slack's signatures use the real time);
-- ``serve_bot()``: builds the app with create_app and serves it with bot.http_server, as
+- ``serve_bot()``: builds the app with create_app and serves it with bot.http.server, as
   `dipsample serve --http` does; call it again (after ``bot.stop()``) for an app rebuilt on
   the same database;
 - ``bot``: one served app; ``driver``: a SlackDriver posting signed requests to it;
@@ -22,9 +22,10 @@ that sent it. A test that provokes violations on purpose says so with
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 
 import pytest
-from slack_world import (
+from support.slack_world import (
     BOT_TOKEN,
     DIRECTORY,
     INSPECTOR_A,
@@ -40,19 +41,17 @@ from slack_world import (
     seed_review,
 )
 
-from bot.app import create_app
+from bot.bootstrap import build_bot, open_database
 from bot.clock import ManualClock
-from bot.http_server import build_wsgi, serve_in_thread
-from bot.outbox_dispatcher import DispatchReport, dispatch_due
-from bot.services.assignment import retry_queued_assignments
-from bot.services.people import import_people
+from bot.http.server import serve_in_thread
+from bot.jobs.outbox import DispatchReport, dispatch_due
+from bot.offline.driver import SlackDriver
+from bot.offline.standin import SlackStandIn
+from bot.services.assignment.assign import retry_queued_assignments
+from bot.services.people.directory import import_people
 from bot.settings import Settings
-from bot.slack_client import make_web_client
-from bot.slack_driver import SlackDriver
-from bot.slack_standin import SlackStandIn
+from bot.slack.client import make_web_client
 from storage import trend_rollup
-from storage.db import make_engine
-from storage.db import session_factory as make_session_factory
 from storage.models import Inspection
 
 EXPECTS_VIOLATIONS = "expects_violations"
@@ -117,20 +116,17 @@ def serve_bot(settings: Settings, clock: ManualClock) -> Iterator[Callable[[], R
     stops: list[Callable[[], None]] = []
 
     def serve() -> RunningBot:
-        engine = make_engine(settings.database_url)
-        sessions = make_session_factory(engine)
-        app = create_app(settings, clock=clock, session_factory=sessions)
-        wsgi = build_wsgi(
-            app, settings=settings, engine=engine, session_factory=sessions, clock=clock
-        )
-        url, stop_serving = serve_in_thread(wsgi)
+        database = ExitStack()
+        opened = database.enter_context(open_database(settings.database_url))
+        bot = build_bot(settings, opened, clock=clock)
+        url, stop_serving = serve_in_thread(bot.wsgi)
 
         def stop() -> None:
             stop_serving()
-            engine.dispose()
+            database.close()
 
         stops.append(stop)
-        return RunningBot(app, url, settings, sessions, stop)
+        return RunningBot(bot.app, url, settings, opened.sessions, stop)
 
     yield serve
     for stop in reversed(stops):

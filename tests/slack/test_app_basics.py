@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 from slack_bolt import App
-from slack_world import (
+from sqlalchemy import select
+from support.slack_world import (
     ADMIN,
     INSPECTOR_A,
     INTAKE_TOKEN,
@@ -21,18 +22,17 @@ from slack_world import (
     Member,
     RunningBot,
 )
-from slack_world import STRANGER as STRANGER_ID
-from sqlalchemy import select
+from support.slack_world import STRANGER as STRANGER_ID
 
-from bot.blocks import actions
-from bot.cli import main
-from bot.commands.serve import missing_settings
-from bot.http_server import DipsampleWsgi, serve_in_thread
-from bot.listeners import refusals
-from bot.outbox_dispatcher import DispatchReport
+from bot import refusals
+from bot.cli.parser import main
+from bot.cli.serve import missing_settings
+from bot.http.server import DipsampleWsgi, serve_in_thread
+from bot.jobs.outbox import DispatchReport
+from bot.offline.driver import SlackDriver
+from bot.offline.standin import Message, SlackStandIn
 from bot.settings import Settings
-from bot.slack_driver import SlackDriver
-from bot.slack_standin import Message, SlackStandIn
+from bot.slack.blocks import actions
 from storage.db import make_engine
 from storage.models import Absence, Assignment, AuditEvent, Inspection, OutboxMessage
 

@@ -17,8 +17,8 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_bolt.request import BoltRequest
 from slack_sdk import WebClient
 
-from bot.slack_driver import SlackDriver
-from bot.slack_standin import Message, SlackStandIn, StoredView
+from bot.offline.driver import SlackDriver
+from bot.offline.standin import Message, SlackStandIn, StoredView
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SECRET = "driver-test-signing-secret"

@@ -14,16 +14,16 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from feedback_support import submit_inspections
-from slack_world import ADMIN, LAWYER, MANAGER, URN, Assigned, Member, RunningBot
 from sqlalchemy import func, select
-from trend_data import rollups_as_rebuilt
+from support.feedback_support import submit_inspections
+from support.slack_world import ADMIN, LAWYER, MANAGER, URN, Assigned, Member, RunningBot
+from support.trend_data import rollups_as_rebuilt
 
 from bot.clock import ManualClock
-from bot.outbox_dispatcher import DispatchReport
-from bot.services.people import import_people
-from bot.slack_driver import SlackDriver
-from bot.slack_standin import Message, SlackStandIn
+from bot.jobs.outbox import DispatchReport
+from bot.offline.driver import SlackDriver
+from bot.offline.standin import Message, SlackStandIn
+from bot.services.people.directory import import_people
 from storage.models import (
     Alert,
     AnswerRevision,

@@ -11,19 +11,20 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 
-from feedback_support import submit_inspections
+import pytest
 from slack_sdk import WebClient
 from slack_sdk.http_retry import ConnectionErrorRetryHandler
 from slack_sdk.http_retry.builtin_interval_calculators import FixedValueRetryIntervalCalculator
-from slack_world import BOT_TOKEN
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
+from support.feedback_support import submit_inspections
+from support.slack_world import BOT_TOKEN
 
 from bot.clock import ManualClock
-from bot.outbox_dispatcher import dispatch_due
-from bot.services.people import import_people
-from bot.slack_client import AnyServerErrorRetryHandler
-from bot.slack_standin import SlackStandIn
+from bot.jobs.outbox import dispatch_due
+from bot.offline.standin import SlackStandIn
+from bot.services.people.directory import import_people
+from bot.slack.client import AnyServerErrorRetryHandler
 from storage import outbox
 from storage.models import OutboxMessage
 from storage.uow import UnitOfWork
@@ -86,6 +87,7 @@ def _pending(session_factory: sessionmaker[Session]) -> int:
         return session.scalar(query) or 0
 
 
+@pytest.mark.slow
 def test_200_submissions_deliver_exactly_200_feedback_messages_and_200_manager_copies(
     session_factory: sessionmaker[Session],
     uow_factory: Callable[[], UnitOfWork],

@@ -8,14 +8,14 @@ from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 import pytest
-from slack_world import LAWYER, Assigned
+from support.slack_world import LAWYER, Assigned
 
-from bot.demo.cast import Member as CastMember
-from bot.demo.players import Inspector
-from bot.outbox_dispatcher import DispatchReport
+from bot.jobs.outbox import DispatchReport
+from bot.offline.demo.cast import Member as CastMember
+from bot.offline.demo.players import Inspector
+from bot.offline.driver import SlackDriver
+from bot.offline.standin import SlackStandIn
 from bot.settings import Settings
-from bot.slack_driver import SlackDriver
-from bot.slack_standin import SlackStandIn
 
 
 @pytest.fixture

@@ -5,23 +5,19 @@ history, and "fewer than 5" for a small group."""
 from __future__ import annotations
 
 import json
-import sys
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
-from slack_world import ADMIN, LAWYER, MANAGER, Member, RunningBot
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from support.slack_world import ADMIN, LAWYER, MANAGER, Member, RunningBot
+from support.trend_data import Given, add_open, add_submitted, person
 
-from bot.blocks.trends import SUPPRESSED_NOTE
-from bot.services.questionnaire_versions import current_review_questionnaire
-from bot.slack_driver import SlackDriver
-from bot.slack_standin import SlackStandIn
+from bot.offline.driver import SlackDriver
+from bot.offline.standin import SlackStandIn
+from bot.services.inspection.versions import current_review_questionnaire
+from bot.slack.blocks.trends import SUPPRESSED_NOTE
 from storage.models import AuditEvent, Person
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration"))
-from trend_data import Given, add_open, add_submitted, person
 
 # The clock stands at 2 March 2026, so the current quarter is 2026-Q1 and the one before 2025-Q4.
 JANUARY = datetime(2026, 1, 12, 11, 0, tzinfo=UTC)

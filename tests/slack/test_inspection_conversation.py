@@ -7,18 +7,18 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
-from inspection_support import (
+from sqlalchemy import select
+from support.inspection_support import (
     button_texts,
     context_text,
     count_rows,
     start,
     stored_inspection,
 )
-from slack_world import Assigned, RunningBot
-from sqlalchemy import select
+from support.slack_world import Assigned, RunningBot
 
-from bot.slack_driver import SlackDriver
-from bot.slack_standin import SlackStandIn
+from bot.offline.driver import SlackDriver
+from bot.offline.standin import SlackStandIn
 from storage.models import Answer, AnswerRevision, AuditEvent
 
 

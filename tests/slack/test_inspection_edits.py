@@ -6,19 +6,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from inspection_support import (
+from sqlalchemy import select
+from support.inspection_support import (
     button_texts,
     count_rows,
     first_question_button_value,
     start,
     stored_inspection,
 )
-from slack_world import STRANGER, Assigned, RunningBot
-from sqlalchemy import select
+from support.slack_world import STRANGER, Assigned, RunningBot
 
-from bot.blocks.prompts import NOTE_LABEL
-from bot.slack_driver import SlackDriver
-from bot.slack_standin import Message, SlackStandIn
+from bot import refusals
+from bot.offline.driver import SlackDriver
+from bot.offline.standin import Message, SlackStandIn
+from bot.slack.blocks.prompts import NOTE_LABEL
 from storage.models import Answer, AnswerRevision, AuditEvent
 
 EDITED = "suspect_focused_strategy"  # weight 1 of the 18 scored in a charging review
@@ -207,9 +208,7 @@ def test_someone_outside_the_directory_cannot_mark_and_is_refused_politely(
 
     assert response.status == 200
     standin.wait_for(lambda: standin.ephemerals_to(STRANGER))
-    assert [m.text for m in standin.ephemerals_to(STRANGER)] == [
-        "Sorry, you are not in the dipsample directory, so I can't do that."
-    ]
+    assert [m.text for m in standin.ephemerals_to(STRANGER)] == [refusals.NOT_IN_DIRECTORY]
     assert standin.ephemerals_to(talk.user) == []
     assert _answers(bot, assigned.inspection_id) == {"pcd_ea_meeting_held": ("no", None)}
     assert count_rows(bot, AnswerRevision, assigned.inspection_id) == 1
@@ -217,12 +216,12 @@ def test_someone_outside_the_directory_cannot_mark_and_is_refused_politely(
     assert (after.status, after.lock_version) == ("in_progress", version)
     assert _dm_as_it_stands(standin, talk.user) == dm
     with bot.uow() as uow:
-        refusals = uow.session.execute(
+        refused = uow.session.execute(
             select(
                 AuditEvent.actor, AuditEvent.action, AuditEvent.entity_id, AuditEvent.details
             ).where(AuditEvent.action.like("refused:%"))
         ).all()
-    assert [tuple(r) for r in refusals] == [
+    assert [tuple(r) for r in refused] == [
         (STRANGER, "refused:answer", str(value["i"]), {"reason": "unknown user"})
     ]
     # The inspector's own click on the same card still works: the refusal left it current.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -11,15 +10,12 @@ import pytest
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import jobs
-from bot.acknowledgement import Unanswered
-from bot.blocks.assignment import assignment_message
-from bot.blocks.viewmodels import AssignmentCard, ReviewInfo
-from bot.outbox_dispatcher import DispatchReport, dispatch_due
-from bot.scheduler import standard_jobs
+from bot.jobs.outbox import DispatchReport, dispatch_due
+from bot.offline.standin import SlackStandIn
 from bot.settings import Settings
-from bot.slack_client import make_web_client
-from bot.slack_standin import SlackStandIn
+from bot.slack.blocks.assignment import assignment_message
+from bot.slack.blocks.viewmodels import AssignmentCard, ReviewInfo
+from bot.slack.client import make_web_client
 from storage import outbox
 from storage.models import OutboxMessage, Person
 from storage.uow import UnitOfWork
@@ -229,32 +225,3 @@ def test_messages_claimed_beyond_half_the_lease_are_left_for_the_next_run(
     assert later == DispatchReport(claimed=1, sent=1)
     assert len(standin.messages_to(INSPECTOR)) == 1
     assert _stored(session_factory, message_id).attempts == 1
-
-
-def test_the_outbox_job_gives_way_to_a_click_that_has_not_been_acknowledged(
-    standin: SlackStandIn, session_factory: sessionmaker[Session]
-) -> None:
-    _enqueue_for(session_factory, slack_user_id=INSPECTOR)
-    # A bound far beyond the test's look, so only the click's acknowledgement lets the send go.
-    unanswered = Unanswered(yield_seconds=30.0)
-    periodic = standard_jobs(
-        settings=_settings(standin),
-        session_factory=session_factory,
-        client=_client(standin),
-        give_way=unanswered.give_way,
-    )
-    dispatch = next(job for job in periodic if job.name == jobs.OUTBOX_DISPATCH)
-
-    unanswered.arrive()  # a click whose listener is at work and has not acknowledged
-    sending = threading.Thread(target=dispatch.run, args=(NOW,), daemon=True)
-    sending.start()
-    sending.join(0.5)
-    waiting_while_held = sending.is_alive()
-    sent_while_held = len(standin.messages_to(INSPECTOR))
-    unanswered.leave()
-    sending.join(5.0)
-
-    assert waiting_while_held, "the outbox job ended while the click was unacknowledged"
-    assert sent_while_held == 0
-    assert not sending.is_alive(), "the outbox job did not go on once the click acknowledged"
-    assert len(standin.messages_to(INSPECTOR)) == 1

@@ -12,14 +12,14 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from inspection_support import Conversation, button_texts, start
-from slack_world import MANAGER, URN, Assigned, Member, RunningBot
 from sqlalchemy import select
+from support.inspection_support import Conversation, button_texts, start
+from support.slack_world import MANAGER, URN, Assigned, Member, RunningBot
 
 from bot.clock import ManualClock
-from bot.outbox_dispatcher import DispatchReport
-from bot.slack_driver import SlackDriver
-from bot.slack_standin import SlackStandIn
+from bot.jobs.outbox import DispatchReport
+from bot.offline.driver import SlackDriver
+from bot.offline.standin import SlackStandIn
 from questionnaires.loader import (
     content_hash,
     default_questionnaire_path,

@@ -8,11 +8,11 @@ from collections.abc import Iterator
 import pytest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry import HttpRequest, HttpResponse, RetryHandler, RetryState
-from slack_world import BOT_TOKEN
+from support.slack_world import BOT_TOKEN
 
+from bot.offline.standin import SlackStandIn
 from bot.settings import Settings
-from bot.slack_client import AnyServerErrorRetryHandler, make_web_client
-from bot.slack_standin import SlackStandIn
+from bot.slack.client import AnyServerErrorRetryHandler, make_web_client
 
 INSPECTOR = "U0INSPEC01"
 

@@ -18,7 +18,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 from slack_sdk.http_retry.builtin_interval_calculators import FixedValueRetryIntervalCalculator
 from slack_sdk.webhook import WebhookClient
 
-from bot.slack_standin import SlackStandIn
+from bot.offline.standin import SlackStandIn
 
 FIXTURES = Path(__file__).parent / "fixtures"
 INSPECTOR = "U0INSPECT1"

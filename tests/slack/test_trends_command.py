@@ -6,25 +6,21 @@ from __future__ import annotations
 
 import io
 import json
-import sys
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from PIL import Image
-from slack_world import ADMIN, LAWYER, MANAGER, STRANGER, Member, RunningBot
 from sqlalchemy import select
+from support.slack_world import ADMIN, LAWYER, MANAGER, STRANGER, Member, RunningBot
+from support.trend_data import Given, add_submitted, person
 
-from bot.charts import CHART_HEIGHT, CHART_WIDTH
-from bot.listeners import refusals
-from bot.listeners.trends import RJOIM_SENT, TRENDS_SENT
-from bot.services.questionnaire_versions import current_review_questionnaire
-from bot.slack_driver import SlackDriver
-from bot.slack_standin import Message, SlackStandIn
+from bot import refusals
+from bot.offline.driver import SlackDriver
+from bot.offline.standin import Message, SlackStandIn
+from bot.services.inspection.versions import current_review_questionnaire
+from bot.services.trends.charts import CHART_HEIGHT, CHART_WIDTH
+from bot.slack.listeners.trends import RJOIM_SENT, TRENDS_SENT
 from storage.models import AuditEvent, Person
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration"))
-from trend_data import Given, add_submitted, person
 
 JANUARY = datetime(2026, 1, 12, 11, 0, tzinfo=UTC)
 

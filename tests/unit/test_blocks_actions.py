@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.blocks import actions
-from bot.blocks.actions import (
+from bot.slack.blocks import actions
+from bot.slack.blocks.actions import (
     ActionValue,
     Click,
     ModalContext,

@@ -12,16 +12,17 @@ from test_blocks_support import (
     review,
 )
 
-from bot.blocks import actions
-from bot.blocks.actions import ActionValue, ModalContext, decode_metadata, read_click
-from bot.blocks.assignment import (
+from bot.slack.blocks import actions
+from bot.slack.blocks.actions import ActionValue, ModalContext, decode_metadata, read_click
+from bot.slack.blocks.assignment import (
     assignment_message,
     decline_modal,
     escalation_message,
     reminder_message,
     unassigned_alert,
 )
-from bot.blocks.viewmodels import AssignmentCard, AssignmentState, QueueItem
+from bot.slack.blocks.viewmodels import AssignmentCard, AssignmentState, QueueItem
+from inspections.lifecycle import Status
 
 
 def test_assignment_message_shows_the_review_with_local_due_time() -> None:
@@ -85,7 +86,7 @@ def test_decline_modal_requires_a_reason_and_remembers_the_card() -> None:
 
 
 def test_reminder_before_the_due_date_offers_to_start() -> None:
-    item = QueueItem(11, 2, review(), status="assigned")
+    item = QueueItem(11, 2, review(), status=Status.ASSIGNED)
     payload = reminder_message(item, now=NOW)
     assert_valid_message(payload)
     assert "is due by Tue 24 Nov 2026, 14:00" in all_text(payload["blocks"])
@@ -93,7 +94,7 @@ def test_reminder_before_the_due_date_offers_to_start() -> None:
 
 
 def test_reminder_after_the_due_date_says_how_overdue_and_offers_to_resume() -> None:
-    item = QueueItem(11, 2, review(), status="started", answered=4, total=19)
+    item = QueueItem(11, 2, review(), status=Status.IN_PROGRESS, answered=4, total=19)
     payload = reminder_message(item, now=NOW + timedelta(days=3))
     assert_valid_message(payload)
     text = all_text(payload["blocks"])

@@ -5,13 +5,13 @@ from __future__ import annotations
 import dataclasses
 from datetime import UTC, datetime
 
-from questionnaire_builders import EA, answers, mark, question, questionnaire, section
+from support.questionnaire_builders import EA, answers, mark, question, questionnaire, section
 from test_blocks_support import all_text, assert_valid_message, assert_valid_view, buttons
 
-from bot.blocks import feedback_actions as fa
-from bot.blocks.feedback import FeedbackCard, feedback_message, feedback_modal, manager_copy
-from bot.blocks.feedback_alerts import SafeguardNote, alert_message, alert_resolved_message
-from bot.blocks.feedback_challenges import (
+from bot.slack.blocks import feedback_actions as fa
+from bot.slack.blocks.feedback import FeedbackCard, feedback_message, feedback_modal, manager_copy
+from bot.slack.blocks.feedback_alerts import SafeguardNote, alert_message, alert_resolved_message
+from bot.slack.blocks.feedback_challenges import (
     ChallengeForm,
     Choice,
     DecisionCard,
@@ -23,7 +23,7 @@ from bot.blocks.feedback_challenges import (
     outcome_copy,
     outcome_message,
 )
-from bot.blocks.feedback_home import (
+from bot.slack.blocks.feedback_home import (
     AlertItem,
     ChallengeItem,
     FeedbackItem,

@@ -11,15 +11,16 @@ from test_blocks_support import (
     review,
 )
 
-from bot.blocks import actions
-from bot.blocks.actions import ActionValue, Click, read_click
-from bot.blocks.home import EMPTY_QUEUE, home_view, queue_message
-from bot.blocks.viewmodels import QueueItem, QueueStatus
+from bot.slack.blocks import actions
+from bot.slack.blocks.actions import ActionValue, Click, read_click
+from bot.slack.blocks.home import EMPTY_QUEUE, home_view, queue_message
+from bot.slack.blocks.viewmodels import QueueItem
+from inspections.lifecycle import Status
 
 
 def items(count: int) -> list[QueueItem]:
     """Due a day apart from two days ago; new, started and paused in turn."""
-    statuses: tuple[QueueStatus, ...] = ("assigned", "started", "paused")
+    statuses: tuple[Status, ...] = (Status.ASSIGNED, Status.IN_PROGRESS, Status.PAUSED)
     made = []
     for n in range(count):
         status = statuses[n % 3]
@@ -61,7 +62,7 @@ def test_queue_offers_start_for_new_inspections_and_resume_for_started_ones() ->
 
 
 def test_queue_shows_the_soonest_due_first_and_undated_last() -> None:
-    undated = QueueItem(99, 0, review(urn="42AB9999925", due_at=None), status="assigned")
+    undated = QueueItem(99, 0, review(urn="42AB9999925", due_at=None), status=Status.ASSIGNED)
     given = [undated, *reversed(items(3))]
     shown = [
         read_click(b).value.inspection_id for b in buttons(queue_message(given, now=NOW)["blocks"])

@@ -4,7 +4,7 @@ import dataclasses
 from typing import Any
 
 import pytest
-from questionnaire_builders import STANDARD_SCALE, YES_NO_SCALE, question
+from support.questionnaire_builders import STANDARD_SCALE, YES_NO_SCALE, question
 from test_blocks_support import (
     all_text,
     assert_valid_message,
@@ -13,10 +13,10 @@ from test_blocks_support import (
     review,
 )
 
-from bot.blocks import actions
-from bot.blocks.actions import ActionValue, Click, ModalContext, decode_metadata, read_click
-from bot.blocks.prompts import answer_modal, paused_card, question_card
-from bot.blocks.viewmodels import PausedCard, QuestionCard
+from bot.slack.blocks import actions
+from bot.slack.blocks.actions import ActionValue, Click, ModalContext, decode_metadata, read_click
+from bot.slack.blocks.prompts import answer_modal, paused_card, question_card
+from bot.slack.blocks.viewmodels import PausedCard, QuestionCard
 from inspections.answers import Answer
 from questionnaires.loader import default_questionnaire_path, load_questionnaire
 from questionnaires.model import Question, QuestionKind

@@ -4,13 +4,21 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from questionnaire_builders import PCD, answers, mark, question, questionnaire, section, written
+from support.questionnaire_builders import (
+    PCD,
+    answers,
+    mark,
+    question,
+    questionnaire,
+    section,
+    written,
+)
 from test_blocks_support import all_text, assert_valid_message, buttons, elements, review
 
-from bot.blocks import actions
-from bot.blocks.actions import ActionValue, Click, read_click
-from bot.blocks.summary import submitted_card, summary_card
-from bot.blocks.viewmodels import SubmittedCard, SummaryCard, SummaryRow
+from bot.slack.blocks import actions
+from bot.slack.blocks.actions import ActionValue, Click, read_click
+from bot.slack.blocks.summary import submitted_card, summary_card
+from bot.slack.blocks.viewmodels import SubmittedCard, SummaryCard, SummaryRow
 from inspections.answers import Answer, Answers
 from inspections.runtime import enabled_questions
 from inspections.scoring import score_inspection

@@ -16,8 +16,8 @@ from slack_sdk.errors import SlackObjectFormationError
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
-from bot.blocks.viewmodels import ReviewInfo
-from bot.slack_standin.limits import message_errors, view_errors
+from bot.offline.standin.limits import message_errors, view_errors
+from bot.slack.blocks.viewmodels import ReviewInfo
 
 NOW = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.blocks.text import (
+from bot.slack.blocks.text import (
     cut_mrkdwn,
     esc,
     escape,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from questionnaire_builders import (
+from support.questionnaire_builders import (
     EA,
     PCD,
     answers,

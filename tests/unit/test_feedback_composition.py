@@ -6,7 +6,16 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
-from questionnaire_builders import EA, PCD, answers, mark, question, questionnaire, section, written
+from support.questionnaire_builders import (
+    EA,
+    PCD,
+    answers,
+    mark,
+    question,
+    questionnaire,
+    section,
+    written,
+)
 
 from inspections.answers import Answer
 from inspections.feedback import (

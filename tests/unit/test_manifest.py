@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from slack_sdk import WebClient
 
-from bot.http_server import SLACK_PATH
-from bot.listeners.commands import COMMAND
+from bot.http.server import SLACK_PATH
+from bot.slack.listeners.commands import COMMAND
 
 ROOT = Path(__file__).resolve().parents[2]
 MANIFEST = ROOT / "bot" / "manifest.json"

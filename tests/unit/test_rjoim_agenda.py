@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from questionnaire_builders import question, questionnaire, section
+from support.questionnaire_builders import question, questionnaire, section
 
 from inspections.rjoim import action_plan_questions
 from questionnaires.loader import default_questionnaire_path, load_questionnaire

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import pytest
-from questionnaire_builders import (
+from support.questionnaire_builders import (
     EA,
     PCD,
     answers,

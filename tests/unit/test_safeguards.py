@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from questionnaire_builders import PCD, answers, mark, question, questionnaire, section, when
+from support.questionnaire_builders import (
+    PCD,
+    answers,
+    mark,
+    question,
+    questionnaire,
+    section,
+    when,
+)
 
 from inspections.safeguards import safeguards_switched
 from questionnaires.model import QuestionKind

@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from bot.sampling_policy_file import (
+from bot.services.intake.policy_file import (
     DEFAULT_POLICY_PATH,
     SCHEMA_PATH,
     InvalidSamplingPolicy,

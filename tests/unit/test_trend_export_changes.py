@@ -9,8 +9,8 @@ import json
 
 from test_trend_summary_changes import inspected, mark, summary
 
-from bot.blocks.trends import section_text
-from bot.trend_export import as_csv, as_json
+from bot.services.trends.export import as_csv, as_json
+from bot.slack.blocks.trends import section_text
 from inspections.trend_summary import CURRENT, PREVIOUS
 from inspections.trends import Direction
 

@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.bank_holidays import england_and_wales_bank_holidays
+from inspections.bank_holidays import england_and_wales_bank_holidays
 from inspections.working_days import add_working_days, is_working_day, reminder_time
 
 LONDON = ZoneInfo("Europe/London")

@@ -1,0 +1,122 @@
+"""The one place things are wired: the database, the Bolt app and its listeners, the WSGI app
+and the periodic jobs. Nothing is built at import time; `dipsample serve`, the demo, the
+commands and the tests all build through here."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.clock import Clock, system_clock
+from bot.http.server import THREADS as HTTP_THREADS
+from bot.http.server import DipsampleWsgi, build_wsgi
+from bot.jobs.scheduler import PeriodicJob, standard_jobs
+from bot.settings import Settings
+from bot.slack.client import make_web_client
+from bot.slack.context import BotContext
+from bot.slack.listeners import commands, decline, feedback, home, inspection
+from storage.db import make_engine
+from storage.db import session_factory as make_session_factory
+from storage.uow import UnitOfWork
+
+LISTENER_MODULES = (inspection, commands, home, decline, feedback)
+# Bolt runs each listener on this pool while the request thread waits for its ack(); what a
+# listener does after acknowledging (showing the next card) keeps its thread a little longer,
+# so the pool has room for every waitress thread and as many finishing their Slack calls.
+LISTENER_THREADS = 2 * HTTP_THREADS
+
+
+@dataclass(frozen=True)
+class Database:
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.sessions)
+
+
+@contextmanager
+def open_database(database_url: str) -> Iterator[Database]:
+    """An engine and its session factory, disposed of on the way out (an undisposed pool
+    leaves its connections open until collected)."""
+    engine = make_engine(database_url)
+    try:
+        yield Database(engine, make_session_factory(engine))
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def unit_of_work(database_url: str) -> Iterator[UnitOfWork]:
+    """One unit of work on a database opened for it: for a command that runs one transaction."""
+    with open_database(database_url) as database, database.uow() as uow:
+        yield uow
+
+
+def create_app(
+    settings: Settings,
+    *,
+    clock: Clock = system_clock,
+    client: WebClient | None = None,
+    session_factory: sessionmaker[Session] | None = None,
+) -> App:
+    """The Bolt app for either transport, on Bolt's defaults: each listener runs on the pool
+    and Slack is answered once it calls ``ack()`` (Bolt looks every 10 ms), while the listener
+    carries on to show the result. Building it calls auth.test once with the bot token, so a
+    wrong token or an unreachable Slack fails here, at start-up."""
+    if client is None:
+        client = make_web_client(settings)
+    if session_factory is None:
+        session_factory = make_session_factory(make_engine(settings.database_url))
+    ctx = BotContext(settings=settings, session_factory=session_factory, clock=clock)
+    app = App(
+        client=client,
+        # Empty in Socket Mode, where requests are not signed; over HTTP an empty secret
+        # matches no signature, so every request is refused.
+        signing_secret=settings.slack_signing_secret or "",
+        listener_executor=ThreadPoolExecutor(
+            max_workers=LISTENER_THREADS, thread_name_prefix="listener"
+        ),
+        logger=logging.getLogger("bot.app"),
+    )
+    for module in LISTENER_MODULES:
+        module.register(app, ctx)
+    return app
+
+
+@dataclass(frozen=True)
+class Bot:
+    """Everything `dipsample serve` runs: the Bolt app, the WSGI app waitress serves (Slack's
+    endpoint unless in Socket Mode, the health check, intake) and the periodic jobs."""
+
+    app: App
+    wsgi: DipsampleWsgi
+    jobs: list[PeriodicJob]
+
+
+def build_bot(
+    settings: Settings,
+    database: Database,
+    *,
+    clock: Clock = system_clock,
+    client: WebClient | None = None,
+    slack_over_http: bool = True,
+) -> Bot:
+    app = create_app(settings, clock=clock, client=client, session_factory=database.sessions)
+    wsgi = build_wsgi(
+        app if slack_over_http else None,
+        settings=settings,
+        engine=database.engine,
+        session_factory=database.sessions,
+        clock=clock,
+    )
+    jobs = standard_jobs(settings=settings, session_factory=database.sessions, client=app.client)
+    return Bot(app=app, wsgi=wsgi, jobs=jobs)

@@ -1,0 +1,133 @@
+"""The `dipsample` command line: parses arguments and hands each command to its handler."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from bot.settings import Settings
+
+Handler = Callable[[argparse.Namespace, Settings], int]
+
+
+def _lazy(module: str, function: str) -> Handler:
+    """Import a command's module only when it runs, so `--help` stays fast."""
+
+    def handler(args: argparse.Namespace, settings: Settings) -> int:
+        import importlib
+
+        target: Handler = getattr(importlib.import_module(module), function)
+        return target(args, settings)
+
+    return handler
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dipsample",
+        description="Dip-sampling, inspection, feedback and trends for RASSO casework reviews.",
+    )
+    groups = parser.add_subparsers(dest="group", required=True, metavar="COMMAND")
+
+    db = groups.add_parser("db", help="database migrations").add_subparsers(
+        dest="action", required=True
+    )
+    upgrade = db.add_parser("upgrade", help="apply migrations up to the latest revision")
+    upgrade.add_argument("--revision", default="head")
+    upgrade.set_defaults(handler=_lazy("bot.cli.db", "upgrade"))
+    downgrade = db.add_parser("downgrade", help="revert migrations (default: to empty)")
+    downgrade.add_argument("--revision", default="base")
+    downgrade.set_defaults(handler=_lazy("bot.cli.db", "downgrade"))
+    rollups = db.add_parser(
+        "rebuild-trend-rollups",
+        help="recompute the monthly trend roll-ups from the answers (serve builds them too)",
+    )
+    rollups.set_defaults(handler=_lazy("bot.cli.db", "rebuild_trend_rollups"))
+
+    people = groups.add_parser("people", help="people directory").add_subparsers(
+        dest="action", required=True
+    )
+    people_import = people.add_parser("import", help="import or update people from a CSV file")
+    people_import.add_argument("file")
+    people_import.set_defaults(handler=_lazy("bot.cli.people", "import_people"))
+
+    cases = groups.add_parser("cases", help="completed case reviews").add_subparsers(
+        dest="action", required=True
+    )
+    cases_import = cases.add_parser("import", help="import completed reviews and sample them")
+    cases_import.add_argument("file")
+    cases_import.set_defaults(handler=_lazy("bot.cli.cases", "import_cases"))
+
+    questionnaire = groups.add_parser("questionnaire", help="questionnaire files").add_subparsers(
+        dest="action", required=True
+    )
+    validate = questionnaire.add_parser("validate", help="check a questionnaire file")
+    validate.add_argument("file")
+    validate.set_defaults(handler=_lazy("bot.cli.questionnaire", "validate"))
+    publish = questionnaire.add_parser("publish", help="store an immutable questionnaire version")
+    publish.add_argument("file")
+    publish.set_defaults(handler=_lazy("bot.cli.questionnaire", "publish"))
+
+    inspections = groups.add_parser("inspections", help="sampled reviews").add_subparsers(
+        dest="action", required=True
+    )
+    listing = inspections.add_parser("list", help="every sampled review, assigned or queued")
+    listing.add_argument("--status")
+    listing.add_argument("--format", choices=("table", "json"), default="table")
+    listing.set_defaults(handler=_lazy("bot.cli.inspections", "list_inspections"))
+
+    serve = groups.add_parser("serve", help="run the Slack bot")
+    serve.add_argument("--http", action="store_true", help="HTTP mode even with SLACK_APP_TOKEN")
+    serve.add_argument("--port", type=int, default=3000, help="HTTP port (default 3000)")
+    serve.add_argument("--host", default="0.0.0.0", help="interface to listen on (default: all)")
+    serve.set_defaults(handler=_lazy("bot.cli.serve", "run"))
+
+    trends = groups.add_parser("trends", help="trend summaries")
+    trends.add_argument("--area")
+    trends.add_argument("--unit")
+    trends.add_argument("--from", dest="date_from")
+    trends.add_argument("--to", dest="date_to")
+    trends.add_argument("--review-type", choices=("early_advice", "pre_charge_decision"))
+    trends.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    trends.add_argument("--chart")
+    trends.set_defaults(handler=_lazy("bot.cli.trends", "run"))
+
+    demo = groups.add_parser("demo", help="the whole flow offline on its own SQLite file")
+    demo.add_argument("--output", default="demo-output")
+    demo.set_defaults(handler=_lazy("bot.cli.demo", "run"))
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    handler: Handler = args.handler
+    settings = Settings.from_env()
+    try:
+        return handler(args, settings)
+    except Exception as error:
+        problem = _unmigrated(error, args, settings)
+        if problem is None:
+            raise
+        print(f"dipsample: {problem}", file=sys.stderr)
+        return 1
+
+
+def _unmigrated(error: Exception, args: argparse.Namespace, settings: Settings) -> str | None:
+    """The message for a database error caused by a missing or old schema, else None.
+
+    Any other database error (locked, unreachable, a real bug) keeps its traceback.
+    """
+    # Imported here, not at the top: SQLAlchemy would slow down `--help` by a fifth of a second.
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    if not isinstance(error, OperationalError | ProgrammingError):
+        return None
+    if args.group == "db" and args.action in ("upgrade", "downgrade"):
+        return None  # a failing `db upgrade` is not cured by running `db upgrade`
+    from bot.cli.db import needs_upgrade
+
+    try:
+        return needs_upgrade(settings.database_url)
+    except Exception:  # cannot even read the revision: the original error says more
+        return None

@@ -1,0 +1,154 @@
+"""The periodic jobs: plain functions of `now` and their dependencies, idempotent.
+
+Each runs as a singleton: on PostgreSQL a transaction-scoped advisory lock is held for the
+job's duration (another instance finding it taken skips its turn), and the run is recorded in
+job_runs when it finishes. The work itself uses its own short transactions, so the lock's
+transaction only holds the lock and the bookkeeping.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Generic, TypeVar
+
+from slack_sdk import WebClient
+from sqlalchemy.orm import Session
+
+from bot.jobs.outbox import DEFAULT_BATCH, DispatchReport, dispatch_due
+from bot.services.assignment.assign import RetryOutcome, retry_queued_assignments
+from bot.services.assignment.reminders import SweepReport, sweep_reminders
+from bot.services.intake.floor import FloorReport, top_up_monthly_floor
+from bot.services.people.directory import SlackResolution, resolve_slack_ids
+from bot.services.trends.reports import ReportRun, quarterly_packs, weekly_digests
+from bot.settings import Settings
+from storage.locks import last_run, record_run, singleton
+from storage.uow import UnitOfWork
+
+OUTBOX_DISPATCH = "outbox-dispatch"
+REMINDER_SWEEP = "reminder-sweep"
+ASSIGNMENT_RETRY = "assignment-retry"
+MONTHLY_FLOOR_TOP_UP = "monthly-floor-top-up"
+WEEKLY_DIGEST = "weekly-digest"
+QUARTERLY_PACK = "quarterly-apr-pack"
+SLACK_ID_RESOLUTION = "slack-id-resolution"
+
+T = TypeVar("T")
+SessionFactory = Callable[[], Session]
+
+
+@dataclass(frozen=True)
+class JobResult(Generic[T]):
+    name: str
+    ran: bool  # False when another instance was running the job: it skipped its turn
+    outcome: T | None = None
+
+
+def run_outbox_dispatch(
+    now: datetime,
+    *,
+    session_factory: SessionFactory,
+    client: WebClient,
+    batch: int = DEFAULT_BATCH,
+) -> JobResult[DispatchReport]:
+    return _as_singleton(
+        OUTBOX_DISPATCH,
+        now,
+        session_factory,
+        lambda _since: dispatch_due(session_factory, client, now=now, batch=batch),
+    )
+
+
+def run_reminder_sweep(
+    now: datetime, *, session_factory: SessionFactory, settings: Settings
+) -> JobResult[SweepReport]:
+    return _as_singleton(
+        REMINDER_SWEEP,
+        now,
+        session_factory,
+        lambda _since: sweep_reminders(
+            lambda: UnitOfWork(session_factory), now=now, timezone=settings.timezone.key
+        ),
+    )
+
+
+def run_assignment_retry(
+    now: datetime, *, session_factory: SessionFactory, settings: Settings
+) -> JobResult[RetryOutcome]:
+    def work(_since: datetime | None) -> RetryOutcome:
+        with UnitOfWork(session_factory) as uow:
+            return retry_queued_assignments(uow, now=now, settings=settings)
+
+    return _as_singleton(ASSIGNMENT_RETRY, now, session_factory, work)
+
+
+def run_monthly_floor_top_up(
+    now: datetime, *, session_factory: SessionFactory, settings: Settings
+) -> JobResult[FloorReport]:
+    def work(since: datetime | None) -> FloorReport:
+        with UnitOfWork(session_factory) as uow:
+            return top_up_monthly_floor(uow, now=now, since=since, settings=settings)
+
+    return _as_singleton(MONTHLY_FLOOR_TOP_UP, now, session_factory, work)
+
+
+def run_weekly_digest(
+    now: datetime, *, session_factory: SessionFactory, settings: Settings
+) -> JobResult[ReportRun]:
+    """Due from Monday 09:00 local time; enqueues each manager's digest once per week."""
+    return _as_singleton(
+        WEEKLY_DIGEST,
+        now,
+        session_factory,
+        lambda _since: weekly_digests(
+            lambda: UnitOfWork(session_factory), now=now, tz=settings.timezone
+        ),
+    )
+
+
+def run_quarterly_packs(
+    now: datetime, *, session_factory: SessionFactory, settings: Settings
+) -> JobResult[ReportRun]:
+    """Due from 09:00 on the first working day after a quarter; each lead's pack once."""
+    return _as_singleton(
+        QUARTERLY_PACK,
+        now,
+        session_factory,
+        lambda _since: quarterly_packs(
+            lambda: UnitOfWork(session_factory), now=now, tz=settings.timezone
+        ),
+    )
+
+
+def run_slack_id_resolution(
+    now: datetime, *, session_factory: SessionFactory, client: WebClient
+) -> JobResult[SlackResolution]:
+    """People imported while Slack could not be reached (or before they joined it) get their
+    Slack id by email once Slack knows them; until then they are kept and retried."""
+    return _as_singleton(
+        SLACK_ID_RESOLUTION,
+        now,
+        session_factory,
+        lambda _since: resolve_slack_ids(lambda: UnitOfWork(session_factory), client, now=now),
+    )
+
+
+def _as_singleton(
+    name: str,
+    now: datetime,
+    session_factory: SessionFactory,
+    work: Callable[[datetime | None], T],
+) -> JobResult[T]:
+    """Run work(previous run time) unless another instance holds the job; record the run."""
+    with UnitOfWork(session_factory) as guard, singleton(guard.session, name) as acquired:
+        if not acquired:
+            return JobResult(name, ran=False)
+        # Read apart from the guard: on SQLite the guard's first query would take the write
+        # lock (BEGIN IMMEDIATE) and hold it against the job's own transactions.
+        with UnitOfWork(session_factory) as reader:
+            since = last_run(reader.session, name)
+        outcome = work(since)
+        record_run(guard.session, name, now)
+        guard.commit()
+    return JobResult(name, ran=True, outcome=outcome)

@@ -1,0 +1,100 @@
+"""Every refusal and error sentence a Slack user can see, and the one type that carries them.
+
+Gathered in one place (as bolt-python gathers its error strings) so the wording stays
+consistent and polite, and a test can refer to the exact sentence. A service raises
+``Refused`` (after auditing the refusal where it must be audited); a listener shows
+``str(refusal)`` to the person who acted. Nothing was changed by a refused request.
+"""
+
+from __future__ import annotations
+
+from bot.slack.mrkdwn import escape
+from inspections.lifecycle import ActorProblem, CardProblem
+
+
+class Refused(Exception):
+    """A polite refusal the user sees; nothing was changed."""
+
+
+class NotInDirectory(Refused):
+    """The Slack user is not an active person of the directory."""
+
+    def __init__(self, slack_user_id: str) -> None:
+        super().__init__(NOT_IN_DIRECTORY)
+        self.slack_user_id = slack_user_id
+
+
+class InvalidInput(Refused):
+    """What was typed into a modal is not valid; each problem is shown under its input."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(" ".join(problems))
+        self.problems = problems
+
+
+NOT_IN_DIRECTORY = (
+    "Sorry, you are not in the dipsample directory, so I can't help with that. "
+    "If you think you should be, please ask your inspection lead to add you."
+)
+NOT_IN_DIRECTORY_HOME = (
+    "dipsample helps the casework inspection programme, and only people in its directory "
+    "can use it. You are not in the directory yet: if you think you should be, please ask "
+    "your inspection lead to add you."
+)
+NOT_YOUR_INSPECTION = "Sorry, only the inspector assigned to this review can do that."
+NOTHING_TO_DECLINE = "This inspection is no longer waiting for you, so there is nothing to decline."
+DECLINE_NEEDS_REASON = "Please say why you are declining."
+ALREADY_DECLINED = "You have already declined this inspection; nothing more to do."
+CHANGED_MEANWHILE = (
+    "This inspection changed at the same moment; nothing was changed. Please try again."
+)
+UNREADABLE = "Sorry, I couldn't read that request; nothing was changed."
+QUEUE_SENT_TO_DM = "Your open inspections are in our direct messages (case details stay there)."
+
+
+def unknown_subcommand(subcommand: str) -> str:
+    return f"I don't know `/dip {escape(subcommand)}`. Here is what I can do:"
+
+
+AWAY_USAGE = (
+    "Usage: `/dip away FROM TO [reason]`, with dates as YYYY-MM-DD, "
+    "for example `/dip away 2026-12-21 2027-01-04 annual leave`."
+)
+
+
+def away_bad_date(value: str) -> str:
+    return f"`{escape(value)}` is not a date I can read. {AWAY_USAGE}"
+
+
+def away_rejected(problem: str) -> str:
+    return f"Sorry, I couldn't record that: {escape(problem)}. Nothing was recorded."
+
+
+# The inspector's conversation (bot.services.inspection) and declining it.
+ACTOR_PROBLEMS = {
+    ActorProblem.NOT_IN_DIRECTORY: NOT_IN_DIRECTORY,
+    ActorProblem.NOT_THE_INSPECTOR: NOT_YOUR_INSPECTION,
+}
+CARD_PROBLEMS = {
+    CardProblem.LOCKED: "This inspection has been submitted and is now locked.",
+    CardProblem.NOT_OPEN: "This inspection is no longer assigned to you.",
+    CardProblem.OUT_OF_DATE: (
+        "That button is from an earlier version of this card; nothing was changed."
+    ),
+}
+NOT_THE_CURRENT_QUESTION = "That question is not the one on the card any more; nothing was changed."
+FIRST_QUESTION = "This is the first question; there is nothing before it."
+NO_LONGER_APPLIES = "That question no longer applies, given the answers so far."
+UNANSWERED = "Some questions are still unanswered; answer them before submitting."
+NOT_IN_INSPECTION = "That question is not part of this inspection; nothing was changed."
+NOT_ASSIGNED_TO_YOU = "This inspection is not assigned to you."
+ALREADY_STARTED = (
+    "You have already started this inspection, so it can no longer be declined. "
+    "Please contact the inspection lead."
+)
+
+# Feedback and challenges (bot.services.feedback).
+NOT_YOUR_FEEDBACK = "Sorry, only the lawyer this feedback is for can do that."
+FEEDBACK_NOT_VISIBLE = "Sorry, this feedback is not one you can see."
+ALREADY_CHALLENGED = "You have already challenged this feedback; the inspector will reply."
+NOT_YOUR_CHALLENGES = "Sorry, only the inspector who marked this review can decide its challenges."

@@ -1,0 +1,79 @@
+"""`/dip rjoim`: the cases for the RASSO Joint Operational Improvement Meeting agenda.
+
+Pre-charge decision reviews with three or more substantive action plans in the period, within
+the requester's scope (the same rules as trends), with whether each was inspected and its marks
+on the action-plan questions: those of the questionnaire section that holds the action plan
+question (action plans, and third-party material requests, which they usually carry). The list
+names cases by URN, so it goes to a direct message only, and the disclosure is audited.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from bot.services.people.requester import requester
+from bot.services.trends.requests import TrendRequest
+from bot.services.trends.summary import allowed_scope
+from inspections.periods import Period
+from inspections.rjoim import AgendaQuestion, action_plan_questions
+from inspections.scopes import Scope
+from storage import audit, trend_mapping
+from storage.rjoim_queries import RjoimCase, rjoim_cases
+from storage.trend_queries import scope_filter
+from storage.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class RjoimList:
+    scope: Scope
+    period: Period
+    cases: tuple[RjoimCase, ...]
+    questions: tuple[AgendaQuestion, ...]
+
+
+def rjoim_list(
+    uow_factory: Callable[[], UnitOfWork],
+    *,
+    slack_user_id: str,
+    request: TrendRequest,
+    now: datetime,
+    tz: ZoneInfo,
+) -> RjoimList:
+    with uow_factory() as uow:
+        session = uow.session
+        person = requester(session, slack_user_id, action="rjoim", now=now)
+        scope = allowed_scope(session, person, request.scope, slack_user_id, now, action="rjoim")
+        period = request.period(now.astimezone(tz).date())
+        start, end = period.utc_bounds(tz)
+        questions = _action_plan_questions(session)
+        cases = rjoim_cases(
+            session,
+            scope_filter(scope),
+            start=start,
+            end=end,
+            question_ids=[q.question_id for q in questions],
+        )
+        audit.record(
+            session,
+            actor=person.email,
+            action="rjoim.viewed",
+            entity_type="trend_scope",
+            entity_id=scope.label,
+            details={"period": period.label, "urns": [c.urn for c in cases]},
+            now=now,
+        )
+        uow.commit()
+    return RjoimList(scope, period, tuple(cases), questions)
+
+
+def _action_plan_questions(session: Session) -> tuple[AgendaQuestion, ...]:
+    versions = trend_mapping.versions(session)
+    if not versions:
+        return ()
+    version_id, content_hash = versions[-1]
+    return action_plan_questions(trend_mapping.questionnaire(session, version_id, content_hash))

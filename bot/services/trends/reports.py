@@ -1,0 +1,233 @@
+"""The scheduled reports: a weekly digest to each manager and the quarterly Area Performance
+Review pack to each Area's leads.
+
+Both are plain functions of `now`, run by the scheduler as often as it likes: each works out
+whether its report is due (Monday 09:00 local time; 09:00 on the first working day after a
+quarter ends) and enqueues what is missing through the outbox. A dedupe key per recipient and
+week (`digest:{manager_id}:{iso_week}`) or Area, quarter and recipient
+(`apr:{area}:{quarter}:{person_id}`) makes a second run, a restart or a second instance enqueue
+nothing more, and the outbox delivers each once. A run after downtime still sends the week's
+digest or the quarter's pack, as long as it is still that week or the next quarter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.jobs.files import FILES_KEY, encoded
+from bot.services.trends.charts import trend_chart
+from bot.services.trends.engine import SectionSeries, section_series, summarise
+from bot.services.trends.export import as_csv
+from bot.services.trends.summary import chart_data, viewer_for
+from bot.slack.blocks.reports import apr_message, digest_message
+from inspections.bank_holidays import england_and_wales_bank_holidays
+from inspections.periods import Period, quarter_of, week_of
+from inspections.scopes import Reach, Scope, ScopeKind, ScopeRequest, reach, resolve
+from inspections.trend_summary import TrendSummary
+from inspections.working_days import is_working_day
+from storage import audit, outbox
+from storage.models import OutboxMessage, Person, PersonRole
+from storage.uow import UnitOfWork
+
+SEND_AT = time(9, 0)
+DIGEST_KIND = "weekly_digest"
+APR_KIND = "apr_pack"
+
+Holidays = Callable[[Iterable[int]], Collection[date]]
+
+
+@dataclass(frozen=True)
+class ReportRun:
+    due: bool
+    period: str | None = None  # the week or quarter reported on
+    enqueued: int = 0
+    already: int = 0  # enqueued by an earlier run
+    skipped: int = 0  # managers with nothing in their scope (no team)
+
+
+def digest_key(manager_id: int, week: Period) -> str:
+    return f"digest:{manager_id}:{week.label}"
+
+
+def apr_key(area: str, quarter: Period, person_id: int) -> str:
+    return f"apr:{area}:{quarter.label}:{person_id}"
+
+
+def weekly_digests(
+    uow_factory: Callable[[], UnitOfWork], *, now: datetime, tz: ZoneInfo
+) -> ReportRun:
+    local = now.astimezone(tz)
+    week = week_of(local.date())
+    if local < datetime.combine(week.start, SEND_AT, tzinfo=tz):
+        return ReportRun(due=False)
+    with uow_factory() as uow:
+        manager_ids = _active_with_role(uow.session, "manager")
+    enqueued = already = skipped = 0
+    for manager_id in manager_ids:
+        # One transaction per manager: short, so other work is not held up on SQLite.
+        with uow_factory() as uow:
+            session = uow.session
+            key = digest_key(manager_id, week)
+            if _existing(session, [key]):
+                already += 1
+                continue
+            manager = session.get(Person, manager_id)
+            scope = _own_scope(session, manager) if manager is not None else None
+            if manager is None or scope is None:
+                skipped += 1
+                continue
+            last_week = summarise(
+                session, scope=scope, period=week.previous(), review_type=None, tz=tz
+            )
+            quarter = summarise(
+                session, scope=scope, period=quarter_of(local.date()), review_type=None, tz=tz
+            )
+            sent = outbox.enqueue(
+                session,
+                dedupe_key=key,
+                kind=DIGEST_KIND,
+                recipient_person_id=manager_id,
+                payload=digest_message(last_week, quarter),
+                now=now,
+            )
+            if sent is not None:
+                _audit(session, manager, scope, week.label, DIGEST_KIND, now)
+                enqueued += 1
+            uow.commit()
+    return ReportRun(True, week.label, enqueued, already, skipped)
+
+
+def quarterly_packs(
+    uow_factory: Callable[[], UnitOfWork],
+    *,
+    now: datetime,
+    tz: ZoneInfo,
+    holidays: Holidays = england_and_wales_bank_holidays,
+) -> ReportRun:
+    local = now.astimezone(tz)
+    quarter = quarter_of(local.date()).previous()
+    if local < datetime.combine(first_working_day(quarter.end, holidays), SEND_AT, tzinfo=tz):
+        return ReportRun(due=False)
+    with uow_factory() as uow:
+        leads = area_leads(uow.session)
+    enqueued = already = 0
+    for area, lead_ids in sorted(leads.items()):
+        keys = {person_id: apr_key(area, quarter, person_id) for person_id in lead_ids}
+        with uow_factory() as uow:
+            if _existing(uow.session, keys.values()) == set(keys.values()):
+                already += len(keys)
+                continue
+            figures = _pack_figures(uow.session, area, quarter, tz)
+        # Drawn outside any transaction: on SQLite a transaction holds the write lock, and
+        # inspectors' clicks would wait for the chart.
+        payload = _pack(area, quarter, *figures)
+        with uow_factory() as uow:
+            session = uow.session
+            done = _existing(session, keys.values())  # again: another instance may have sent
+            already += len(done)
+            missing = [p for p, k in keys.items() if k not in done]
+            for person_id in missing:
+                sent = outbox.enqueue(
+                    session,
+                    dedupe_key=keys[person_id],
+                    kind=APR_KIND,
+                    recipient_person_id=person_id,
+                    payload=payload,
+                    now=now,
+                )
+                lead = session.get(Person, person_id)
+                if sent is not None and lead is not None:
+                    scope = Scope(ScopeKind.AREA, area, area=area)
+                    _audit(session, lead, scope, quarter.label, APR_KIND, now)
+                    enqueued += 1
+            uow.commit()
+    return ReportRun(True, quarter.label, enqueued, already)
+
+
+def first_working_day(day: date, holidays: Holidays) -> date:
+    """The day itself if it is a working day, else the next one."""
+    off = holidays({day.year, day.year + 1})
+    while not is_working_day(day, off):
+        day += timedelta(days=1)
+    return day
+
+
+def area_leads(session: Session) -> dict[str, list[int]]:
+    """Active managers at the top of their unit's chain, by Area: who gets the Area's pack."""
+    leads: dict[str, list[int]] = {}
+    for person_id in _active_with_role(session, "manager"):
+        person = session.get(Person, person_id)
+        if person is not None and reach(viewer_for(session, person)) is Reach.AREA:
+            leads.setdefault(person.area, []).append(person.id)
+    return leads
+
+
+def _pack_figures(
+    session: Session, area: str, quarter: Period, tz: ZoneInfo
+) -> tuple[TrendSummary, SectionSeries]:
+    scope = Scope(ScopeKind.AREA, area, area=area)
+    summary = summarise(session, scope=scope, period=quarter, review_type=None, tz=tz)
+    series = section_series(session, scope=scope, period=quarter, review_type=None, tz=tz)
+    return summary, series
+
+
+def _pack(
+    area: str, quarter: Period, summary: TrendSummary, series: SectionSeries
+) -> dict[str, object]:
+    stem = f"apr-{_slug(area)}-{quarter.label}"
+    files = [
+        encoded(as_csv(summary).encode("utf-8"), filename=f"{stem}.csv", title=f"{stem}.csv"),
+        encoded(
+            trend_chart(chart_data(summary, series)), filename=f"{stem}.png", title=f"{stem}.png"
+        ),
+    ]
+    return {**apr_message(summary), FILES_KEY: files}
+
+
+def _own_scope(session: Session, manager: Person) -> Scope | None:
+    viewer = viewer_for(session, manager)
+    if reach(viewer) is Reach.TEAM and not viewer.team:
+        return None
+    if reach(viewer) not in (Reach.NATIONAL, Reach.AREA, Reach.TEAM):
+        return None
+    return resolve(viewer, ScopeRequest())
+
+
+def _active_with_role(session: Session, role: str) -> list[int]:
+    query = (
+        select(Person.id)
+        .join(PersonRole, PersonRole.person_id == Person.id)
+        .where(PersonRole.role == role, Person.active)
+        .order_by(Person.id)
+    )
+    return list(session.scalars(query))
+
+
+def _existing(session: Session, keys: Iterable[str]) -> set[str]:
+    wanted = list(keys)
+    query = select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(wanted))
+    return set(session.scalars(query))
+
+
+def _audit(
+    session: Session, person: Person, scope: Scope, period: str, kind: str, now: datetime
+) -> None:
+    audit.record(
+        session,
+        actor=audit.SYSTEM,
+        action=f"{kind}.enqueued",
+        entity_type="person",
+        entity_id=person.id,
+        details={"to": person.email, "scope": scope.label, "period": period},
+        now=now,
+    )
+
+
+def _slug(text: str) -> str:
+    return "".join(c if c.isalnum() else "-" for c in text.lower()).strip("-")

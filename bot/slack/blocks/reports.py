@@ -1,0 +1,49 @@
+"""The weekly digest to a manager and the quarterly Area Performance Review pack message."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.slack.blocks.text import Block, context, esc, fields_section, header, message, section
+from bot.slack.blocks.trends import (
+    SUPPRESSED_NOTE,
+    figures_pairs,
+    period_text,
+    theme_text,
+    titled_lines,
+    trends_message,
+)
+from inspections.trend_summary import TrendSummary
+from inspections.trends import FEWER_THAN_MIN
+
+DIGEST_THEMES = 3
+
+
+def digest_message(week: TrendSummary, quarter: TrendSummary) -> dict[str, Any]:
+    title = f"Weekly digest: {week.scope.label}, week {week.period.label}"
+    blocks: list[Block] = [header(title)]
+    blocks += _part(f"Last week ({period_text(week.period)})", week)
+    blocks += _part(f"This quarter so far ({quarter.period.label})", quarter)
+    themes = [] if quarter.suppressed else list(quarter.themes[:DIGEST_THEMES])
+    if themes:
+        lines = [f"{n}. {theme_text(t)}" for n, t in enumerate(themes, start=1)]
+        blocks += titled_lines("Recurring themes this quarter", lines)
+    blocks.append(context(esc("Type `/dip trends` for the full summary and chart.", 200)))
+    shown = FEWER_THAN_MIN if week.suppressed else str(week.figures.inspections)
+    return message(f"{title}: {shown} inspections last week", blocks)
+
+
+def apr_message(summary: TrendSummary) -> dict[str, Any]:
+    """The pack's covering message: the Area's quarter in full; the CSV and chart follow."""
+    payload = trends_message(summary, chart_follows=False)
+    title = f"Area Performance Review pack: {summary.scope.label}, {summary.period.label}"
+    note = context(esc("The figures as CSV and the chart are attached below.", 200))
+    blocks = [header(title), *payload["blocks"][1:], note][:50]
+    return message(f"{title}. {payload['text']}", blocks)
+
+
+def _part(title: str, summary: TrendSummary) -> list[Block]:
+    heading = section(f"*{esc(title, 200)}*")
+    if summary.suppressed:
+        return [heading, section(esc(f"{FEWER_THAN_MIN} inspections. {SUPPRESSED_NOTE}", 900))]
+    return [heading, fields_section(figures_pairs(summary))]

@@ -1,0 +1,118 @@
+"""Turns an inspection's conversation state into the card the inspector sees next."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.services.inspection.state import SUMMARY, FlowState
+from bot.slack.blocks.prompts import paused_card, question_card
+from bot.slack.blocks.summary import submitted_card, summary_card
+from bot.slack.blocks.viewmodels import (
+    PausedCard,
+    QuestionCard,
+    ReviewInfo,
+    SubmittedCard,
+    SummaryCard,
+    SummaryRow,
+)
+from inspections.lifecycle import Status
+from inspections.runtime import is_complete
+from inspections.scoring import is_critical_failure
+from questionnaires.model import Question, QuestionKind
+
+SHORT_TEXT = 120
+
+
+def review_info(state: FlowState, timezone: str) -> ReviewInfo:
+    return ReviewInfo(
+        urn=state.review.urn,
+        review_type=state.review.review_type,
+        area=state.review.area,
+        lawyer_name=state.review.lawyer_name,
+        completed_at=state.review.completed_at,
+        due_at=state.due_at,
+        timezone=timezone,
+    )
+
+
+def card_for(state: FlowState, *, timezone: str) -> dict[str, Any]:
+    """The message payload for the inspection as it stands."""
+    review = review_info(state, timezone)
+    if state.status == Status.SUBMITTED and state.submitted_at is not None:
+        return submitted_card(SubmittedCard(review, state.stored_score, state.submitted_at))
+    position, total = state.position()
+    if state.status == Status.PAUSED:
+        return paused_card(
+            PausedCard(state.inspection_id, state.card_version, review, position, total)
+        )
+    question = state.current_question
+    if question is None:
+        return summary_card(summary_of(state, review))
+    return question_card(question_view(state, review, question, position, total))
+
+
+def question_view(
+    state: FlowState, review: ReviewInfo, question: Question, position: int, total: int
+) -> QuestionCard:
+    scale = state.questionnaire.scale_for(question)
+    return QuestionCard(
+        inspection_id=state.inspection_id,
+        card_version=state.card_version,
+        review=review,
+        section_title=state.questionnaire.section(question.section_id).title,
+        position=position,
+        total=total,
+        question=question,
+        options=scale.options if scale and question.kind is not QuestionKind.FREE_TEXT else (),
+        current_answer=state.answers.get(question.id),
+        can_go_back=position > 1 or state.current == SUMMARY,
+    )
+
+
+def summary_of(state: FlowState, review: ReviewInfo) -> SummaryCard:
+    questionnaire = state.questionnaire
+    result = state.score()
+    rows = []
+    for question in state.enabled:
+        given = state.answers.get(question.id)
+        scale = questionnaire.scale_for(question)
+        label: str | None = None
+        if given is not None:
+            option = scale.option(given.option_code) if scale and given.option_code else None
+            label = option.label if option else (given.text or "(no answer)")
+        rows.append(
+            SummaryRow(
+                section_title=questionnaire.section(question.section_id).title,
+                question_id=question.id,
+                short_text=_short(question.text),
+                answer=label,
+                reason=given.reason if given else None,
+                comment=given.comment if given else None,
+                critical_failure=given is not None
+                and is_critical_failure(questionnaire, question=question, answer=given),
+            )
+        )
+    complete = is_complete(
+        questionnaire, review_type=state.review.review_type, answers=state.answers
+    )
+    missing = sum(1 for q in state.enabled if q.required and q.id not in state.answers)
+    section_scores = tuple(
+        (questionnaire.section(section_id).title, score)
+        for section_id, score in result.section_scores.items()
+        if any(q.section_id == section_id for q in state.enabled)
+    )
+    return SummaryCard(
+        inspection_id=state.inspection_id,
+        card_version=state.card_version,
+        review=review,
+        rows=tuple(rows),
+        section_scores=section_scores,
+        score=result.score,
+        critical_failures=tuple(questionnaire.question(q).text for q in result.critical_failures),
+        complete=complete,
+        missing=0 if complete else missing,
+    )
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= SHORT_TEXT else text[: SHORT_TEXT - 1].rstrip() + "…"
