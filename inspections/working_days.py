@@ -18,6 +18,11 @@ def is_working_day(day: date, holidays: Collection[date]) -> bool:
     return day.weekday() < 5 and day not in holidays
 
 
+def working_day_on_or_after(day: date, holidays: Collection[date]) -> date:
+    """The day itself if it is a working day, else the next one."""
+    return day if is_working_day(day, holidays) else next_working_day(day, holidays)
+
+
 def next_working_day(day: date, holidays: Collection[date]) -> date:
     """The first working day strictly after day."""
     day += _ONE_DAY

@@ -110,3 +110,30 @@ def slack_id_holders(session: Session) -> dict[str, str]:
     """Slack user id -> email of the person holding it."""
     query = select(Person.slack_user_id, Person.email).where(Person.slack_user_id.is_not(None))
     return {slack_id: email for slack_id, email in session.execute(query) if slack_id}
+
+
+def managers_above(session: Session, person: Person) -> list[Person]:
+    """The line manager, their manager, and so on to the top of the chain. A directory with a
+    loop in it must not hang us, so the climb remembers where it has been."""
+    chain: list[Person] = []
+    seen = {person.id}
+    manager_id = person.manager_id
+    while manager_id is not None and manager_id not in seen:
+        manager = session.get(Person, manager_id)
+        if manager is None:
+            break
+        chain.append(manager)
+        seen.add(manager.id)
+        manager_id = manager.manager_id
+    return chain
+
+
+def team_ids(session: Session, manager_id: int) -> set[int]:
+    """Everybody who reports to the manager, directly or through other managers."""
+    team: set[int] = set()
+    frontier = {manager_id}
+    while frontier:
+        reports = set(session.scalars(select(Person.id).where(Person.manager_id.in_(frontier))))
+        frontier = reports - team - {manager_id}
+        team |= frontier
+    return team

@@ -4,7 +4,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from inspections.bank_holidays import england_and_wales_bank_holidays
-from inspections.working_days import add_working_days, is_working_day, reminder_time
+from inspections.working_days import (
+    add_working_days,
+    is_working_day,
+    reminder_time,
+    working_day_on_or_after,
+)
 
 LONDON = ZoneInfo("Europe/London")
 BST = timezone(timedelta(hours=1), "BST")
@@ -181,3 +186,10 @@ def test_reminder_refuses_a_due_time_not_after_assignment() -> None:
 
     with pytest.raises(ValueError, match="not after"):
         remind(assigned, assigned)
+
+
+def test_a_working_day_is_its_own_first_working_day_and_a_holiday_leads_to_the_next() -> None:
+    good_friday, easter_monday = date(2026, 4, 3), date(2026, 4, 6)
+    holidays = {good_friday, easter_monday}
+    assert working_day_on_or_after(date(2026, 4, 2), holidays) == date(2026, 4, 2)
+    assert working_day_on_or_after(good_friday, holidays) == date(2026, 4, 7)

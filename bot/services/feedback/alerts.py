@@ -19,13 +19,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.services.inspection.state import FlowState
-from bot.services.people.line_management import alert_recipients
 from bot.slack.blocks.feedback_alerts import SafeguardNote, alert_message, alert_resolved_message
 from inspections.answers import Answer
+from inspections.line_management import alert_recipients
 from inspections.safeguards import safeguards_switched
 from inspections.scoring import is_critical_failure
 from questionnaires.model import Question
-from storage import audit, outbox
+from storage import audit, outbox, people_repo
 from storage.models import Alert, Person
 
 KIND = "critical_failure"
@@ -163,7 +163,11 @@ def _tell_managers(
 ) -> list[int]:
     """The managers newly written to (none when their messages already exist)."""
     lawyer = session.get(Person, state.review.lawyer_id)
-    recipients = alert_recipients(session, lawyer) if lawyer is not None else []
+    recipients = (
+        alert_recipients(lawyer, people_repo.managers_above(session, lawyer))
+        if lawyer is not None
+        else []
+    )
     scale = state.questionnaire.scale_for(question)
     option = scale.option(answer.option_code) if scale and answer.option_code else None
     note = SafeguardNote(

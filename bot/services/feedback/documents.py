@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 from bot import refusals
 from bot.refusals import Refused
 from bot.services.inspection.state import FlowState, load_state
-from bot.services.people.line_management import manages
 from bot.services.people.requester import requester
 from bot.slack.blocks.feedback import FeedbackCard, feedback_message, manager_copy
 from inspections.challenges import challengeable
@@ -27,8 +26,9 @@ from inspections.feedback import (
     key_learning_point_of,
     manager_summary,
 )
+from inspections.line_management import manages
 from inspections.scoring import ScoreResult
-from storage import audit, outbox
+from storage import audit, outbox, people_repo
 from storage.models import Challenge, Feedback, Inspection, Person
 from storage.uow import UnitOfWork
 
@@ -222,7 +222,7 @@ def may_read(session: Session, person: Person, feedback: Feedback) -> bool:
     if inspection is not None and inspection.inspector_id == person.id:
         return True
     lawyer = session.get(Person, feedback.lawyer_id)
-    return lawyer is not None and manages(session, person, lawyer)
+    return lawyer is not None and manages(person.id, people_repo.managers_above(session, lawyer))
 
 
 def read_full(

@@ -14,7 +14,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.services.inspection.state import questionnaire_of
-from bot.services.people.line_management import team_ids
 from bot.slack.blocks.feedback_home import (
     AlertItem,
     ChallengeItem,
@@ -24,7 +23,7 @@ from bot.slack.blocks.feedback_home import (
 )
 from bot.slack.blocks.text import Block
 from inspections.lifecycle import Status
-from storage import audit
+from storage import audit, people_repo
 from storage.models import Alert, CaseReview, Challenge, Feedback, Inspection, Person
 
 RECENT = 10
@@ -40,7 +39,7 @@ def feedback_home_blocks(
     own = _feedback_items(session, [person.id], limit=RECENT) if "lawyer" in roles else None
     panels = FeedbackPanels(timezone=timezone, own=tuple(own) if own is not None else None)
     if "manager" in roles:
-        team = sorted(team_ids(session, person.id))
+        team = sorted(people_repo.team_ids(session, person.id))
         recent = _feedback_items(session, team, limit=RECENT)
         panels = FeedbackPanels(
             timezone=timezone,

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -30,7 +30,7 @@ from inspections.bank_holidays import england_and_wales_bank_holidays
 from inspections.periods import Period, quarter_of, week_of
 from inspections.scopes import Reach, Scope, ScopeKind, ScopeRequest, reach, resolve
 from inspections.trend_summary import TrendSummary
-from inspections.working_days import is_working_day
+from inspections.working_days import working_day_on_or_after
 from storage import audit, outbox
 from storage.models import OutboxMessage, Person, PersonRole
 from storage.uow import UnitOfWork
@@ -112,7 +112,9 @@ def quarterly_packs(
 ) -> ReportRun:
     local = now.astimezone(tz)
     quarter = quarter_of(local.date()).previous()
-    if local < datetime.combine(first_working_day(quarter.end, holidays), SEND_AT, tzinfo=tz):
+    off = holidays({quarter.end.year, quarter.end.year + 1})
+    send_from = datetime.combine(working_day_on_or_after(quarter.end, off), SEND_AT, tzinfo=tz)
+    if local < send_from:
         return ReportRun(due=False)
     with uow_factory() as uow:
         leads = area_leads(uow.session)
@@ -148,14 +150,6 @@ def quarterly_packs(
                     enqueued += 1
             uow.commit()
     return ReportRun(True, quarter.label, enqueued, already)
-
-
-def first_working_day(day: date, holidays: Holidays) -> date:
-    """The day itself if it is a working day, else the next one."""
-    off = holidays({day.year, day.year + 1})
-    while not is_working_day(day, off):
-        day += timedelta(days=1)
-    return day
 
 
 def area_leads(session: Session) -> dict[str, list[int]]:

@@ -12,15 +12,15 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from bot.refusals import Refused
-from bot.services.people.line_management import team_ids
 from bot.services.people.requester import record_refusal, requester
 from bot.services.trends.charts import ChartData
 from bot.services.trends.engine import SectionSeries, section_series, summarise
 from bot.services.trends.requests import TrendRequest
 from bot.slack.blocks.trends import scope_title
+from inspections.line_management import heads_unit
 from inspections.scopes import Scope, ScopeRefused, ScopeRequest, Viewer, resolve
 from inspections.trend_summary import TrendSummary
-from storage import audit
+from storage import audit, people_repo
 from storage.models import Person
 from storage.uow import UnitOfWork
 
@@ -35,11 +35,12 @@ class TrendReport:
 
 def viewer_for(session: Session, person: Person) -> Viewer:
     manager = session.get(Person, person.manager_id) if person.manager_id is not None else None
-    # The top of a unit's chain: nobody above them in their own Area and unit.
-    heads_unit = manager is None or (manager.area, manager.unit) != (person.area, person.unit)
     roles = frozenset(person.roles)
-    team = frozenset(team_ids(session, person.id)) if "manager" in roles else frozenset()
-    return Viewer(person.id, roles, person.area, person.unit, heads_unit, team)
+    team = (
+        frozenset(people_repo.team_ids(session, person.id)) if "manager" in roles else frozenset()
+    )
+    heads = heads_unit(person, manager)
+    return Viewer(person.id, roles, person.area, person.unit, heads, frozenset(team))
 
 
 def trend_report(
