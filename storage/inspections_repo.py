@@ -135,3 +135,13 @@ def listing(session: Session, status: str | None = None) -> list[InspectionListi
     if status is not None:
         query = query.where(Inspection.status == status)
     return [InspectionListing(*row) for row in session.execute(query)]
+
+
+def open_ids_of(session: Session, inspector_id: int) -> list[int]:
+    """The inspector's open inspections, soonest due first; those without a due date last."""
+    query = (
+        select(Inspection.id)
+        .where(Inspection.inspector_id == inspector_id, Inspection.status.in_(lifecycle.OPEN))
+        .order_by(Inspection.due_at.is_(None), Inspection.due_at, Inspection.id)
+    )
+    return list(session.scalars(query))

@@ -8,7 +8,7 @@ audited, so an admin can see what never arrived.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -72,6 +72,12 @@ def enqueue(
     }
     new_id = session.execute(_INSERT_UNLESS_KEY_EXISTS, values).scalar_one_or_none()
     return None if new_id is None else int(new_id)
+
+
+def existing_keys(session: Session, keys: Iterable[str]) -> set[str]:
+    """Which of these dedupe keys have a message already (sent or not)."""
+    query = select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(list(keys)))
+    return set(session.scalars(query))
 
 
 def claim_due(

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from storage.models import Absence, Person, PersonRole
 
@@ -75,14 +75,18 @@ def entries_by_id(session: Session, ids: Collection[int]) -> dict[int, Directory
     return found
 
 
-def active_admin_ids(session: Session) -> list[int]:
+def active_ids_with_role(session: Session, role: str) -> list[int]:
     query = (
         select(Person.id)
         .join(PersonRole, PersonRole.person_id == Person.id)
-        .where(PersonRole.role == "admin", Person.active)
+        .where(PersonRole.role == role, Person.active)
         .order_by(Person.id)
     )
     return list(session.scalars(query))
+
+
+def active_admin_ids(session: Session) -> list[int]:
+    return active_ids_with_role(session, "admin")
 
 
 def away_between(session: Session, first: date, last: date) -> set[int]:
@@ -95,8 +99,15 @@ def find_by_email(session: Session, email: str) -> Person | None:
     return session.scalars(select(Person).where(Person.email == email.strip().lower())).first()
 
 
-def find_by_slack_id(session: Session, slack_user_id: str) -> Person | None:
-    return session.scalars(select(Person).where(Person.slack_user_id == slack_user_id)).first()
+def find_by_slack_id(
+    session: Session, slack_user_id: str, *, with_roles: bool = True
+) -> Person | None:
+    """``with_roles=False`` leaves the roles unloaded until read: a click on a card needs only
+    the person's id, and it is on the path every answer takes."""
+    query = select(Person).where(Person.slack_user_id == slack_user_id)
+    if not with_roles:
+        query = query.options(lazyload(Person.role_rows))
+    return session.scalars(query).first()
 
 
 def without_slack_id(session: Session) -> list[Person]:

@@ -6,11 +6,11 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import Row, select, text
 from sqlalchemy.orm import Session
 
 from storage.bulk import insert_rows
-from storage.models import CaseReview, SamplingDecision
+from storage.models import CaseReview, Person, SamplingDecision
 
 _IN_CHUNK = 500  # well under SQLite's bound-parameter limit
 
@@ -64,3 +64,29 @@ def selected_completions(
     if lawyer_ids is not None:
         query = query.where(CaseReview.lawyer_id.in_(sorted(lawyer_ids)))
     return [(lawyer_id, completed) for lawyer_id, completed in session.execute(query)]
+
+
+def decisions_completed_between(
+    session: Session, start: datetime, end: datetime
+) -> Sequence[Row[tuple[str, int, str, datetime, bool, str]]]:
+    """Each review completed in [start, end) with its sampling decision: (lawyer's email,
+    review id, identity key, completed at, selected, rule)."""
+    query = (
+        select(
+            Person.email,
+            CaseReview.id,
+            CaseReview.identity_key,
+            CaseReview.completed_at,
+            SamplingDecision.selected,
+            SamplingDecision.rule,
+        )
+        .join(SamplingDecision, SamplingDecision.case_review_id == CaseReview.id)
+        .join(Person, Person.id == CaseReview.lawyer_id)
+        .where(CaseReview.completed_at >= start, CaseReview.completed_at < end)
+    )
+    return session.execute(query).all()
+
+
+def decision_of(session: Session, review_id: int) -> SamplingDecision:
+    query = select(SamplingDecision).where(SamplingDecision.case_review_id == review_id)
+    return session.scalars(query).one()

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.services.inspection.state import FlowState
@@ -25,7 +24,7 @@ from inspections.line_management import alert_recipients
 from inspections.safeguards import safeguards_switched
 from inspections.scoring import is_critical_failure
 from questionnaires.model import Question
-from storage import audit, outbox, people_repo
+from storage import audit, feedback_repo, outbox, people_repo
 from storage.models import Alert, Person
 
 KIND = "critical_failure"
@@ -49,12 +48,8 @@ def on_answer_recorded(
     _follow_applicability(session, state=state, answer=answer, now=now)
     if not question.critical:
         return None
-    alert = session.scalar(
-        select(Alert).where(
-            Alert.inspection_id == state.inspection_id,
-            Alert.question_id == question.id,
-            Alert.kind == KIND,
-        )
+    alert = feedback_repo.alerts_of(session, state.inspection_id, [question.id], kind=KIND).get(
+        question.id
     )
     if is_critical_failure(state.questionnaire, question=question, answer=answer):
         return _raise(session, alert, state=state, question=question, answer=answer, now=now)
@@ -78,16 +73,7 @@ def _follow_applicability(
     if not switched_off and not failing_again:
         return  # the usual case, and no query for it
     ids = [q.id for q in (*switched_off, *failing_again)]
-    alerts = {
-        alert.question_id: alert
-        for alert in session.scalars(
-            select(Alert).where(
-                Alert.inspection_id == state.inspection_id,
-                Alert.question_id.in_(ids),
-                Alert.kind == KIND,
-            )
-        )
-    }
+    alerts = feedback_repo.alerts_of(session, state.inspection_id, ids, kind=KIND)
     for question in switched_off:
         alert = alerts.get(question.id)
         if alert is not None and alert.resolved_at is None:

@@ -10,7 +10,6 @@ import dataclasses
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.services.feedback import alerts
@@ -26,7 +25,15 @@ from bot.slack.blocks.feedback_challenges import (
 )
 from inspections import challenges as rules
 from inspections.feedback import FeedbackDocument
-from storage import answers_repo, audit, outbox, people_repo, trend_flags, trend_rollup
+from storage import (
+    answers_repo,
+    audit,
+    feedback_repo,
+    outbox,
+    people_repo,
+    trend_flags,
+    trend_rollup,
+)
 from storage.models import Challenge, Feedback, Inspection, Person
 
 
@@ -156,13 +163,7 @@ def after_decision(
         },
         now=now,
     )
-    siblings = list(
-        session.scalars(
-            select(Challenge)
-            .where(Challenge.feedback_id == challenge.feedback_id)
-            .order_by(Challenge.id)
-        )
-    )
+    siblings = feedback_repo.challenges_of(session, challenge.feedback_id)
     if not rules.all_decided([c.status for c in siblings]):
         return
     _tell_outcome(session, siblings, state, now=now)

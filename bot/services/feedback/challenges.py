@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import refusals
@@ -25,7 +24,7 @@ from bot.services.people.requester import requester
 from bot.slack.blocks.feedback import FeedbackCard
 from bot.slack.blocks.feedback_challenges import ChallengeForm, Choice, DecisionCard, lead_note
 from inspections import challenges as rules
-from storage import audit, outbox, people_repo
+from storage import audit, feedback_repo, outbox, people_repo
 from storage.models import Challenge, Feedback, Inspection, Person
 
 
@@ -63,7 +62,7 @@ def challenge_form(
             action="challenge.open",
             now=now,
         )
-        if _existing(uow.session, feedback.id):
+        if feedback_repo.challenges_of(uow.session, feedback.id):
             raise refuse(
                 uow.session,
                 actor=person.email,
@@ -96,7 +95,7 @@ def raise_challenge(
             action="challenge.raise",
             now=now,
         )
-        existing = _existing(session, feedback.id)
+        existing = feedback_repo.challenges_of(session, feedback.id)
         if existing and {c.question_id for c in existing} == set(question_ids):
             return card_of(session, feedback, timezone=timezone)
         if existing:
@@ -255,11 +254,6 @@ def decide(
         return card
 
 
-def _existing(session: Session, feedback_id: int) -> list[Challenge]:
-    query = select(Challenge).where(Challenge.feedback_id == feedback_id).order_by(Challenge.id)
-    return list(session.scalars(query))
-
-
 def _for_inspector(
     session: Session, actor_slack_id: str, challenge_id: int, action: str, now: datetime
 ) -> tuple[Challenge, Person, FlowState]:
@@ -267,7 +261,7 @@ def _for_inspector(
     locked first, so decisions on one feedback are taken one at a time and the last one
     always sees that every mark is decided."""
     person = requester(session, actor_slack_id, action=action, now=now)
-    feedback_id = session.scalar(select(Challenge.feedback_id).where(Challenge.id == challenge_id))
+    feedback_id = feedback_repo.feedback_id_of_challenge(session, challenge_id)
     feedback = session.get(Feedback, feedback_id, with_for_update=True) if feedback_id else None
     challenge = session.get(Challenge, challenge_id)
     inspection = session.get(Inspection, feedback.inspection_id) if feedback is not None else None

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import datetime
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot import refusals
@@ -28,8 +27,8 @@ from inspections.feedback import (
 )
 from inspections.line_management import manages
 from inspections.scoring import ScoreResult
-from storage import audit, outbox, people_repo
-from storage.models import Challenge, Feedback, Inspection, Person
+from storage import audit, feedback_repo, outbox, people_repo
+from storage.models import Feedback, Inspection, Person
 from storage.uow import UnitOfWork
 
 DEFAULT_TIMEZONE = "Europe/London"
@@ -131,9 +130,7 @@ def on_submitted(
 def card_of(session: Session, feedback: Feedback, *, timezone: str) -> FeedbackCard:
     """The lawyer's feedback message as it stands now: acknowledged, challenged or neither."""
     document = FeedbackDocument.from_dict(feedback.content)
-    challenged = session.scalar(
-        select(func.count()).select_from(Challenge).where(Challenge.feedback_id == feedback.id)
-    )
+    challenged = feedback_repo.challenge_count(session, feedback.id)
     state = load_state(session, feedback.inspection_id)
     open_to_challenge = challengeable(
         state.questionnaire, review_type=state.review.review_type, answers=state.answers

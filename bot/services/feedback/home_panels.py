@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.services.inspection.state import questionnaire_of
@@ -22,9 +21,8 @@ from bot.slack.blocks.feedback_home import (
     panel_blocks,
 )
 from bot.slack.blocks.text import Block
-from inspections.lifecycle import Status
-from storage import audit, people_repo
-from storage.models import Alert, CaseReview, Challenge, Feedback, Inspection, Person
+from storage import audit, feedback_repo, people_repo
+from storage.models import Person
 
 RECENT = 10
 OPEN_ITEMS = 200  # more than the panel lists, so it can say how many more there are
@@ -71,22 +69,6 @@ def feedback_home_blocks(
 def _feedback_items(session: Session, lawyer_ids: list[int], *, limit: int) -> list[FeedbackItem]:
     if not lawyer_ids:
         return []
-    open_challenges = (
-        select(Challenge.feedback_id, func.count().label("open"))
-        .where(Challenge.status == "open")
-        .group_by(Challenge.feedback_id)
-        .subquery()
-    )
-    query = (
-        select(Inspection, CaseReview, Person.name, Feedback, open_challenges.c.open)
-        .join(CaseReview, CaseReview.id == Inspection.case_review_id)
-        .join(Person, Person.id == CaseReview.lawyer_id)
-        .outerjoin(Feedback, Feedback.inspection_id == Inspection.id)
-        .outerjoin(open_challenges, open_challenges.c.feedback_id == Feedback.id)
-        .where(Inspection.status == Status.SUBMITTED, CaseReview.lawyer_id.in_(lawyer_ids))
-        .order_by(Inspection.submitted_at.desc(), Inspection.id.desc())
-        .limit(limit)
-    )
     return [
         FeedbackItem(
             feedback_id=feedback.id if feedback is not None else None,
@@ -98,36 +80,23 @@ def _feedback_items(session: Session, lawyer_ids: list[int], *, limit: int) -> l
             acknowledged_at=feedback.acknowledged_at if feedback is not None else None,
             open_challenges=count or 0,
         )
-        for inspection, review, name, feedback, count in session.execute(query)
+        for inspection, review, name, feedback, count in feedback_repo.recent_submitted(
+            session, lawyer_ids, limit=limit
+        )
     ]
 
 
 def _submitted_count(session: Session, lawyer_ids: list[int]) -> int:
-    if not lawyer_ids:
-        return 0
-    query = (
-        select(func.count())
-        .select_from(Inspection)
-        .join(CaseReview, CaseReview.id == Inspection.case_review_id)
-        .where(Inspection.status == Status.SUBMITTED, CaseReview.lawyer_id.in_(lawyer_ids))
-    )
-    return session.scalar(query) or 0
+    return feedback_repo.submitted_count(session, lawyer_ids) if lawyer_ids else 0
 
 
 def _open_alerts(session: Session, lawyer_ids: list[int]) -> list[AlertItem]:
     if not lawyer_ids:
         return []
-    query = (
-        select(Alert, Inspection, CaseReview.urn, Person.name)
-        .join(Inspection, Inspection.id == Alert.inspection_id)
-        .join(CaseReview, CaseReview.id == Inspection.case_review_id)
-        .join(Person, Person.id == CaseReview.lawyer_id)
-        .where(Alert.resolved_at.is_(None), CaseReview.lawyer_id.in_(lawyer_ids))
-        .order_by(Alert.raised_at.desc(), Alert.id.desc())
-        .limit(OPEN_ITEMS)
-    )
     found = []
-    for alert, inspection, urn, name in session.execute(query):
+    for alert, inspection, urn, name in feedback_repo.open_alerts(
+        session, lawyer_ids, limit=OPEN_ITEMS
+    ):
         questionnaire = questionnaire_of(inspection.questionnaire_version)
         found.append(
             AlertItem(urn, name, questionnaire.question(alert.question_id).text, alert.raised_at)
@@ -138,18 +107,10 @@ def _open_alerts(session: Session, lawyer_ids: list[int]) -> list[AlertItem]:
 def _open_challenges(session: Session, lawyer_ids: list[int]) -> list[ChallengeItem]:
     if not lawyer_ids:
         return []
-    query = (
-        select(Challenge, Inspection, CaseReview.urn, Person.name)
-        .join(Feedback, Feedback.id == Challenge.feedback_id)
-        .join(Inspection, Inspection.id == Feedback.inspection_id)
-        .join(CaseReview, CaseReview.id == Inspection.case_review_id)
-        .join(Person, Person.id == Feedback.lawyer_id)
-        .where(Challenge.status == "open", Feedback.lawyer_id.in_(lawyer_ids))
-        .order_by(Challenge.raised_at.desc(), Challenge.id.desc())
-        .limit(OPEN_ITEMS)
-    )
     found = []
-    for challenge, inspection, urn, name in session.execute(query):
+    for challenge, inspection, urn, name in feedback_repo.open_challenges(
+        session, lawyer_ids, limit=OPEN_ITEMS
+    ):
         questionnaire = questionnaire_of(inspection.questionnaire_version)
         text = questionnaire.question(challenge.question_id).text
         found.append(ChallengeItem(urn, name, text, challenge.raised_at))

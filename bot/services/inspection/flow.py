@@ -13,8 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, lazyload
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from bot import refusals
@@ -35,7 +34,7 @@ from inspections.lifecycle import (
 )
 from inspections.runtime import is_complete, next_question, validate_answer
 from inspections.scoring import score_inspection
-from storage import answers_repo, audit, trend_flags, trend_rollup
+from storage import answers_repo, audit, people_repo, trend_flags, trend_rollup
 from storage.models import Inspection, Person
 from storage.uow import UnitOfWork
 
@@ -55,11 +54,7 @@ class CardClick:
 
 def authorise(session: Session, click: CardClick, action: str) -> tuple[Inspection, Person]:
     """Only the assigned inspector may act; a refusal is audited even though nothing changes."""
-    person = session.scalar(
-        select(Person)
-        .options(lazyload(Person.role_rows))
-        .where(Person.slack_user_id == click.actor_slack_id)
-    )
+    person = people_repo.find_by_slack_id(session, click.actor_slack_id, with_roles=False)
     # The inspection's row is locked until the commit, so two clicks on one card (a double
     # click, a retried delivery) take turns, and the second finds the card out of date. SQLite
     # has them take turns already (BEGIN IMMEDIATE); PostgreSQL needs FOR UPDATE.

@@ -9,17 +9,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.services.inspection.state import FlowState, load_state
 from bot.services.people.requester import requester
 from bot.slack.blocks.viewmodels import QueueItem
 from bot.slack.cards import review_info
-from inspections import lifecycle
 from inspections.lifecycle import Status
-from storage import audit
-from storage.models import Inspection
+from storage import audit, inspections_repo
 from storage.uow import UnitOfWork
 
 
@@ -48,12 +45,10 @@ def queue_item(state: FlowState, timezone: str) -> QueueItem:
 
 def open_inspections(session: Session, *, inspector_id: int, timezone: str) -> list[QueueItem]:
     """Soonest due first; those without a due date last."""
-    ids = session.scalars(
-        select(Inspection.id)
-        .where(Inspection.inspector_id == inspector_id, Inspection.status.in_(lifecycle.OPEN))
-        .order_by(Inspection.due_at.is_(None), Inspection.due_at, Inspection.id)
-    ).all()
-    return [queue_item(load_state(session, inspection_id), timezone) for inspection_id in ids]
+    return [
+        queue_item(load_state(session, inspection_id), timezone)
+        for inspection_id in inspections_repo.open_ids_of(session, inspector_id)
+    ]
 
 
 def queue_for(

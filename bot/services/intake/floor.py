@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.services.assignment.assign import assign_existing, queued_entry, review_info
@@ -32,8 +31,8 @@ from inspections.sampling import (
     floor_top_up,
     month_window,
 )
-from storage import audit, inspections_repo, people_repo
-from storage.models import CaseReview, Inspection, Person, SamplingDecision
+from storage import audit, inspections_repo, people_repo, reviews_repo
+from storage.models import Inspection
 from storage.sampling_policies import hold_policy_version
 from storage.uow import UnitOfWork
 
@@ -93,19 +92,7 @@ def _lawyer_months(
     session: Session, local_date: date, tz: ZoneInfo
 ) -> tuple[list[LawyerMonth], dict[str, int]]:
     start, end = month_window(local_date, tz)
-    rows = session.execute(
-        select(
-            Person.email,
-            CaseReview.id,
-            CaseReview.identity_key,
-            CaseReview.completed_at,
-            SamplingDecision.selected,
-            SamplingDecision.rule,
-        )
-        .join(SamplingDecision, SamplingDecision.case_review_id == CaseReview.id)
-        .join(Person, Person.id == CaseReview.lawyer_id)
-        .where(CaseReview.completed_at >= start, CaseReview.completed_at < end)
-    )
+    rows = reviews_repo.decisions_completed_between(session, start, end)
     sampled: set[str] = set()
     unselected: dict[str, list[ReviewRef]] = defaultdict(list)
     review_ids: dict[str, int] = {}
@@ -172,9 +159,7 @@ def _select(
     version_id: int,
     now: datetime,
 ) -> Inspection:
-    decision = session.scalars(
-        select(SamplingDecision).where(SamplingDecision.case_review_id == review_id)
-    ).one()
+    decision = reviews_repo.decision_of(session, review_id)
     # The decision row now tells the top-up; the audit keeps the decision it replaces whole.
     previous = {
         "rule": decision.rule,

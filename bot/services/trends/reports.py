@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.jobs.files import FILES_KEY, encoded
@@ -31,8 +30,8 @@ from inspections.periods import Period, quarter_of, week_of
 from inspections.scopes import Reach, Scope, ScopeKind, ScopeRequest, reach, resolve
 from inspections.trend_summary import TrendSummary
 from inspections.working_days import working_day_on_or_after
-from storage import audit, outbox
-from storage.models import OutboxMessage, Person, PersonRole
+from storage import audit, outbox, people_repo
+from storage.models import Person
 from storage.uow import UnitOfWork
 
 SEND_AT = time(9, 0)
@@ -67,14 +66,14 @@ def weekly_digests(
     if local < datetime.combine(week.start, SEND_AT, tzinfo=tz):
         return ReportRun(due=False)
     with uow_factory() as uow:
-        manager_ids = _active_with_role(uow.session, "manager")
+        manager_ids = people_repo.active_ids_with_role(uow.session, "manager")
     enqueued = already = skipped = 0
     for manager_id in manager_ids:
         # One transaction per manager: short, so other work is not held up on SQLite.
         with uow_factory() as uow:
             session = uow.session
             key = digest_key(manager_id, week)
-            if _existing(session, [key]):
+            if outbox.existing_keys(session, [key]):
                 already += 1
                 continue
             manager = session.get(Person, manager_id)
@@ -122,7 +121,7 @@ def quarterly_packs(
     for area, lead_ids in sorted(leads.items()):
         keys = {person_id: apr_key(area, quarter, person_id) for person_id in lead_ids}
         with uow_factory() as uow:
-            if _existing(uow.session, keys.values()) == set(keys.values()):
+            if outbox.existing_keys(uow.session, keys.values()) == set(keys.values()):
                 already += len(keys)
                 continue
             figures = _pack_figures(uow.session, area, quarter, tz)
@@ -131,7 +130,8 @@ def quarterly_packs(
         payload = _pack(area, quarter, *figures)
         with uow_factory() as uow:
             session = uow.session
-            done = _existing(session, keys.values())  # again: another instance may have sent
+            # Again: another instance may have sent them meanwhile.
+            done = outbox.existing_keys(session, keys.values())
             already += len(done)
             missing = [p for p, k in keys.items() if k not in done]
             for person_id in missing:
@@ -155,7 +155,7 @@ def quarterly_packs(
 def area_leads(session: Session) -> dict[str, list[int]]:
     """Active managers at the top of their unit's chain, by Area: who gets the Area's pack."""
     leads: dict[str, list[int]] = {}
-    for person_id in _active_with_role(session, "manager"):
+    for person_id in people_repo.active_ids_with_role(session, "manager"):
         person = session.get(Person, person_id)
         if person is not None and reach(viewer_for(session, person)) is Reach.AREA:
             leads.setdefault(person.area, []).append(person.id)
@@ -191,22 +191,6 @@ def _own_scope(session: Session, manager: Person) -> Scope | None:
     if reach(viewer) not in (Reach.NATIONAL, Reach.AREA, Reach.TEAM):
         return None
     return resolve(viewer, ScopeRequest())
-
-
-def _active_with_role(session: Session, role: str) -> list[int]:
-    query = (
-        select(Person.id)
-        .join(PersonRole, PersonRole.person_id == Person.id)
-        .where(PersonRole.role == role, Person.active)
-        .order_by(Person.id)
-    )
-    return list(session.scalars(query))
-
-
-def _existing(session: Session, keys: Iterable[str]) -> set[str]:
-    wanted = list(keys)
-    query = select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(wanted))
-    return set(session.scalars(query))
 
 
 def _audit(
