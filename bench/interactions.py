@@ -1,4 +1,5 @@
-"""Acknowledgement latency of the inspector's clicks, over HTTP mode on loopback.
+"""How soon the inspector's clicks are answered and their next card shows, over HTTP mode on
+loopback.
 
     .venv/bin/python bench/interactions.py [--inspectors 8] [--each 3] [--think 1.0]
         [--postgres URL | env BENCH_DATABASE_URL] [--show-slowest N]
@@ -9,25 +10,28 @@ local Slack stand-in: Start, then one click per question (mostly Fully met, some
 Not met with the reason modal, Yes to some gates so conditional questions appear, free text),
 then Submit on the summary. Every request's time to its HTTP answer is the acknowledgement
 latency: for a click, the answer is committed before it is acknowledged, so this includes the
-commit. Each inspector waits for its card to change and reads it (--think seconds on average,
-0 for a click as soon as the card shows) before the next click.
+commit. Click to next card is the time from a click's request leaving to the stand-in
+receiving the card's update (or the new card, or the modal asking for a reason): what the
+inspector waits for. Each inspector waits for its card to change and reads it (--think seconds
+on average, 0 for a click as soon as the card shows) before the next click.
+
+The targets are the users': acknowledgement p99 under 100 ms and none over 1 s (Slack's own
+limit is 3 s), click to next card p99 under 250 ms.
 
 In the same run, every request body the inspectors sent is replayed, freshly signed, at the
 same moments, to a bare Bolt app that only acknowledges, served the same way (its own
 process, waitress with the same threads): the floor that Bolt, waitress and signature checking
-set on this machine. The bare app keeps Bolt's defaults (``process_before_response=False``), so
-it is answered at Bolt's next 10 ms look for its ``ack()``; dipsample is answered at its
-``ack()`` (bot/acknowledgement.py). The same bare app with ``process_before_response=True``
-answers in about 2 ms on this machine, which no app that commits before acknowledging can be
-within 2x of; ``--immediate-bare`` replays to it too and prints its figures, for reference
+set on this machine, for reference. Both it and dipsample keep Bolt's defaults
+(``process_before_response=False``), so each is answered at Bolt's next 10 ms look for its
+``ack()``. The same bare app with ``process_before_response=True`` answers in about 2 ms on
+this machine; ``--immediate-bare`` replays to it too and prints its figures, for reference
 only. The stand-in and the simulated inspectors share the benchmark's process.
 
 The same requests are also replayed to a durable floor: a Bolt app whose every listener
 commits one row to the same database and then acknowledges, answered at the acknowledgement
 as dipsample is. It is the least an app that commits before acknowledging can do, so its tail
-is the disk's: when its own p99 is over twice the bare app's, the commit alone (the disk's
-fsync) puts the target out of reach of any such app on this machine at that time. It is a
-reference; the target ratio is against the bare app.
+is the disk's: when its own p99 is far above the bare app's, the disk was slow at the time of
+the run, whatever the code. It is a reference too.
 
 While each of the three is timed, this process's garbage collector is off (``MeasuredPhase``):
 the apps run in their own processes and keep theirs. The CPU time the virtual machine's host
@@ -90,8 +94,6 @@ SIGNING_SECRET = "bench-signing-secret"
 # The served bot reads the real clock, so the reviews are assigned now: nothing falls due
 # while the benchmark runs. Its scheduler's start-up catch-up is left to finish first.
 SETTLE_SECONDS = 3.0
-# The issue's target: our p99 at most this multiple of the bare app's.
-TARGET_P99_RATIO = 2.0
 # The layout issue's user-facing targets (Slack's own limit for an answer is 3 s).
 ACK_TARGET_MS = 100.0
 CARD_TARGET_MS = 250.0
@@ -249,7 +251,6 @@ def run(
     if immediate:
         report("bare Bolt app, process_before_response=True (reference only)", immediate)
     report("dipsample click to next card (stand-in received its update)", to_card)
-    print(f"  click to next card p99 target: under {CARD_TARGET_MS:.0f} ms")
     print("  dipsample by kind of request:")
     for kind, latencies in by_kind(drivers).items():
         report(f"  {kind}", latencies)
@@ -257,19 +258,23 @@ def run(
         print(f"  slowest {show_slowest} dipsample requests:")
         for took, kind in slowest(drivers, show_slowest):
             print(f"    {took * 1000:7.1f} ms  {kind}")
-    ratio = percentile(ours, 99) / percentile(bare, 99)
-    print(f"  p99 ratio dipsample / bare: {ratio:.2f} (target <= {TARGET_P99_RATIO:.2f})")
-    floor_ratio = percentile(floor, 99) / percentile(bare, 99)
-    floor_verdict = (
-        f"over {TARGET_P99_RATIO:.2f}: the disk's commits alone miss the target"
-        if floor_ratio > TARGET_P99_RATIO
-        else f"within {TARGET_P99_RATIO:.2f}: the disk leaves room for the target"
+    ack_p99, card_p99 = percentile(ours, 99) * 1000, percentile(to_card, 99) * 1000
+    over_a_second = sum(t > 1.0 for t in ours)
+    print(
+        f"  acknowledgement p99 {ack_p99:.1f} ms (target under {ACK_TARGET_MS:.0f} ms): "
+        f"{met(ack_p99 < ACK_TARGET_MS)}; over 1 s: {over_a_second} (target 0): "
+        f"{met(over_a_second == 0)}"
     )
-    print(f"  p99 ratio durable floor / bare: {floor_ratio:.2f} ({floor_verdict})")
-    above_floor = percentile(ours, 99) / percentile(floor, 99)
-    print(f"  p99 ratio dipsample / durable floor: {above_floor:.2f}")
-    print(f"  acknowledgement p99 target: under {ACK_TARGET_MS:.0f} ms")
-    print(f"  requests over 1 s: {sum(t > 1.0 for t in ours)} (target 0)")
+    print(
+        f"  click to next card p99 {card_p99:.1f} ms (target under {CARD_TARGET_MS:.0f} ms): "
+        f"{met(card_p99 < CARD_TARGET_MS)}"
+    )
+    bare_p99, floor_p99 = percentile(bare, 99), percentile(floor, 99)
+    print(
+        f"  p99 ratios, for reference: dipsample / bare {percentile(ours, 99) / bare_p99:.2f}, "
+        f"durable floor / bare {floor_p99 / bare_p99:.2f}, "
+        f"dipsample / durable floor {percentile(ours, 99) / floor_p99:.2f}"
+    )
     phases = {"dipsample": ours_phase, "bare": bare_phase, "durable floor": floor_phase}
     if all(phase.stolen is not None for phase in phases.values()):
         stolen = ", ".join(f"{name} {phase.stolen:.2f} s" for name, phase in phases.items())
@@ -620,6 +625,10 @@ def by_kind(drivers: list[TimedDriver]) -> dict[str, list[float]]:
     for took, kind, _ in timed_requests(drivers):
         grouped.setdefault(kind.split(":")[0], []).append(took)
     return dict(sorted(grouped.items(), key=lambda item: -len(item[1])))
+
+
+def met(ok: bool) -> str:
+    return "met" if ok else "MISSED"
 
 
 def percentile(values: list[float], pct: float) -> float:

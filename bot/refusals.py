@@ -98,3 +98,43 @@ NOT_YOUR_FEEDBACK = "Sorry, only the lawyer this feedback is for can do that."
 FEEDBACK_NOT_VISIBLE = "Sorry, this feedback is not one you can see."
 ALREADY_CHALLENGED = "You have already challenged this feedback; the inspector will reply."
 NOT_YOUR_CHALLENGES = "Sorry, only the inspector who marked this review can decide its challenges."
+
+# Trends and the RJOIM list (bot.services.trends.requests).
+TRENDS_USAGE = (
+    "Usage: `/dip trends [me|team|unit|area|national|AREA] [PERIOD] [ea|pcd]`, for example "
+    "`/dip trends`, `/dip trends team last-quarter pcd` or `/dip trends London North 2026-Q1`. "
+    "A period is `month`, `last-month`, `quarter` (the default), `last-quarter`, `2026-03`, "
+    "`2026-Q1` or `2026-01-01..2026-02-15`."
+)
+RJOIM_USAGE = (
+    "Usage: `/dip rjoim [AREA] [PERIOD]`, for example `/dip rjoim` or "
+    "`/dip rjoim London North last-quarter`."
+)
+
+
+def not_a_scope(words: str) -> str:
+    return f"`{words}` is not a scope I know. {TRENDS_USAGE}"
+
+
+def neither_scope_nor_area(words: str) -> str:
+    return f"`{words}` is neither a scope nor a CPS Area I know. {TRENDS_USAGE}"
+
+
+def not_an_area(words: str) -> str:
+    return f"`{words}` is not a CPS Area I know. {RJOIM_USAGE}"
+
+
+# Absences (bot.services.people.directory), shown after "Sorry, I couldn't record that:".
+def absence_not_in_directory(email: str) -> str:
+    return f"{email} is not in the people directory"
+
+
+def absence_ends_before_it_starts(starts: str, ends: str) -> str:
+    return f"the absence ends ({ends}) before it starts ({starts})"
+
+
+def absence_over(ended: str) -> str:
+    return f"the absence ended on {ended}, before today"
+
+
+ABSENCE_TOO_LONG = "an absence can be at most a year long; record longer ones in parts"

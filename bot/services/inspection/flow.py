@@ -67,22 +67,22 @@ def authorise(session: Session, click: CardClick, action: str) -> tuple[Inspecti
     problem = actor_problem(
         person.id if person else None, inspection.inspector_id if inspection else None
     )
-    if problem is not None or person is None or inspection is None:
-        problem = problem or ActorProblem.NOT_THE_INSPECTOR  # no such inspection
-        audit.record(
-            session,
-            actor=person.email if person else click.actor_slack_id,
-            action=f"refused:{action}",
-            entity_type="inspection",
-            entity_id=str(click.inspection_id),
-            details={"reason": "unknown user" if person is None else problem.value},
-            now=click.now,
-        )
-        session.commit()
-        if person is None:
-            raise NotInDirectory(click.actor_slack_id)
-        raise Refused(refusals.ACTOR_PROBLEMS[problem])
-    return inspection, person
+    if problem is None:
+        assert person is not None and inspection is not None  # both found, and they match
+        return inspection, person
+    audit.record(
+        session,
+        actor=person.email if person else click.actor_slack_id,
+        action=f"refused:{action}",
+        entity_type="inspection",
+        entity_id=str(click.inspection_id),
+        details={"reason": "unknown user" if person is None else problem.value},
+        now=click.now,
+    )
+    session.commit()
+    if problem is ActorProblem.NOT_IN_DIRECTORY:
+        raise NotInDirectory(click.actor_slack_id)
+    raise Refused(refusals.ACTOR_PROBLEMS[problem])
 
 
 def _check_card(inspection: Inspection, click: CardClick) -> None:

@@ -1,4 +1,5 @@
-"""Read and validate the sampling policy file (bot/policies/sampling_default.json by default).
+"""Read and validate the sampling policy file (policies/sampling_default.json, beside this
+module, by default).
 
 Two passes, every problem reported at once with its JSON path: the JSON Schema
 (sampling_policy.schema.json, Draft 2020-12, format checking on), then the Area names, which

@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo
 from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy.orm import Session
 
+from bot import refusals
+from bot.refusals import Refused
 from inspections.intake import PersonRow, RowProblem, directory_problems, parse_people
 from storage import audit, people_repo
 from storage.models import Absence, Person, PersonRole
@@ -254,8 +256,8 @@ def _look_up(client: SlackUsers, emails: list[str]) -> dict[str, dict[str, Any] 
     return found
 
 
-class AbsenceRejected(ValueError):
-    pass
+class AbsenceRejected(Refused, ValueError):
+    """The absence cannot be recorded; the words say why, to follow "couldn't record that:"."""
 
 
 def mark_away(
@@ -273,16 +275,16 @@ def mark_away(
     assigned new work while away at any time before it would be due."""
     person = people_repo.find_by_email(session, person_email)
     if person is None:
-        raise AbsenceRejected(f"{person_email} is not in the people directory")
+        raise AbsenceRejected(refusals.absence_not_in_directory(person_email))
     if ends_on < starts_on:
         raise AbsenceRejected(
-            f"the absence ends ({ends_on.isoformat()}) before it starts ({starts_on.isoformat()})"
+            refusals.absence_ends_before_it_starts(starts_on.isoformat(), ends_on.isoformat())
         )
     today = now.astimezone(tz or ZoneInfo("Europe/London")).date()
     if ends_on < today:
-        raise AbsenceRejected(f"the absence ended on {ends_on.isoformat()}, before today")
+        raise AbsenceRejected(refusals.absence_over(ends_on.isoformat()))
     if ends_on - starts_on >= MAX_ABSENCE:
-        raise AbsenceRejected("an absence can be at most a year long; record longer ones in parts")
+        raise AbsenceRejected(refusals.ABSENCE_TOO_LONG)
     absence = Absence(
         person_id=person.id,
         starts_on=starts_on,

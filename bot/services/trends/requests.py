@@ -13,19 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from bot import refusals
+from bot.refusals import Refused
 from inspections.periods import BadPeriod, Period, looks_like_period, parse_period, quarter_of
 from inspections.scopes import REQUEST_KINDS, ScopeRequest, find_area
 
-TRENDS_USAGE = (
-    "Usage: `/dip trends [me|team|unit|area|national|AREA] [PERIOD] [ea|pcd]`, for example "
-    "`/dip trends`, `/dip trends team last-quarter pcd` or `/dip trends London North 2026-Q1`. "
-    "A period is `month`, `last-month`, `quarter` (the default), `last-quarter`, `2026-03`, "
-    "`2026-Q1` or `2026-01-01..2026-02-15`."
-)
-RJOIM_USAGE = (
-    "Usage: `/dip rjoim [AREA] [PERIOD]`, for example `/dip rjoim` or "
-    "`/dip rjoim London North last-quarter`."
-)
 REVIEW_TYPE_WORDS = {
     "ea": "early_advice",
     "early-advice": "early_advice",
@@ -34,10 +26,6 @@ REVIEW_TYPE_WORDS = {
     "pre-charge-decision": "pre_charge_decision",
     "pre_charge_decision": "pre_charge_decision",
 }
-
-
-class BadTrendRequest(ValueError):
-    """Words that make no request; the message says how to fix them."""
 
 
 @dataclass(frozen=True)
@@ -53,31 +41,29 @@ class TrendRequest:
 
 
 def parse_trends(arguments: str) -> TrendRequest:
-    period, review_type, rest = _split(arguments, TRENDS_USAGE, allow_review_type=True)
+    period, review_type, rest = _split(arguments, refusals.TRENDS_USAGE, allow_review_type=True)
     if not rest:
         return TrendRequest(ScopeRequest(), period, review_type)
     first = rest[0].lower()
     name = " ".join(rest[1:]) or None
     if first in REQUEST_KINDS:
         if name is not None and first not in ("unit", "area"):
-            raise BadTrendRequest(f"`{' '.join(rest)}` is not a scope I know. {TRENDS_USAGE}")
+            raise Refused(refusals.not_a_scope(" ".join(rest)))
         return TrendRequest(ScopeRequest(first, name), period, review_type)
     area = find_area(" ".join(rest))
     if area is None:
-        raise BadTrendRequest(
-            f"`{' '.join(rest)}` is neither a scope nor a CPS Area I know. {TRENDS_USAGE}"
-        )
+        raise Refused(refusals.neither_scope_nor_area(" ".join(rest)))
     return TrendRequest(ScopeRequest("area", area), period, review_type)
 
 
 def parse_rjoim(arguments: str) -> TrendRequest:
-    period, _, rest = _split(arguments, RJOIM_USAGE, allow_review_type=False)
+    period, _, rest = _split(arguments, refusals.RJOIM_USAGE, allow_review_type=False)
     if not rest:
         return TrendRequest(ScopeRequest(), period)
     words = rest[1:] if rest[0].lower() == "area" else rest
     area = find_area(" ".join(words))
     if area is None:
-        raise BadTrendRequest(f"`{' '.join(rest)}` is not a CPS Area I know. {RJOIM_USAGE}")
+        raise Refused(refusals.not_an_area(" ".join(rest)))
     return TrendRequest(ScopeRequest("area", area), period)
 
 
@@ -95,7 +81,7 @@ def _split(
             try:
                 parse_period(word, today=date(2000, 1, 1))  # the form only; dates come later
             except BadPeriod as bad:
-                raise BadTrendRequest(f"{bad} {usage}") from None
+                raise Refused(f"{bad} {usage}") from None
             period = word
         else:
             rest.append(word)

@@ -17,7 +17,7 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot import refusals
-from bot.refusals import NotInDirectory
+from bot.refusals import NotInDirectory, Refused
 from bot.services.inspection.queue import queue_for
 from bot.services.people.away import record_own_absence
 from bot.services.people.directory import AbsenceRejected
@@ -44,10 +44,6 @@ HELP_LINES = (
 )
 
 
-class BadCommand(ValueError):
-    """Text the user typed that does not make a command; the message says how to fix it."""
-
-
 @dataclass(frozen=True)
 class AwayRequest:
     first: date
@@ -58,7 +54,7 @@ class AwayRequest:
 def parse_away(arguments: str) -> AwayRequest:
     words = arguments.split(maxsplit=2)
     if len(words) < 2:
-        raise BadCommand(refusals.AWAY_USAGE)
+        raise Refused(refusals.AWAY_USAGE)
     first, last = (_iso_date(word) for word in words[:2])
     reason = words[2].strip() if len(words) > 2 else ""
     return AwayRequest(first, last, reason or None)
@@ -71,7 +67,7 @@ def _iso_date(word: str) -> date:
             raise ValueError(word)
         return date.fromisoformat(word)
     except ValueError:
-        raise BadCommand(refusals.away_bad_date(word)) from None
+        raise Refused(refusals.away_bad_date(word)) from None
 
 
 def help_message(lead: str | None = None) -> dict[str, Any]:
@@ -147,12 +143,10 @@ class DipCommand:
                 now=self.ctx.clock(),
                 tz=self.ctx.settings.timezone,
             )
-        except BadCommand as bad:
-            return {"text": str(bad)}
-        except NotInDirectory:
-            return {"text": refusals.NOT_IN_DIRECTORY}
         except AbsenceRejected as rejected:
             return {"text": refusals.away_rejected(str(rejected))}
+        except Refused as refused:
+            return {"text": str(refused)}
         because = f" ({escape(recorded.reason)})" if recorded.reason else ""
         return {
             "text": (

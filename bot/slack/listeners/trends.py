@@ -14,7 +14,7 @@ from slack_sdk import WebClient
 from bot.refusals import Refused
 from bot.services.rjoim.agenda import rjoim_list
 from bot.services.trends.charts import trend_chart
-from bot.services.trends.requests import BadTrendRequest, parse_rjoim, parse_trends
+from bot.services.trends.requests import parse_rjoim, parse_trends
 from bot.services.trends.summary import TrendReport, trend_report
 from bot.slack.blocks.rjoim import rjoim_message
 from bot.slack.blocks.trends import trends_message
@@ -38,10 +38,7 @@ class TrendCommands:
                 now=self.ctx.clock(),
                 tz=self.ctx.settings.timezone,
             )
-        except (BadTrendRequest, BadPeriod) as bad:
-            respond(text=str(bad))
-            return
-        except Refused as refused:
+        except (Refused, BadPeriod) as refused:
             respond(text=str(refused))
             return
         send_trends(client, user_id, report)
@@ -56,10 +53,7 @@ class TrendCommands:
                 now=self.ctx.clock(),
                 tz=self.ctx.settings.timezone,
             )
-        except (BadTrendRequest, BadPeriod) as bad:
-            respond(text=str(bad))
-            return
-        except Refused as refused:
+        except (Refused, BadPeriod) as refused:
             respond(text=str(refused))
             return
         payload = rjoim_message(listing, timezone=self.ctx.settings.timezone.key)
