@@ -14,15 +14,23 @@ class UnitOfWork:
 
     Leaving the block rolls back whatever was not committed, on success and on exception
     alike, so forgetting to commit loses the change rather than half-saving it.
+
+    A service takes a unit of work and enters it itself (`with uow:`), once per transaction
+    it needs. A caller that has entered it already (to read something first in the same
+    transaction) passes it on entered: the service's `with uow:` then joins that transaction,
+    and only the outermost block ends it.
     """
 
     session: Session
 
     def __init__(self, session_factory: Callable[[], Session]) -> None:
         self._session_factory = session_factory
+        self._depth = 0
 
     def __enter__(self) -> Self:
-        self.session = self._session_factory()
+        if self._depth == 0:
+            self.session = self._session_factory()
+        self._depth += 1
         return self
 
     def __exit__(
@@ -31,10 +39,12 @@ class UnitOfWork:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        # close() ends the transaction with a rollback without expiring what was loaded,
-        # so objects read in a unit of work stay readable after it (rollback() would expire
-        # them and leave them unloadable once detached).
-        self.session.close()
+        self._depth -= 1
+        if self._depth == 0:
+            # close() ends the transaction with a rollback without expiring what was loaded,
+            # so objects read in a unit of work stay readable after it (rollback() would
+            # expire them and leave them unloadable once detached).
+            self.session.close()
 
     def commit(self) -> None:
         self.session.commit()

@@ -25,8 +25,7 @@ def import_people(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     with open_database(settings.database_url) as database:
         now = datetime.now(UTC)
-        with database.uow() as uow:
-            report = import_directory(uow, table.rows, now=now)
+        report = import_directory(database.uow(), table.rows, now=now)
         if report.problems:
             print_problems(args.file, report.problems, what="people")
             return 1
@@ -45,7 +44,7 @@ def import_people(args: argparse.Namespace, settings: Settings) -> int:
             return 0
         from bot.slack.client import make_web_client
 
-        resolution = resolve_slack_ids(database.uow, make_web_client(settings), now=now)
+        resolution = resolve_slack_ids(database.uow(), make_web_client(settings), now=now)
     print(f"Slack ids found by email: {len(resolution.resolved)}.")
     if resolution.unresolved:
         print(f"Not found in Slack ({len(resolution.unresolved)}), kept in the directory:")

@@ -68,7 +68,7 @@ def run_reminder_sweep(
         now,
         session_factory,
         lambda _since: sweep_reminders(
-            lambda: UnitOfWork(session_factory), now=now, timezone=settings.timezone.key
+            UnitOfWork(session_factory), now=now, timezone=settings.timezone.key
         ),
     )
 
@@ -77,8 +77,7 @@ def run_assignment_retry(
     now: datetime, *, session_factory: SessionFactory, settings: Settings
 ) -> JobResult[RetryOutcome]:
     def work(_since: datetime | None) -> RetryOutcome:
-        with UnitOfWork(session_factory) as uow:
-            return retry_queued_assignments(uow, now=now, settings=settings)
+        return retry_queued_assignments(UnitOfWork(session_factory), now=now, settings=settings)
 
     return _as_singleton(ASSIGNMENT_RETRY, now, session_factory, work)
 
@@ -87,8 +86,9 @@ def run_monthly_floor_top_up(
     now: datetime, *, session_factory: SessionFactory, settings: Settings
 ) -> JobResult[FloorReport]:
     def work(since: datetime | None) -> FloorReport:
-        with UnitOfWork(session_factory) as uow:
-            return top_up_monthly_floor(uow, now=now, since=since, settings=settings)
+        return top_up_monthly_floor(
+            UnitOfWork(session_factory), now=now, since=since, settings=settings
+        )
 
     return _as_singleton(MONTHLY_FLOOR_TOP_UP, now, session_factory, work)
 
@@ -101,9 +101,7 @@ def run_weekly_digest(
         WEEKLY_DIGEST,
         now,
         session_factory,
-        lambda _since: weekly_digests(
-            lambda: UnitOfWork(session_factory), now=now, tz=settings.timezone
-        ),
+        lambda _since: weekly_digests(UnitOfWork(session_factory), now=now, tz=settings.timezone),
     )
 
 
@@ -115,9 +113,7 @@ def run_quarterly_packs(
         QUARTERLY_PACK,
         now,
         session_factory,
-        lambda _since: quarterly_packs(
-            lambda: UnitOfWork(session_factory), now=now, tz=settings.timezone
-        ),
+        lambda _since: quarterly_packs(UnitOfWork(session_factory), now=now, tz=settings.timezone),
     )
 
 
@@ -130,7 +126,7 @@ def run_slack_id_resolution(
         SLACK_ID_RESOLUTION,
         now,
         session_factory,
-        lambda _since: resolve_slack_ids(lambda: UnitOfWork(session_factory), client, now=now),
+        lambda _since: resolve_slack_ids(UnitOfWork(session_factory), client, now=now),
     )
 
 

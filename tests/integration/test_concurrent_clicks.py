@@ -54,7 +54,7 @@ def started_inspection(uow_factory: UowFactory) -> tuple[int, int]:
         inspection_id, version = inspection.id, inspection.lock_version
         uow.commit()
     start = flow.CardClick(INSPECTOR_SLACK, inspection_id, version, NOW)
-    return inspection_id, flow.start(uow_factory, start).card_version
+    return inspection_id, flow.start(uow_factory(), start).card_version
 
 
 def test_a_second_click_on_the_same_card_at_the_same_moment_is_refused_as_stale(
@@ -71,7 +71,7 @@ def test_a_second_click_on_the_same_card_at_the_same_moment_is_refused_as_stale(
     def second_click() -> None:
         first_holds.wait()
         try:
-            outcome.append(flow.mark(uow_factory, second, question or "", "fully_met"))
+            outcome.append(flow.mark(uow_factory(), second, question or "", "fully_met"))
         except Exception as error:  # what the listener would see
             outcome.append(error)
 

@@ -204,7 +204,7 @@ def test_resolving_slack_ids_never_takes_an_id_someone_else_holds(
         client = make_web_client(
             Settings(slack_bot_token="xoxb-test", slack_api_url=slack.api_url), max_retries=0
         )
-        outcome = resolve_slack_ids(uow_factory, client, now=NOW)
+        outcome = resolve_slack_ids(uow_factory(), client, now=NOW)
 
     assert outcome.resolved == {}
     assert outcome.unresolved == {
@@ -277,7 +277,7 @@ def test_when_slack_cannot_be_reached_everyone_unresolved_is_reported_and_kept(
         Settings(slack_bot_token="xoxb-test", slack_api_url=closed), max_retries=0
     )
 
-    outcome = resolve_slack_ids(uow_factory, client, now=NOW)
+    outcome = resolve_slack_ids(uow_factory(), client, now=NOW)
 
     assert outcome.resolved == {}
     assert sorted(outcome.unresolved) == ["cat.lawyer@example.test", "hal.head@example.test"]

@@ -131,7 +131,7 @@ def test_christmas_2027_due_date_reminder_and_escalation_are_each_sent_exactly_o
     ]:
         clock.set(moment)
         reports[moment.astimezone(LONDON).strftime("%a %d %b %H:%M")] = sweep_reminders(
-            uow_factory, now=clock(), timezone="Europe/London"
+            uow_factory(), now=clock(), timezone="Europe/London"
         )
 
     assert world.due_at == datetime(2027, 12, 29, 14, 30, tzinfo=UTC)
@@ -185,8 +185,10 @@ def test_a_sweep_after_downtime_catches_up_once_across_easter_and_the_clocks_goi
     # holidays and British Summer Time starts on the 28th: due Wed 31 Mar at 10:00 BST.
     world = _assign(uow_factory, _london(2027, 3, 25, 10, 0))
 
-    first = sweep_reminders(uow_factory, now=_london(2027, 4, 1, 12, 0))
-    again = [sweep_reminders(uow_factory, now=_london(2027, 4, day, 12, 0)) for day in (1, 2, 5, 6)]
+    first = sweep_reminders(uow_factory(), now=_london(2027, 4, 1, 12, 0))
+    again = [
+        sweep_reminders(uow_factory(), now=_london(2027, 4, day, 12, 0)) for day in (1, 2, 5, 6)
+    ]
 
     assert world.due_at == datetime(2027, 3, 31, 9, 0, tzinfo=UTC)
     with uow_factory() as uow:
@@ -227,7 +229,7 @@ def test_cancelled_reminders_are_never_sent_and_rescheduling_sends_only_the_new_
         )
         uow.commit()
 
-    report = sweep_reminders(uow_factory, now=_london(2027, 6, 20, 9, 0))
+    report = sweep_reminders(uow_factory(), now=_london(2027, 6, 20, 9, 0))
 
     assert cancelled == 2
     assert report == SweepReport(reminders=1, escalations=1, messages=3)
@@ -259,7 +261,7 @@ def test_a_due_reminder_of_an_inspection_no_longer_open_is_cancelled_not_sent(
         row.status = "submitted"
         uow.commit()
 
-    report = sweep_reminders(uow_factory, now=_london(2027, 6, 20, 9, 0))
+    report = sweep_reminders(uow_factory(), now=_london(2027, 6, 20, 9, 0))
 
     assert report == SweepReport(skipped=2)
     assert _outbox(uow_factory) == []
@@ -275,8 +277,8 @@ def test_an_escalation_with_no_admin_is_marked_sent_without_messages(
 ) -> None:
     world = _assign(uow_factory, _london(2027, 6, 7, 9, 0), admins=0)
 
-    report = sweep_reminders(uow_factory, now=_london(2027, 6, 20, 9, 0))
-    repeat = sweep_reminders(uow_factory, now=_london(2027, 6, 21, 9, 0))
+    report = sweep_reminders(uow_factory(), now=_london(2027, 6, 20, 9, 0))
+    repeat = sweep_reminders(uow_factory(), now=_london(2027, 6, 21, 9, 0))
 
     assert report == SweepReport(reminders=1, escalations=1, messages=1)
     assert repeat == SweepReport()
@@ -314,7 +316,7 @@ def test_a_sweep_works_through_more_due_rows_than_one_batch(
             )
         uow.commit()
 
-    report = sweep_reminders(uow_factory, now=_london(2027, 6, 20, 9, 0), batch=3)
+    report = sweep_reminders(uow_factory(), now=_london(2027, 6, 20, 9, 0), batch=3)
 
     assert report == SweepReport(reminders=7, escalations=7, messages=14)
     keys = [m.dedupe_key for m in _outbox(uow_factory)]
@@ -347,8 +349,8 @@ def test_a_row_that_cannot_be_sent_is_set_aside_and_the_others_still_go(
         )
         uow.commit()
 
-    report = sweep_reminders(uow_factory, now=_london(2027, 6, 20, 9, 0))
-    again = sweep_reminders(uow_factory, now=_london(2027, 6, 21, 9, 0))
+    report = sweep_reminders(uow_factory(), now=_london(2027, 6, 20, 9, 0))
+    again = sweep_reminders(uow_factory(), now=_london(2027, 6, 21, 9, 0))
 
     assert report == SweepReport(reminders=1, escalations=1, messages=3, failed=1)
     assert again == SweepReport()

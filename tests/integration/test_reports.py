@@ -64,7 +64,7 @@ def outbox_rows(uow_factory: Callable[[], UnitOfWork], kind: str) -> list[Outbox
 def test_the_digest_is_not_due_before_monday_nine_local_time(
     uow_factory: Callable[[], UnitOfWork], world: World
 ) -> None:
-    run = weekly_digests(uow_factory, now=MONDAY - timedelta(minutes=1), tz=TZ)
+    run = weekly_digests(uow_factory(), now=MONDAY - timedelta(minutes=1), tz=TZ)
 
     assert run.due is False
     assert outbox_rows(uow_factory, DIGEST_KIND) == []
@@ -75,16 +75,16 @@ def test_in_summer_time_the_digest_is_due_at_eight_utc(
 ) -> None:
     monday_bst = datetime(2026, 3, 30, 8, 0, tzinfo=UTC)  # 09:00 BST
 
-    assert weekly_digests(uow_factory, now=monday_bst - timedelta(seconds=1), tz=TZ).due is False
-    assert weekly_digests(uow_factory, now=monday_bst, tz=TZ).enqueued == 3
+    assert weekly_digests(uow_factory(), now=monday_bst - timedelta(seconds=1), tz=TZ).due is False
+    assert weekly_digests(uow_factory(), now=monday_bst, tz=TZ).enqueued == 3
 
 
 def test_each_manager_gets_one_digest_a_week_however_often_it_runs(
     uow_factory: Callable[[], UnitOfWork], world: World
 ) -> None:
-    first = weekly_digests(uow_factory, now=MONDAY, tz=TZ)
-    again = weekly_digests(uow_factory, now=MONDAY + timedelta(hours=1), tz=TZ)
-    later_that_week = weekly_digests(uow_factory, now=MONDAY + timedelta(days=3), tz=TZ)
+    first = weekly_digests(uow_factory(), now=MONDAY, tz=TZ)
+    again = weekly_digests(uow_factory(), now=MONDAY + timedelta(hours=1), tz=TZ)
+    later_that_week = weekly_digests(uow_factory(), now=MONDAY + timedelta(days=3), tz=TZ)
 
     managers = [world.london_head.id, world.london_manager.id, world.wessex_head.id]
     assert (first.enqueued, first.period) == (3, "2026-W10")
@@ -93,7 +93,7 @@ def test_each_manager_gets_one_digest_a_week_however_often_it_runs(
     assert [r.dedupe_key for r in rows] == [f"digest:{m}:2026-W10" for m in managers]
     assert [r.recipient_person_id for r in rows] == managers
 
-    next_week = weekly_digests(uow_factory, now=MONDAY + timedelta(days=7), tz=TZ)
+    next_week = weekly_digests(uow_factory(), now=MONDAY + timedelta(days=7), tz=TZ)
     assert next_week.enqueued == 3
 
 
@@ -105,7 +105,7 @@ def test_two_instances_running_the_digest_enqueue_it_once(
     with ThreadPoolExecutor(max_workers=2) as pool:
         runs = list(
             pool.map(
-                lambda sessions: weekly_digests(lambda: UnitOfWork(sessions), now=MONDAY, tz=TZ),
+                lambda sessions: weekly_digests(UnitOfWork(sessions), now=MONDAY, tz=TZ),
                 instances,
             )
         )
@@ -117,7 +117,7 @@ def test_two_instances_running_the_digest_enqueue_it_once(
 def test_the_digest_reports_last_week_for_the_managers_own_scope(
     uow_factory: Callable[[], UnitOfWork], world: World
 ) -> None:
-    weekly_digests(uow_factory, now=MONDAY, tz=TZ)
+    weekly_digests(uow_factory(), now=MONDAY, tz=TZ)
 
     by_person = {r.recipient_person_id: r.payload for r in outbox_rows(uow_factory, DIGEST_KIND)}
     team = by_person[world.london_manager.id]
@@ -143,7 +143,7 @@ def test_digests_are_delivered_once_through_the_outbox(
         )
         for hours in range(3):  # the job and the dispatcher, three turns
             now = MONDAY + timedelta(hours=hours)
-            weekly_digests(uow_factory, now=now, tz=TZ)
+            weekly_digests(uow_factory(), now=now, tz=TZ)
             dispatch_due(sessions, client, now=now)
 
         received = {
@@ -158,14 +158,14 @@ def test_the_quarterly_pack_waits_for_the_first_working_day_after_the_quarter(
 ) -> None:
     # 1 January is a bank holiday; 2 January 2026 is a Friday.
     assert (
-        quarterly_packs(uow_factory, now=datetime(2026, 1, 1, 12, tzinfo=UTC), tz=TZ).due is False
+        quarterly_packs(uow_factory(), now=datetime(2026, 1, 1, 12, tzinfo=UTC), tz=TZ).due is False
     )
     assert (
-        quarterly_packs(uow_factory, now=datetime(2026, 1, 2, 8, 59, tzinfo=UTC), tz=TZ).due
+        quarterly_packs(uow_factory(), now=datetime(2026, 1, 2, 8, 59, tzinfo=UTC), tz=TZ).due
         is False
     )
 
-    run = quarterly_packs(uow_factory, now=datetime(2026, 1, 2, 9, 0, tzinfo=UTC), tz=TZ)
+    run = quarterly_packs(uow_factory(), now=datetime(2026, 1, 2, 9, 0, tzinfo=UTC), tz=TZ)
 
     assert (run.due, run.period, run.enqueued) == (True, "2025-Q4", 2)
 
@@ -174,8 +174,8 @@ def test_each_area_lead_gets_the_pack_once_with_csv_and_chart(
     uow_factory: Callable[[], UnitOfWork], world: World
 ) -> None:
     day = datetime(2026, 1, 2, 10, 0, tzinfo=UTC)
-    runs = [quarterly_packs(uow_factory, now=day + timedelta(hours=h), tz=TZ) for h in range(3)]
-    week_later = quarterly_packs(uow_factory, now=day + timedelta(days=7), tz=TZ)
+    runs = [quarterly_packs(uow_factory(), now=day + timedelta(hours=h), tz=TZ) for h in range(3)]
+    week_later = quarterly_packs(uow_factory(), now=day + timedelta(days=7), tz=TZ)
 
     assert [r.enqueued for r in runs] == [2, 0, 0]
     assert (week_later.enqueued, week_later.already) == (0, 2)
@@ -215,7 +215,7 @@ def test_the_packs_files_arrive_in_its_thread_once_even_when_an_upload_fails(
     uow_factory: Callable[[], UnitOfWork], world: World, engine: Engine
 ) -> None:
     sessions = make_session_factory(engine)
-    quarterly_packs(uow_factory, now=datetime(2026, 1, 2, 10, 0, tzinfo=UTC), tz=TZ)
+    quarterly_packs(uow_factory(), now=datetime(2026, 1, 2, 10, 0, tzinfo=UTC), tz=TZ)
     head = world.london_head
     assert head.slack_user_id is not None
 

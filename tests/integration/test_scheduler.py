@@ -190,7 +190,7 @@ def test_concurrent_sweeps_send_every_due_reminder_exactly_once(database_url: st
         def worker(factory: sessionmaker[Session]) -> None:
             try:
                 for _ in range(3):
-                    reports.append(sweep_reminders(lambda: UnitOfWork(factory), now=now, batch=4))
+                    reports.append(sweep_reminders(UnitOfWork(factory), now=now, batch=4))
             except BaseException as exc:  # reported below, not lost in the thread
                 errors.append(exc)
 

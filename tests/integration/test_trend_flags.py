@@ -88,7 +88,7 @@ def _answer_all(
 ) -> FlowState:
     while state.current != SUMMARY:
         click = flow.CardClick(click.actor_slack_id, state.inspection_id, state.card_version, NOW)
-        state = flow.answer(uow_factory, click, _reply(state, gate))
+        state = flow.answer(uow_factory(), click, _reply(state, gate))
     return state
 
 
@@ -96,12 +96,12 @@ def _submitted_with_a_changed_gate(uow_factory: Callable[[], UnitOfWork]) -> int
     world, inspection_id, version = _assigned(uow_factory)
     slack_id = world.inspector.slack_user_id or ""
     click = flow.CardClick(slack_id, inspection_id, version, NOW)
-    state = _answer_all(uow_factory, flow.start(uow_factory, click), click, gate="yes")
+    state = _answer_all(uow_factory, flow.start(uow_factory(), click), click, gate="yes")
     assert FOLLOW_UP in state.answers
     click = flow.CardClick(slack_id, inspection_id, state.card_version, NOW)
-    state = _answer_all(uow_factory, flow.edit(uow_factory, click, GATE), click, gate="no")
+    state = _answer_all(uow_factory, flow.edit(uow_factory(), click, GATE), click, gate="no")
     assert state.answers[FOLLOW_UP].option_code == "not_met"  # kept, though disabled
-    flow.submit(uow_factory, flow.CardClick(slack_id, inspection_id, state.card_version, NOW))
+    flow.submit(uow_factory(), flow.CardClick(slack_id, inspection_id, state.card_version, NOW))
     return inspection_id
 
 

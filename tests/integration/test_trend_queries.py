@@ -260,7 +260,7 @@ def test_a_manager_asking_for_another_area_is_refused_and_audited(
 ) -> None:
     with pytest.raises(Refused, match="cover Wessex only"):
         trend_report(
-            uow_factory,
+            uow_factory(),
             slack_user_id="U0WXHEAD01",
             request=parse_trends("London North 2026-Q1"),
             now=NOW,
@@ -277,7 +277,7 @@ def test_a_lawyer_sees_their_own_reviews_only_and_the_view_is_audited(
     uow_factory: Callable[[], UnitOfWork], world: World
 ) -> None:
     report = trend_report(
-        uow_factory, slack_user_id="U0LAWYER01", request=parse_trends("2026-Q1"), now=NOW, tz=TZ
+        uow_factory(), slack_user_id="U0LAWYER01", request=parse_trends("2026-Q1"), now=NOW, tz=TZ
     )
 
     assert (report.summary.scope.kind, report.summary.figures.inspections) == (ScopeKind.LAWYER, 5)
@@ -293,7 +293,7 @@ def test_the_rjoim_list_holds_pcd_cases_with_three_or_more_action_plans(
     uow_factory: Callable[[], UnitOfWork], world: World
 ) -> None:
     listing = rjoim_list(
-        uow_factory, slack_user_id="U0LNHEAD01", request=parse_rjoim("2026-Q1"), now=NOW, tz=TZ
+        uow_factory(), slack_user_id="U0LNHEAD01", request=parse_rjoim("2026-Q1"), now=NOW, tz=TZ
     )
 
     assert [(c.urn, c.action_plans, c.inspected) for c in listing.cases] == [
@@ -315,7 +315,7 @@ def test_the_rjoim_list_of_another_area_is_refused(
 ) -> None:
     with pytest.raises(Refused):
         rjoim_list(
-            uow_factory,
+            uow_factory(),
             slack_user_id="U0WXHEAD01",
             request=parse_rjoim("London North"),
             now=NOW,

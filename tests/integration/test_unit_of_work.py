@@ -78,3 +78,46 @@ def test_committed_objects_stay_readable_after_the_unit_closes(uow_factory: UowF
         uow.commit()
 
     assert (run.job_name, run.last_run_at) == ("digest", NOW)
+
+
+def test_a_service_entering_an_entered_unit_of_work_joins_its_transaction(
+    uow_factory: UowFactory,
+) -> None:
+    uow = uow_factory()
+    with uow:
+        outer = uow.session
+        uow.session.add(JobRun(job_name="read_first", last_run_at=NOW))
+        with uow:  # what a service does with the unit of work it is given
+            assert uow.session is outer
+            uow.session.add(JobRun(job_name="by_the_service", last_run_at=NOW))
+        uow.session.flush()  # the inner block's end did not close the session
+        uow.commit()
+
+    assert _job_names(uow_factory) == ["by_the_service", "read_first"]
+
+
+def test_only_the_outermost_block_ends_the_transaction(uow_factory: UowFactory) -> None:
+    uow = uow_factory()
+    with uow:
+        with uow:
+            uow.session.add(JobRun(job_name="never_committed", last_run_at=NOW))
+            uow.session.flush()
+        # Still in the transaction the inner block joined: nothing was rolled back yet.
+        assert list(uow.session.scalars(select(JobRun.job_name))) == ["never_committed"]
+
+    assert _job_names(uow_factory) == []  # rolled back at the outer end
+
+
+def test_each_block_of_a_unit_of_work_entered_in_turn_is_a_transaction_of_its_own(
+    uow_factory: UowFactory,
+) -> None:
+    uow = uow_factory()
+    with uow:
+        first = uow.session
+        uow.session.add(JobRun(job_name="first", last_run_at=NOW))
+        uow.commit()
+    with uow:
+        assert uow.session is not first
+        uow.session.add(JobRun(job_name="second", last_run_at=NOW))
+
+    assert _job_names(uow_factory) == ["first"]

@@ -117,5 +117,5 @@ def submit_inspections(
         uow.commit()
     assert slack_id is not None
     for inspection_id, version_number in inspections:
-        flow.submit(uow_factory, flow.CardClick(slack_id, inspection_id, version_number, now))
+        flow.submit(uow_factory(), flow.CardClick(slack_id, inspection_id, version_number, now))
     return [inspection_id for inspection_id, _ in inspections]

@@ -187,21 +187,24 @@ def retry_queued_assignments(
     Idempotent: an inspection nobody can take stays queued without a new alert (its admins
     heard when it was queued).
     """
-    session = uow.session
-    inspections_repo.lock_assignments(session)
-    waiting = inspections_repo.queued(session, limit)
-    if not waiting:
-        return RetryOutcome(0, 0)
-    pool = InspectorPool.load(session, AssignmentTerms.at(now, settings))
-    declined = inspections_repo.declined_by(session, [i.id for i in waiting])
-    assigned = 0
-    for inspection in waiting:
-        if not pool.has_room():
-            break  # everyone is at capacity or away: the rest wait for the next run
-        if assign_existing(session, inspection, pool=pool, exclude=declined.get(inspection.id, ())):
-            assigned += 1
-    uow.commit()
-    return RetryOutcome(assigned, len(waiting) - assigned)
+    with uow:
+        session = uow.session
+        inspections_repo.lock_assignments(session)
+        waiting = inspections_repo.queued(session, limit)
+        if not waiting:
+            return RetryOutcome(0, 0)
+        pool = InspectorPool.load(session, AssignmentTerms.at(now, settings))
+        declined = inspections_repo.declined_by(session, [i.id for i in waiting])
+        assigned = 0
+        for inspection in waiting:
+            if not pool.has_room():
+                break  # everyone is at capacity or away: the rest wait for the next run
+            if assign_existing(
+                session, inspection, pool=pool, exclude=declined.get(inspection.id, ())
+            ):
+                assigned += 1
+        uow.commit()
+        return RetryOutcome(assigned, len(waiting) - assigned)
 
 
 @dataclass(frozen=True)
@@ -225,58 +228,61 @@ def decline_inspection(
     a reason; it goes to someone else eligible, never back to anyone who declined it, or waits
     in the queue with the admins alerted. Commits. A repeated decline changes nothing.
     Someone outside the directory: NotInDirectory; anyone else who may not: Refused."""
-    reason = reason.strip()
-    if not reason:
-        raise ValueError("a reason is required to decline an inspection")
-    session = uow.session
-    inspections_repo.lock_assignments(session)
-    person = _person(session, inspector)
-    inspection = session.get(Inspection, inspection_id)
-    if person is None:
-        raise NotInDirectory(str(inspector))
-    if inspection is None:
-        raise Refused(refusals.NOT_ASSIGNED_TO_YOU)
-    if inspection.inspector_id != person.id:
-        latest = inspections_repo.latest_assignment_of(session, inspection_id, person.id)
-        if latest is not None and latest.end_reason == "declined":
-            return DeclineOutcome(
-                inspection_id, inspection.status, inspection.inspector_id, repeated=True
+    with uow:
+        reason = reason.strip()
+        if not reason:
+            raise ValueError("a reason is required to decline an inspection")
+        session = uow.session
+        inspections_repo.lock_assignments(session)
+        person = _person(session, inspector)
+        inspection = session.get(Inspection, inspection_id)
+        if person is None:
+            raise NotInDirectory(str(inspector))
+        if inspection is None:
+            raise Refused(refusals.NOT_ASSIGNED_TO_YOU)
+        if inspection.inspector_id != person.id:
+            latest = inspections_repo.latest_assignment_of(session, inspection_id, person.id)
+            if latest is not None and latest.end_reason == "declined":
+                return DeclineOutcome(
+                    inspection_id, inspection.status, inspection.inspector_id, repeated=True
+                )
+            raise Refused(refusals.NOT_ASSIGNED_TO_YOU)
+        if not lifecycle.allows(inspection.status, Action.DECLINE):
+            raise Refused(refusals.ALREADY_STARTED)
+        current = inspections_repo.open_assignment(session, inspection_id)
+        if current is not None:
+            current.ended_at = now
+            current.end_reason = "declined"
+            current.decline_reason = reason
+        reminders.cancel_for_inspection(session, inspection_id=inspection_id, now=now)
+        inspection.inspector_id = None
+        inspection.status = lifecycle.after(inspection.status, Action.DECLINE)
+        inspection.assigned_at = None
+        inspection.due_at = None
+        inspection.updated_at = now
+        audit.record(
+            session,
+            actor=person.email,
+            action="inspection.declined",
+            entity_type="inspection",
+            entity_id=inspection_id,
+            details={"inspector_id": person.id, "reason": reason},
+            now=now,
+        )
+        try:
+            session.flush()
+            terms = AssignmentTerms.at(now, settings)
+            pool = InspectorPool.load(session, terms)
+            exclude = inspections_repo.declined_by(session, [inspection_id]).get(
+                inspection_id, set()
             )
-        raise Refused(refusals.NOT_ASSIGNED_TO_YOU)
-    if not lifecycle.allows(inspection.status, Action.DECLINE):
-        raise Refused(refusals.ALREADY_STARTED)
-    current = inspections_repo.open_assignment(session, inspection_id)
-    if current is not None:
-        current.ended_at = now
-        current.end_reason = "declined"
-        current.decline_reason = reason
-    reminders.cancel_for_inspection(session, inspection_id=inspection_id, now=now)
-    inspection.inspector_id = None
-    inspection.status = lifecycle.after(inspection.status, Action.DECLINE)
-    inspection.assigned_at = None
-    inspection.due_at = None
-    inspection.updated_at = now
-    audit.record(
-        session,
-        actor=person.email,
-        action="inspection.declined",
-        entity_type="inspection",
-        entity_id=inspection_id,
-        details={"inspector_id": person.id, "reason": reason},
-        now=now,
-    )
-    try:
-        session.flush()
-        terms = AssignmentTerms.at(now, settings)
-        pool = InspectorPool.load(session, terms)
-        exclude = inspections_repo.declined_by(session, [inspection_id]).get(inspection_id, set())
-        new_inspector = assign_existing(session, inspection, pool=pool, exclude=exclude)
-        if new_inspector is None:
-            _queue_with_alert(session, inspection, pool=pool, exclude=exclude)
-        uow.commit()
-    except StaleDataError as concurrent:  # a click on the same card at the same moment
-        raise Refused(refusals.CHANGED_MEANWHILE) from concurrent
-    return DeclineOutcome(inspection_id, inspection.status, new_inspector)
+            new_inspector = assign_existing(session, inspection, pool=pool, exclude=exclude)
+            if new_inspector is None:
+                _queue_with_alert(session, inspection, pool=pool, exclude=exclude)
+            uow.commit()
+        except StaleDataError as concurrent:  # a click on the same card at the same moment
+            raise Refused(refusals.CHANGED_MEANWHILE) from concurrent
+        return DeclineOutcome(inspection_id, inspection.status, new_inspector)
 
 
 def _queue_with_alert(

@@ -9,7 +9,7 @@ and each row is sent once because it is marked sent in the same transaction as i
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
@@ -93,7 +93,7 @@ def cancel_for_inspection(session: Session, *, inspection_id: int, now: datetime
 
 
 def sweep_reminders(
-    uow_factory: Callable[[], UnitOfWork],
+    uow: UnitOfWork,
     *,
     now: datetime,
     timezone: str = "Europe/London",
@@ -102,7 +102,7 @@ def sweep_reminders(
     """Send every reminder and escalation due by now, once; one transaction per batch."""
     totals = dict.fromkeys(("reminder", "escalation", "messages", "skipped", "failed"), 0)
     while True:
-        with uow_factory() as uow:
+        with uow:
             due = reminders_repo.claim_due(uow.session, now=now, limit=batch)
             for row in due:
                 outcome, written = _send_alone(uow.session, row, now=now, timezone=timezone)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from bot import refusals
 from bot.refusals import InvalidInput
 from bot.services.feedback import challenge_outcomes
-from bot.services.feedback.documents import UowFactory, card_of, own_feedback, refuse
+from bot.services.feedback.documents import card_of, own_feedback, refuse
 from bot.services.inspection.state import FlowState, load_state
 from bot.services.people.requester import requester
 from bot.slack.blocks.feedback import FeedbackCard
@@ -26,6 +26,7 @@ from bot.slack.blocks.feedback_challenges import ChallengeForm, Choice, Decision
 from inspections import challenges as rules
 from storage import audit, feedback_repo, outbox, people_repo
 from storage.models import Challenge, Feedback, Inspection, Person
+from storage.uow import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -52,9 +53,9 @@ def choices(state: FlowState) -> tuple[Choice, ...]:
 
 
 def challenge_form(
-    uow_factory: UowFactory, *, actor_slack_id: str, feedback_id: int, now: datetime
+    uow: UnitOfWork, *, actor_slack_id: str, feedback_id: int, now: datetime
 ) -> ChallengeForm:
-    with uow_factory() as uow:
+    with uow:
         feedback, person = own_feedback(
             uow.session,
             actor_slack_id=actor_slack_id,
@@ -76,7 +77,7 @@ def challenge_form(
 
 
 def raise_challenge(
-    uow_factory: UowFactory,
+    uow: UnitOfWork,
     *,
     actor_slack_id: str,
     feedback_id: int,
@@ -86,7 +87,7 @@ def raise_challenge(
     timezone: str,
 ) -> FeedbackCard:
     """A resubmission of the same challenge changes nothing; a second, different one is refused."""
-    with uow_factory() as uow:
+    with uow:
         session = uow.session
         feedback, lawyer = own_feedback(
             session,
@@ -196,9 +197,9 @@ def _send_challenge(
 
 
 def decision_form(
-    uow_factory: UowFactory, *, actor_slack_id: str, challenge_id: int, now: datetime
+    uow: UnitOfWork, *, actor_slack_id: str, challenge_id: int, now: datetime
 ) -> DecisionForm:
-    with uow_factory() as uow:
+    with uow:
         challenge, _, state = _for_inspector(
             uow.session, actor_slack_id, challenge_id, "challenge.decide", now
         )
@@ -212,7 +213,7 @@ def decision_form(
 
 
 def decide(
-    uow_factory: UowFactory,
+    uow: UnitOfWork,
     *,
     actor_slack_id: str,
     challenge_id: int,
@@ -222,7 +223,7 @@ def decide(
     now: datetime,
 ) -> DecisionCard:
     """The decision message as it now stands. Deciding twice keeps the first decision."""
-    with uow_factory() as uow:
+    with uow:
         session = uow.session
         challenge, inspector, state = _for_inspector(
             session, actor_slack_id, challenge_id, "challenge.decide", now

@@ -7,7 +7,7 @@ outbox's dedupe keys make a second write of either message a no-op.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -32,7 +32,6 @@ from storage.models import Feedback, Inspection, Person
 from storage.uow import UnitOfWork
 
 DEFAULT_TIMEZONE = "Europe/London"
-UowFactory = Callable[[], UnitOfWork]
 
 
 def lawyer_key(inspection_id: int) -> str:
@@ -184,10 +183,10 @@ def own_feedback(
 
 
 def acknowledge(
-    uow_factory: UowFactory, *, actor_slack_id: str, feedback_id: int, now: datetime, timezone: str
+    uow: UnitOfWork, *, actor_slack_id: str, feedback_id: int, now: datetime, timezone: str
 ) -> FeedbackCard:
     """Idempotent: a second acknowledgement keeps the first time and changes nothing."""
-    with uow_factory() as uow:
+    with uow:
         feedback, person = own_feedback(
             uow.session,
             actor_slack_id=actor_slack_id,
@@ -223,9 +222,9 @@ def may_read(session: Session, person: Person, feedback: Feedback) -> bool:
 
 
 def read_full(
-    uow_factory: UowFactory, *, actor_slack_id: str, feedback_id: int, now: datetime, timezone: str
+    uow: UnitOfWork, *, actor_slack_id: str, feedback_id: int, now: datetime, timezone: str
 ) -> FeedbackCard:
-    with uow_factory() as uow:
+    with uow:
         person = requester(uow.session, actor_slack_id, action="feedback.view", now=now)
         feedback = uow.session.get(Feedback, feedback_id)
         if feedback is None or not may_read(uow.session, person, feedback):

@@ -9,7 +9,6 @@ bumps.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -37,8 +36,6 @@ from inspections.scoring import score_inspection
 from storage import answers_repo, audit, people_repo, trend_flags, trend_rollup
 from storage.models import Inspection, Person
 from storage.uow import UnitOfWork
-
-UowFactory = Callable[[], UnitOfWork]
 
 
 @dataclass(frozen=True)
@@ -130,15 +127,15 @@ def _open(uow: UnitOfWork, click: CardClick, action: str) -> tuple[Inspection, P
     return inspection, person, load_state(uow.session, inspection.id)
 
 
-def peek(uow_factory: UowFactory, click: CardClick, action: str) -> FlowState:
+def peek(uow: UnitOfWork, click: CardClick, action: str) -> FlowState:
     """The state behind a card, after the same checks as a change, changing nothing."""
-    with uow_factory() as uow:
+    with uow:
         return _open(uow, click, action)[2]
 
 
-def start(uow_factory: UowFactory, click: CardClick) -> FlowState:
+def start(uow: UnitOfWork, click: CardClick) -> FlowState:
     """Start from the assignment message, or resume from a paused card or the queue."""
-    with uow_factory() as uow:
+    with uow:
         inspection, person = authorise(uow.session, click, "start")
         if start_needs_current_card(inspection.status):
             _check_card(inspection, click)
@@ -151,12 +148,12 @@ def start(uow_factory: UowFactory, click: CardClick) -> FlowState:
         return _commit(uow, inspection, person, "inspection.started", click)
 
 
-def resume(uow_factory: UowFactory, click: CardClick) -> FlowState:
-    return start(uow_factory, click)
+def resume(uow: UnitOfWork, click: CardClick) -> FlowState:
+    return start(uow, click)
 
 
-def pause(uow_factory: UowFactory, click: CardClick) -> FlowState:
-    with uow_factory() as uow:
+def pause(uow: UnitOfWork, click: CardClick) -> FlowState:
+    with uow:
         inspection, person, _ = _open(uow, click, "pause")
         inspection.status = after(inspection.status, Action.PAUSE)
         return _commit(uow, inspection, person, "inspection.paused", click)
@@ -172,11 +169,11 @@ class ReasonNeeded:
 
 
 def mark(
-    uow_factory: UowFactory, click: CardClick, question_id: str, option_code: str
+    uow: UnitOfWork, click: CardClick, question_id: str, option_code: str
 ) -> FlowState | ReasonNeeded:
     """A mark button on the card, in one transaction: recorded at once (keeping any comment
     already given), unless the mark needs a reason."""
-    with uow_factory() as uow:
+    with uow:
         inspection, person, state = _open(uow, click, "answer")
         _check_current(inspection, question_id)
         question = state.questionnaire.question(question_id)
@@ -193,9 +190,9 @@ def mark(
         return _record(uow, inspection, person, state, given, click)
 
 
-def answer(uow_factory: UowFactory, click: CardClick, given: Answer) -> FlowState:
+def answer(uow: UnitOfWork, click: CardClick, given: Answer) -> FlowState:
     """An answer from the modal: a mark with its reason or comment, or written text."""
-    with uow_factory() as uow:
+    with uow:
         inspection, person, state = _open(uow, click, "answer")
         _check_current(inspection, given.question_id)
         return _record(uow, inspection, person, state, given, click)
@@ -236,8 +233,8 @@ def _record(
     )
 
 
-def back(uow_factory: UowFactory, click: CardClick) -> FlowState:
-    with uow_factory() as uow:
+def back(uow: UnitOfWork, click: CardClick) -> FlowState:
+    with uow:
         inspection, person, state = _open(uow, click, "back")
         enabled = [q.id for q in state.enabled]
         current = inspection.current_question_id
@@ -250,15 +247,15 @@ def back(uow_factory: UowFactory, click: CardClick) -> FlowState:
         return _commit(uow, inspection, person, "inspection.back", click)
 
 
-def review(uow_factory: UowFactory, click: CardClick) -> FlowState:
-    with uow_factory() as uow:
+def review(uow: UnitOfWork, click: CardClick) -> FlowState:
+    with uow:
         inspection, person, _ = _open(uow, click, "review")
         inspection.current_question_id = SUMMARY
         return _commit(uow, inspection, person, "inspection.summary_viewed", click)
 
 
-def edit(uow_factory: UowFactory, click: CardClick, question_id: str) -> FlowState:
-    with uow_factory() as uow:
+def edit(uow: UnitOfWork, click: CardClick, question_id: str) -> FlowState:
+    with uow:
         inspection, person, state = _open(uow, click, "edit")
         if question_id not in {q.id for q in state.enabled}:
             raise Refused(refusals.NO_LONGER_APPLIES)
@@ -269,8 +266,8 @@ def edit(uow_factory: UowFactory, click: CardClick, question_id: str) -> FlowSta
         )
 
 
-def submit(uow_factory: UowFactory, click: CardClick) -> FlowState:
-    with uow_factory() as uow:
+def submit(uow: UnitOfWork, click: CardClick) -> FlowState:
+    with uow:
         inspection, person, state = _open(uow, click, "submit")
         review_type = state.review.review_type
         if not is_complete(state.questionnaire, review_type=review_type, answers=state.answers):

@@ -5,7 +5,6 @@ Reading the queue discloses URNs, so every read is audited, in its own small tra
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -52,7 +51,7 @@ def open_inspections(session: Session, *, inspector_id: int, timezone: str) -> l
 
 
 def queue_for(
-    uow_factory: Callable[[], UnitOfWork],
+    uow: UnitOfWork,
     *,
     slack_user_id: str,
     timezone: str,
@@ -62,7 +61,7 @@ def queue_for(
     """The requester's queue; raises NotInDirectory (audited) for a stranger.
 
     ``surface`` ("command" or "home") is recorded with the view."""
-    with uow_factory() as uow:
+    with uow:
         person = requester(uow.session, slack_user_id, action=f"queue:{surface}", now=now)
         items = open_inspections(uow.session, inspector_id=person.id, timezone=timezone)
         audit.record(

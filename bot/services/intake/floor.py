@@ -55,22 +55,23 @@ def top_up_monthly_floor(
 ) -> FloorReport:
     """Select, create and assign the floor's reviews for each month from since's to now's;
     commits."""
-    session = uow.session
-    inspections_repo.lock_assignments(session)
-    policy = policy or policy_from_settings(settings)
-    tz = settings.timezone
-    months = months_to_settle(since, now, tz)
-    selections: list[tuple[FloorSelection, int]] = []
-    for local_date in months:
-        lawyers, review_ids = _lawyer_months(session, local_date, tz)
-        picked = floor_top_up(policy, local_date=local_date, lawyers=lawyers)
-        selections += [(s, review_ids[s.identity]) for s in picked]
-    report = FloorReport(months=tuple(f"{d:%Y-%m}" for d in months))
-    if selections:
-        hold_policy_version(session, policy, now=now)
-        report = _select_all(session, selections, now=now, settings=settings, report=report)
-    uow.commit()
-    return report
+    with uow:
+        session = uow.session
+        inspections_repo.lock_assignments(session)
+        policy = policy or policy_from_settings(settings)
+        tz = settings.timezone
+        months = months_to_settle(since, now, tz)
+        selections: list[tuple[FloorSelection, int]] = []
+        for local_date in months:
+            lawyers, review_ids = _lawyer_months(session, local_date, tz)
+            picked = floor_top_up(policy, local_date=local_date, lawyers=lawyers)
+            selections += [(s, review_ids[s.identity]) for s in picked]
+        report = FloorReport(months=tuple(f"{d:%Y-%m}" for d in months))
+        if selections:
+            hold_policy_version(session, policy, now=now)
+            report = _select_all(session, selections, now=now, settings=settings, report=report)
+        uow.commit()
+        return report
 
 
 def months_to_settle(since: datetime | None, now: datetime, tz: ZoneInfo) -> list[date]:

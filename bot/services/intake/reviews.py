@@ -104,51 +104,55 @@ def ingest_reviews(
     batch_size: int = BATCH_SIZE,
 ) -> IntakeReport:
     """Store, sample and assign validated rows in one transaction, and commit it."""
-    session = uow.session
-    inspections_repo.lock_assignments(session)
-    report = IntakeReport(received=len(rows))
-    lawyers = {e.email: e for e in people_repo.entries_with_role(session, "lawyer")}
-    unknown = sorted({r.lawyer_email for r in rows} - lawyers.keys())
-    if unknown:
-        raise ValueError(f"not lawyers in the directory: {', '.join(unknown)}")
-    fresh = [
-        _Item(identity, row, lawyers[row.lawyer_email]) for identity, row in _unseen(session, rows)
-    ]
-    report.skipped = len(rows) - len(fresh)
-    if fresh:
-        hold_policy_version(session, policy, now=now)
-    terms = AssignmentTerms.at(now, settings)
-    months = LawyerMonths.load(
-        session, tz=terms.tz, reviews=((i.lawyer.id, i.row.completed_at) for i in fresh)
-    )
-    batching = _Batching(
-        session=session,
-        terms=terms,
-        sampler=Sampler(policy, secret=settings.sampling_secret.encode(), months=months),
-        pool=InspectorPool.load(session, terms),
-        admin_ids=people_repo.active_admin_ids(session),
-        questionnaire_version_id=current_review_questionnaire(session, now=now).id,
-        actor=actor,
-        report=report,
-    )
-    # Oldest first, so that "the lawyer's next review" for the monthly floor means just that.
-    fresh.sort(key=lambda i: (i.row.completed_at, i.identity))
-    for start in range(0, len(fresh), batch_size):
-        _store_batch(batching, fresh[start : start + batch_size])
-        if progress is not None:
-            progress(min(start + batch_size, len(fresh)), len(fresh))
-    alert_admins_of_new(session, waiting=batching.waiting, admin_ids=batching.admin_ids, now=now)
-    audit.record(
-        session,
-        actor=actor,
-        action="case_reviews.imported",
-        entity_type="intake",
-        entity_id=source,
-        details={**report.as_dict(), "policy_version": policy.version},
-        now=now,
-    )
-    uow.commit()
-    return report
+    with uow:
+        session = uow.session
+        inspections_repo.lock_assignments(session)
+        report = IntakeReport(received=len(rows))
+        lawyers = {e.email: e for e in people_repo.entries_with_role(session, "lawyer")}
+        unknown = sorted({r.lawyer_email for r in rows} - lawyers.keys())
+        if unknown:
+            raise ValueError(f"not lawyers in the directory: {', '.join(unknown)}")
+        fresh = [
+            _Item(identity, row, lawyers[row.lawyer_email])
+            for identity, row in _unseen(session, rows)
+        ]
+        report.skipped = len(rows) - len(fresh)
+        if fresh:
+            hold_policy_version(session, policy, now=now)
+        terms = AssignmentTerms.at(now, settings)
+        months = LawyerMonths.load(
+            session, tz=terms.tz, reviews=((i.lawyer.id, i.row.completed_at) for i in fresh)
+        )
+        batching = _Batching(
+            session=session,
+            terms=terms,
+            sampler=Sampler(policy, secret=settings.sampling_secret.encode(), months=months),
+            pool=InspectorPool.load(session, terms),
+            admin_ids=people_repo.active_admin_ids(session),
+            questionnaire_version_id=current_review_questionnaire(session, now=now).id,
+            actor=actor,
+            report=report,
+        )
+        # Oldest first, so that "the lawyer's next review" for the monthly floor means just that.
+        fresh.sort(key=lambda i: (i.row.completed_at, i.identity))
+        for start in range(0, len(fresh), batch_size):
+            _store_batch(batching, fresh[start : start + batch_size])
+            if progress is not None:
+                progress(min(start + batch_size, len(fresh)), len(fresh))
+        alert_admins_of_new(
+            session, waiting=batching.waiting, admin_ids=batching.admin_ids, now=now
+        )
+        audit.record(
+            session,
+            actor=actor,
+            action="case_reviews.imported",
+            entity_type="intake",
+            entity_id=source,
+            details={**report.as_dict(), "policy_version": policy.version},
+            now=now,
+        )
+        uow.commit()
+        return report
 
 
 @dataclass(slots=True)

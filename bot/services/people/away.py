@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -13,7 +12,7 @@ from storage.uow import UnitOfWork
 
 
 def record_own_absence(
-    uow_factory: Callable[[], UnitOfWork],
+    uow: UnitOfWork,
     *,
     slack_user_id: str,
     starts_on: date,
@@ -24,7 +23,7 @@ def record_own_absence(
 ) -> Absence:
     """Commits; raises NotInDirectory (audited) for a stranger and AbsenceRejected for dates
     that cannot be recorded."""
-    with uow_factory() as uow:
+    with uow:
         person = requester(uow.session, slack_user_id, action="away", now=now)
         absence = mark_away(
             uow.session,

@@ -8,7 +8,7 @@ people they manage.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Protocol
@@ -44,57 +44,58 @@ def import_people(
     actor: str = audit.SYSTEM,
 ) -> PeopleImportReport:
     """Create or update everyone in the rows and commit; with any problem, change nothing."""
-    session = uow.session
-    rows, problems = parse_people(raw, directory_emails=people_repo.all_emails(session))
-    existing = people_repo.people_by_email(session)
-    problems = problems or _directory_problems(rows, existing)
-    if problems:
-        return PeopleImportReport(problems=problems)
-    report = PeopleImportReport()
-    changes: dict[str, dict[str, Any]] = {}
-    for row in rows:
-        person = existing.get(row.email)
-        if person is None:
-            person = _create(session, row, now)
-            existing[row.email] = person
-            report.created.append(row.email)
-        else:
-            changes[row.email] = _update(person, row)
-    session.flush()  # ids for the new people, so managers can point at them
-    for row in rows:
-        person = existing[row.email]
-        manager = existing[row.manager_email].id if row.manager_email else None
-        if person.manager_id != manager:
-            person.manager_id = manager
-            changes.setdefault(row.email, {})["manager_email"] = row.manager_email
-    for row in rows:
-        person = existing[row.email]
-        changed = changes.get(row.email)
-        if row.email in report.created:
-            _audit(session, person, "person.created", _snapshot(row), actor, now)
-        elif changed:
-            person.updated_at = now
-            report.updated.append(row.email)
-            _audit(session, person, "person.updated", changed, actor, now)
-        else:
-            report.unchanged += 1
-    session.flush()
-    report.without_slack_id = [p.email for p in people_repo.without_slack_id(session)]
-    audit.record(
-        session,
-        actor=actor,
-        action="people.imported",
-        entity_type="directory",
-        entity_id="people",
-        details={
-            "created": len(report.created),
-            "updated": len(report.updated),
-            "unchanged": report.unchanged,
-        },
-        now=now,
-    )
-    uow.commit()
-    return report
+    with uow:
+        session = uow.session
+        rows, problems = parse_people(raw, directory_emails=people_repo.all_emails(session))
+        existing = people_repo.people_by_email(session)
+        problems = problems or _directory_problems(rows, existing)
+        if problems:
+            return PeopleImportReport(problems=problems)
+        report = PeopleImportReport()
+        changes: dict[str, dict[str, Any]] = {}
+        for row in rows:
+            person = existing.get(row.email)
+            if person is None:
+                person = _create(session, row, now)
+                existing[row.email] = person
+                report.created.append(row.email)
+            else:
+                changes[row.email] = _update(person, row)
+        session.flush()  # ids for the new people, so managers can point at them
+        for row in rows:
+            person = existing[row.email]
+            manager = existing[row.manager_email].id if row.manager_email else None
+            if person.manager_id != manager:
+                person.manager_id = manager
+                changes.setdefault(row.email, {})["manager_email"] = row.manager_email
+        for row in rows:
+            person = existing[row.email]
+            changed = changes.get(row.email)
+            if row.email in report.created:
+                _audit(session, person, "person.created", _snapshot(row), actor, now)
+            elif changed:
+                person.updated_at = now
+                report.updated.append(row.email)
+                _audit(session, person, "person.updated", changed, actor, now)
+            else:
+                report.unchanged += 1
+        session.flush()
+        report.without_slack_id = [p.email for p in people_repo.without_slack_id(session)]
+        audit.record(
+            session,
+            actor=actor,
+            action="people.imported",
+            entity_type="directory",
+            entity_id="people",
+            details={
+                "created": len(report.created),
+                "updated": len(report.updated),
+                "unchanged": report.unchanged,
+            },
+            now=now,
+        )
+        uow.commit()
+        return report
 
 
 def _create(session: Session, row: PersonRow, now: datetime) -> Person:
@@ -191,7 +192,7 @@ class SlackResolution:
 
 
 def resolve_slack_ids(
-    uow_factory: Callable[[], UnitOfWork],
+    uow: UnitOfWork,
     client: SlackUsers,
     *,
     now: datetime | None = None,
@@ -205,7 +206,7 @@ def resolve_slack_ids(
     one, so a slow Slack holds nothing up. Run as often as liked: the found are not asked again.
     """
     now = now or datetime.now(UTC)
-    with uow_factory() as uow:
+    with uow:
         emails = [person.email for person in people_repo.without_slack_id(uow.session)]
     if not emails:
         return SlackResolution()
@@ -213,7 +214,7 @@ def resolve_slack_ids(
     outcome = SlackResolution(
         unresolved={e: why for e, why in answers.items() if isinstance(why, str)}
     )
-    with uow_factory() as uow:
+    with uow:
         session = uow.session
         holders = people_repo.slack_id_holders(session)
         for person in people_repo.without_slack_id(session):

@@ -9,7 +9,6 @@ names cases by URN, so it goes to a direct message only, and the disclosure is a
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -37,14 +36,14 @@ class RjoimList:
 
 
 def rjoim_list(
-    uow_factory: Callable[[], UnitOfWork],
+    uow: UnitOfWork,
     *,
     slack_user_id: str,
     request: TrendRequest,
     now: datetime,
     tz: ZoneInfo,
 ) -> RjoimList:
-    with uow_factory() as uow:
+    with uow:
         session = uow.session
         person = requester(session, slack_user_id, action="rjoim", now=now)
         scope = allowed_scope(session, person, request.scope, slack_user_id, now, action="rjoim")

@@ -58,19 +58,17 @@ def apr_key(area: str, quarter: Period, person_id: int) -> str:
     return f"apr:{area}:{quarter.label}:{person_id}"
 
 
-def weekly_digests(
-    uow_factory: Callable[[], UnitOfWork], *, now: datetime, tz: ZoneInfo
-) -> ReportRun:
+def weekly_digests(uow: UnitOfWork, *, now: datetime, tz: ZoneInfo) -> ReportRun:
     local = now.astimezone(tz)
     week = week_of(local.date())
     if local < datetime.combine(week.start, SEND_AT, tzinfo=tz):
         return ReportRun(due=False)
-    with uow_factory() as uow:
+    with uow:
         manager_ids = people_repo.active_ids_with_role(uow.session, "manager")
     enqueued = already = skipped = 0
     for manager_id in manager_ids:
         # One transaction per manager: short, so other work is not held up on SQLite.
-        with uow_factory() as uow:
+        with uow:
             session = uow.session
             key = digest_key(manager_id, week)
             if outbox.existing_keys(session, [key]):
@@ -103,7 +101,7 @@ def weekly_digests(
 
 
 def quarterly_packs(
-    uow_factory: Callable[[], UnitOfWork],
+    uow: UnitOfWork,
     *,
     now: datetime,
     tz: ZoneInfo,
@@ -115,12 +113,12 @@ def quarterly_packs(
     send_from = datetime.combine(working_day_on_or_after(quarter.end, off), SEND_AT, tzinfo=tz)
     if local < send_from:
         return ReportRun(due=False)
-    with uow_factory() as uow:
+    with uow:
         leads = area_leads(uow.session)
     enqueued = already = 0
     for area, lead_ids in sorted(leads.items()):
         keys = {person_id: apr_key(area, quarter, person_id) for person_id in lead_ids}
-        with uow_factory() as uow:
+        with uow:
             if outbox.existing_keys(uow.session, keys.values()) == set(keys.values()):
                 already += len(keys)
                 continue
@@ -128,7 +126,7 @@ def quarterly_packs(
         # Drawn outside any transaction: on SQLite a transaction holds the write lock, and
         # inspectors' clicks would wait for the chart.
         payload = _pack(area, quarter, *figures)
-        with uow_factory() as uow:
+        with uow:
             session = uow.session
             # Again: another instance may have sent them meanwhile.
             done = outbox.existing_keys(session, keys.values())

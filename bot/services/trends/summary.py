@@ -4,7 +4,6 @@ audited; every refusal too.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -44,7 +43,7 @@ def viewer_for(session: Session, person: Person) -> Viewer:
 
 
 def trend_report(
-    uow_factory: Callable[[], UnitOfWork],
+    uow: UnitOfWork,
     *,
     slack_user_id: str,
     request: TrendRequest,
@@ -53,7 +52,7 @@ def trend_report(
 ) -> TrendReport:
     """The summary and chart the person may see; Refused (audited) when they may not,
     NotInDirectory for someone outside the directory."""
-    with uow_factory() as uow:
+    with uow:
         session = uow.session
         person = requester(session, slack_user_id, action="trends", now=now)
         scope = allowed_scope(session, person, request.scope, slack_user_id, now)

@@ -114,7 +114,7 @@ class DipCommand:
     def queue(self, user_id: str, channel: str, respond: Respond, client: WebClient) -> None:
         try:
             queue = queue_for(
-                self.ctx.uow,
+                self.ctx.uow(),
                 slack_user_id=user_id,
                 timezone=self.ctx.settings.timezone.key,
                 now=self.ctx.clock(),
@@ -135,7 +135,7 @@ class DipCommand:
         try:
             request = parse_away(arguments)
             recorded = record_own_absence(
-                self.ctx.uow,
+                self.ctx.uow(),
                 slack_user_id=user_id,
                 starts_on=request.first,
                 ends_on=request.last,

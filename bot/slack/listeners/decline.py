@@ -89,15 +89,14 @@ class DeclineListeners:
         try:
             # As it was shown to the inspector, due date included, for the declined message.
             before = self._state(meta.inspection_id)
-            with self.ctx.uow() as uow:
-                outcome = decline_inspection(
-                    uow,
-                    inspection_id=meta.inspection_id,
-                    inspector=user_id,
-                    reason=reason,
-                    now=now,
-                    settings=self.ctx.settings,
-                )
+            outcome = decline_inspection(
+                self.ctx.uow(),
+                inspection_id=meta.inspection_id,
+                inspector=user_id,
+                reason=reason,
+                now=now,
+                settings=self.ctx.settings,
+            )
         except LookupError:
             ack()
             tell(client, user_id, meta.channel, refusals.UNREADABLE)
@@ -146,7 +145,7 @@ class DeclineListeners:
             self.ctx.clock(),
             timezone=self.ctx.settings.timezone.key,
         )
-        return flow.peek(self.ctx.uow, click, "decline")
+        return flow.peek(self.ctx.uow(), click, "decline")
 
     def _card(self, state: FlowState, shown: AssignmentState) -> AssignmentCard:
         review = review_info(state, self.timezone)

@@ -47,7 +47,7 @@ class FeedbackListeners:
         try:
             target = fa.read_target(body["actions"][0], "f")
             card = feedback.acknowledge(
-                self.ctx.uow,
+                self.ctx.uow(),
                 actor_slack_id=body["user"]["id"],
                 feedback_id=target.id,
                 now=self.ctx.clock(),
@@ -66,7 +66,7 @@ class FeedbackListeners:
         try:
             target = fa.read_target(body["actions"][0], "f")
             card = feedback.read_full(
-                self.ctx.uow,
+                self.ctx.uow(),
                 actor_slack_id=body["user"]["id"],
                 feedback_id=target.id,
                 now=self.ctx.clock(),
@@ -83,7 +83,7 @@ class FeedbackListeners:
         try:
             target = fa.read_target(body["actions"][0], "f")
             form = challenges.challenge_form(
-                self.ctx.uow,
+                self.ctx.uow(),
                 actor_slack_id=body["user"]["id"],
                 feedback_id=target.id,
                 now=self.ctx.clock(),
@@ -103,7 +103,7 @@ class FeedbackListeners:
             origin = fa.decode_origin(body["view"].get("private_metadata"), "f")
             form = fa.read_form(body["view"])
             card = challenges.raise_challenge(
-                self.ctx.uow,
+                self.ctx.uow(),
                 actor_slack_id=user_id,
                 feedback_id=origin.target.id,
                 question_ids=form.question_ids,
@@ -128,7 +128,7 @@ class FeedbackListeners:
         try:
             target = fa.read_target(action, "c")
             form = challenges.decision_form(
-                self.ctx.uow,
+                self.ctx.uow(),
                 actor_slack_id=body["user"]["id"],
                 challenge_id=target.id,
                 now=self.ctx.clock(),
@@ -155,7 +155,7 @@ class FeedbackListeners:
             origin = fa.decode_origin(body["view"].get("private_metadata"), "c")
             form = fa.read_form(body["view"])
             card = challenges.decide(
-                self.ctx.uow,
+                self.ctx.uow(),
                 actor_slack_id=user_id,
                 challenge_id=origin.target.id,
                 decision=origin.decision or "",

@@ -44,7 +44,7 @@ class HomeTab:
     def view_for(self, user_id: str) -> dict[str, Any]:
         try:
             queue = queue_for(
-                self.ctx.uow,
+                self.ctx.uow(),
                 slack_user_id=user_id,
                 timezone=self.ctx.settings.timezone.key,
                 now=self.ctx.clock(),

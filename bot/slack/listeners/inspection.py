@@ -28,11 +28,12 @@ from bot.slack.context import BotContext
 from bot.slack.listeners.home import HomeTab
 from bot.slack.listeners.notes import message_of, tell, tell_clicker, updatable_message_of
 from inspections.answers import Answer
+from storage.uow import UnitOfWork
 
 Body = Mapping[str, Any]
 
 # Actions that change the card in place, by the service that handles them.
-CARD_SERVICES: dict[str, Callable[[flow.UowFactory, flow.CardClick], FlowState]] = {
+CARD_SERVICES: dict[str, Callable[[UnitOfWork, flow.CardClick], FlowState]] = {
     actions.BACK: flow.back,
     actions.PAUSE: flow.pause,
     actions.RESUME: flow.resume,
@@ -72,7 +73,7 @@ class InspectionListeners:
     def on_start(self, ack: Ack, body: Body, client: WebClient) -> None:
         try:
             _, click = self._click(body)
-            state = flow.start(self.ctx.uow, click)
+            state = flow.start(self.ctx.uow(), click)
         except Refused as refusal:
             ack()
             tell_clicker(client, body, str(refusal))
@@ -108,7 +109,7 @@ class InspectionListeners:
     def on_card_action(self, ack: Ack, body: Body, client: WebClient) -> None:
         try:
             click, card_click = self._click(body)
-            state = CARD_SERVICES[click.action](self.ctx.uow, card_click)
+            state = CARD_SERVICES[click.action](self.ctx.uow(), card_click)
         except Refused as refusal:
             ack()
             tell_clicker(client, body, str(refusal))
@@ -119,7 +120,7 @@ class InspectionListeners:
     def on_edit(self, ack: Ack, body: Body, client: WebClient) -> None:
         try:
             click, card_click = self._click(body)
-            state = flow.edit(self.ctx.uow, card_click, click.value.question_id or "")
+            state = flow.edit(self.ctx.uow(), card_click, click.value.question_id or "")
         except Refused as refusal:
             ack()
             tell_clicker(client, body, str(refusal))
@@ -132,7 +133,7 @@ class InspectionListeners:
         try:
             click, card_click = self._click(body)
             question_id, code = click.value.question_id or "", click.value.option_code or ""
-            outcome = flow.mark(self.ctx.uow, card_click, question_id, code)
+            outcome = flow.mark(self.ctx.uow(), card_click, question_id, code)
         except (Refused, KeyError) as refusal:
             ack()
             tell_clicker(client, body, _refusal_text(refusal))
@@ -146,7 +147,7 @@ class InspectionListeners:
     def on_open_modal(self, ack: Ack, body: Body, client: WebClient) -> None:
         try:
             click, card_click = self._click(body)
-            state = flow.peek(self.ctx.uow, card_click, "answer")
+            state = flow.peek(self.ctx.uow(), card_click, "answer")
         except Refused as refusal:
             ack()
             tell_clicker(client, body, str(refusal))
@@ -193,7 +194,7 @@ class InspectionListeners:
             comment=submitted.comment,
         )
         try:
-            state = flow.answer(self.ctx.uow, click, given)
+            state = flow.answer(self.ctx.uow(), click, given)
         except InvalidInput as invalid:
             ack(
                 response_action="errors",

@@ -32,7 +32,7 @@ class TrendCommands:
     def trends(self, user_id: str, arguments: str, respond: Respond, client: WebClient) -> None:
         try:
             report = trend_report(
-                self.ctx.uow,
+                self.ctx.uow(),
                 slack_user_id=user_id,
                 request=parse_trends(arguments),
                 now=self.ctx.clock(),
@@ -47,7 +47,7 @@ class TrendCommands:
     def rjoim(self, user_id: str, arguments: str, respond: Respond, client: WebClient) -> None:
         try:
             listing = rjoim_list(
-                self.ctx.uow,
+                self.ctx.uow(),
                 slack_user_id=user_id,
                 request=parse_rjoim(arguments),
                 now=self.ctx.clock(),
