@@ -28,7 +28,7 @@ class InvalidInput(Refused):
     """What was typed into a modal is not valid; each problem is shown under its input."""
 
     def __init__(self, problems: list[str]) -> None:
-        super().__init__(" ".join(problems))
+        super().__init__("; ".join(problems))
         self.problems = problems
 
 
@@ -68,6 +68,29 @@ def away_bad_date(value: str) -> str:
 
 def away_rejected(problem: str) -> str:
     return f"Sorry, I couldn't record that: {escape(problem)}. Nothing was recorded."
+
+
+# A click or form that cannot be from a card as we rendered it (bot.slack.blocks).
+NO_ACTION_ID = "The action has no id."
+EDIT_NEEDS_QUESTION = "An edit needs a question and nothing else."
+NO_INPUT_VALUES = "The submission has no input values."
+MARK_NOT_OFFERED = "The chosen mark is not one we offered."
+NO_READABLE_VALUE = "The action carries no value we can read."
+VALUE_NOT_JSON = "The action's value is not valid JSON."
+VALUE_WITHOUT_FIELDS = "The action's value does not have the expected fields."
+BUTTON_WITHOUT_TARGET = "The button does not carry what this action needs."
+FORM_NOT_OURS = "The form's details are not ones we wrote."
+UNKNOWN_DECISION = "The form asks for an unknown decision."
+CHOICE_NOT_OFFERED = "The form holds a choice we did not offer."
+VALUE_NOT_OURS = "The action's value is not one we wrote."
+
+
+def value_not_for(action_id: str) -> str:
+    return f"The value does not belong to action {action_id!r}."
+
+
+def card_out_of_date(clicked: int, now: int) -> str:
+    return f"This card is out of date (version {clicked}, now {now})."
 
 
 # The inspector's conversation (bot.services.inspection) and declining it.
@@ -138,3 +161,4 @@ def absence_over(ended: str) -> str:
 
 
 ABSENCE_TOO_LONG = "an absence can be at most a year long; record longer ones in parts"
+CHALLENGE_DECIDED = "You have already decided this challenge; nothing was changed."

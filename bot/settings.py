@@ -22,9 +22,8 @@ class Settings:
     # Secret for the reproducible sampling draw; without it the draw is still
     # deterministic but anyone knowing a review's identity could predict it.
     sampling_secret: str = "dipsample-development-secret"
-    sampling_policy_path: str | None = (
-        None  # None: the policy shipped in bot/services/intake/policies/
-    )
+    # None: the policy shipped in bot/services/intake/policies/.
+    sampling_policy_path: str | None = None
     inspector_capacity: int = 8  # open inspections one inspector may hold at once
     independence: str = "unit"  # "unit": not the lawyer's unit; "area": not their Area
     due_working_days: int = 2

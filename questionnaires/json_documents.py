@@ -29,7 +29,7 @@ def read_document(path: Path) -> tuple[object, list[Finding]]:
     try:
         text = path.read_text(encoding="utf-8-sig")  # tolerate a byte-order mark
     except OSError as exc:
-        raise UnreadableDocument(f"cannot read {path}: {exc.strerror}") from exc
+        raise UnreadableDocument(f"cannot read {path}: {exc.strerror or exc}") from exc
     except UnicodeDecodeError as exc:
         raise UnreadableDocument(f"{path} is not UTF-8 text (byte {exc.start})") from exc
     try:

@@ -21,7 +21,7 @@ from storage.models import JsonDocument, OutboxMessage, UtcDateTime
 BACKOFF_BASE = timedelta(seconds=30)
 BACKOFF_CAP = timedelta(hours=1)
 MAX_ATTEMPTS = 8
-# A dispatcher starts no new send after half its lease (bot/outbox_dispatcher.py), so a live
+# A dispatcher starts no new send after half its lease (bot/jobs/outbox.py), so a live
 # one never loses a claim; a dead one's claims lapse after this and another instance takes over.
 DEFAULT_LEASE = timedelta(minutes=10)
 

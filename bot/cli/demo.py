@@ -1,7 +1,7 @@
 """`dipsample demo`: a fortnight of the programme, offline, on its own SQLite file.
 
 The real bot is served over HTTP on loopback against the local Slack stand-in; the driver
-plays every person, clicking the buttons the bot posted. See bot/demo/fortnight.py for the
+plays every person, clicking the buttons the bot posted. See bot/offline/demo/fortnight.py for the
 script. Exit status 0 only when every step did what it should.
 """
 

@@ -12,17 +12,17 @@ from bot.bootstrap import unit_of_work
 from bot.cli.actor import cli_actor
 from bot.clock import system_clock
 from bot.settings import Settings
+from inspections.lifecycle import STATUSES
 from storage import audit
 from storage.inspections_repo import InspectionListing, listing
-from storage.models import INSPECTION_STATUSES
 
 HEADINGS = ("URN", "REVIEW TYPE", "LAWYER", "INSPECTOR", "STATUS", "DUE", "RULE")
 
 
 def list_inspections(args: argparse.Namespace, settings: Settings) -> int:
-    if args.status is not None and args.status not in INSPECTION_STATUSES:
+    if args.status is not None and args.status not in STATUSES:
         print(
-            f"unknown status {args.status!r}: use one of {', '.join(INSPECTION_STATUSES)}",
+            f"unknown status {args.status!r}: use one of {', '.join(STATUSES)}",
             file=sys.stderr,
         )
         return 2

@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 SLACK_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 INTAKE_PATH = "/intake/case-reviews"
-THREADS = 8  # waitress worker threads; Bolt runs listeners on its own pool after the ack
+THREADS = 8  # waitress worker threads; each waits while Bolt runs its listener up to ack()
 STOP_TIMEOUT_SECONDS = 5.0
 
 

@@ -19,7 +19,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy.orm import Session
 
-from bot.jobs.files import FILES_KEY, upload_payload_files
+from bot.slack.files import FILES_KEY, upload_payload_files
 from storage import outbox
 from storage.models import Person
 from storage.uow import UnitOfWork

@@ -11,7 +11,6 @@ from storage.models.cases import (
 )
 from storage.models.feedback import CHALLENGE_STATUSES, Alert, Challenge, Feedback
 from storage.models.inspections import (
-    INSPECTION_STATUSES,
     Answer,
     AnswerRevision,
     Assignment,
@@ -24,7 +23,6 @@ from storage.models.trend_rollup import TrendMonthInspections, TrendMonthMarks, 
 
 __all__ = [
     "CHALLENGE_STATUSES",
-    "INSPECTION_STATUSES",
     "NAMING_CONVENTION",
     "OUTBOX_STATUSES",
     "OUTCOMES",

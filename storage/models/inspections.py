@@ -14,13 +14,11 @@ from storage.models.cases import CaseReview
 from storage.models.people import Person
 from storage.models.questionnaires import QuestionnaireVersion
 
-INSPECTION_STATUSES = STATUSES
-
 
 class Inspection(Base):
     __tablename__ = "inspections"
     __table_args__ = (
-        CheckConstraint(one_of("status", INSPECTION_STATUSES), name="status_known"),
+        CheckConstraint(one_of("status", STATUSES), name="status_known"),
         Index("ix_inspections_inspector_id_status", "inspector_id", "status"),
         Index("ix_inspections_status_due_at", "status", "due_at"),
         # Trends: a period's submitted inspections, by range (migration 0002).

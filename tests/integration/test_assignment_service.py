@@ -17,12 +17,8 @@ from sqlalchemy.orm import Session
 from support.intake_data import import_fixture_people, numbered
 
 from bot.refusals import NotInDirectory, Refused
-from bot.services.assignment.assign import (
-    DeclineOutcome,
-    RetryOutcome,
-    decline_inspection,
-    retry_queued_assignments,
-)
+from bot.services.assignment.assign import RetryOutcome, retry_queued_assignments
+from bot.services.assignment.decline import DeclineOutcome, decline_inspection
 from bot.services.intake.reviews import IntakeReport, ingest_reviews, validate_reviews
 from bot.services.people.directory import mark_away
 from bot.settings import Settings

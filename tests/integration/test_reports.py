@@ -16,7 +16,6 @@ from PIL import Image
 from sqlalchemy import Engine, select
 from support.trend_data import LONDON, WESSEX, World, add_submitted, build_world
 
-from bot.jobs.files import FILES_KEY, decoded
 from bot.jobs.outbox import dispatch_due
 from bot.offline.standin import SlackStandIn
 from bot.services.trends.reports import (
@@ -29,6 +28,7 @@ from bot.services.trends.reports import (
 )
 from bot.settings import Settings
 from bot.slack.client import make_web_client
+from bot.slack.files import FILES_KEY, decoded
 from inspections.periods import quarter_of, week_of
 from storage.db import session_factory as make_session_factory
 from storage.models import OutboxMessage

@@ -3,7 +3,7 @@ submitting stores which answers count (answers.counts_in_trends), and migration 
 for inspections submitted before it.
 
 The inspection here goes through the inspector's real conversation (bot.services.
-inspection_flow): coercive control is marked relevant and its follow-up "not met", then the gate
+inspection.flow): coercive control is marked relevant and its follow-up "not met", then the gate
 is changed to "No" and the inspection submitted. Every other scored mark is fully met, so a
 pre-charge decision has 13 scored marks, all fully met, once the stale one is left out.
 """

@@ -11,7 +11,7 @@
   through the outbox dispatcher to the inspector it went to;
 - ``deliver_outbox()``: runs the outbox dispatcher once, as the scheduler would.
 
-The people, tokens and ``seed_review`` are in slack_world.py, for tests to import.
+The people, tokens and ``seed_review`` are in tests/support/slack_world.py, for tests to import.
 
 After every test that used a stand-in (this one or a module's own ``standin`` fixture), the
 stand-in must have recorded no Block Kit violation: a payload Slack would refuse fails the test

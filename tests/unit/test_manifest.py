@@ -17,8 +17,8 @@ from bot.slack.listeners.commands import COMMAND
 
 ROOT = Path(__file__).resolve().parents[2]
 MANIFEST = ROOT / "bot" / "manifest.json"
-# The fake Slack and the fake user are not the bot: they call no Web API methods on it.
-NOT_THE_BOT = ("bot/slack_standin/", "bot/slack_driver.py")
+# The stand-in, the driver and the demo are not the bot: what they call is not the bot's use.
+NOT_THE_BOT = ("bot/offline/",)
 SOURCE_PACKAGES = ("bot", "storage", "inspections", "questionnaires")
 
 # Bot-token scopes per WebClient method, from each method's page on docs.slack.dev.

@@ -19,12 +19,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from bot.jobs.files import FILES_KEY, encoded
 from bot.services.trends.charts import trend_chart
 from bot.services.trends.engine import SectionSeries, section_series, summarise
 from bot.services.trends.export import as_csv
 from bot.services.trends.summary import chart_data, viewer_for
 from bot.slack.blocks.reports import apr_message, digest_message
+from bot.slack.files import FILES_KEY, encoded
 from inspections.bank_holidays import england_and_wales_bank_holidays
 from inspections.periods import Period, quarter_of, week_of
 from inspections.scopes import Reach, Scope, ScopeKind, ScopeRequest, reach, resolve

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from bot import refusals
 from bot.refusals import Refused
 from bot.slack.blocks.text import (
     MAX_BUTTON_TEXT,
@@ -120,13 +121,13 @@ def read_click(action: Mapping[str, Any]) -> Click:
     """One element of a ``block_actions`` payload's ``actions``, checked against its value."""
     action_id = action.get("action_id")
     if not isinstance(action_id, str):
-        raise StaleOrMalformedAction("The action has no id.")
+        raise StaleOrMalformedAction(refusals.NO_ACTION_ID)
     if action_id == EDIT_MENU:
         selected = action.get("selected_option")
         raw = selected.get("value") if isinstance(selected, Mapping) else None
         value = decode_value(raw)
         if value.question_id is None or value.option_code is not None:
-            raise StaleOrMalformedAction("An edit needs a question and nothing else.")
+            raise StaleOrMalformedAction(refusals.EDIT_NEEDS_QUESTION)
         return Click(EDIT, value)
     value = decode_value(action.get("value"))
     name, _, suffix = action_id.partition(":")
@@ -136,15 +137,13 @@ def read_click(action: Mapping[str, Any]) -> Click:
         return Click(EDIT, value)
     if action_id in _PLAIN_ACTIONS and value.option_code is None:
         return Click(action_id, value)
-    raise StaleOrMalformedAction(f"The value does not belong to action {action_id!r}.")
+    raise StaleOrMalformedAction(refusals.value_not_for(action_id))
 
 
 def ensure_current(value: ActionValue | ModalContext, *, card_version: int) -> None:
     """Refuses a click or submission from a card that has changed since it was rendered."""
     if value.card_version != card_version:
-        raise StaleOrMalformedAction(
-            f"This card is out of date (version {value.card_version}, now {card_version})."
-        )
+        raise StaleOrMalformedAction(refusals.card_out_of_date(value.card_version, card_version))
 
 
 def button(
@@ -196,7 +195,7 @@ def read_submission(view: Mapping[str, Any]) -> ModalSubmission:
     state = view.get("state")
     values = state.get("values") if isinstance(state, Mapping) else None
     if not isinstance(values, Mapping):
-        raise StaleOrMalformedAction("The submission has no input values.")
+        raise StaleOrMalformedAction(refusals.NO_INPUT_VALUES)
 
     def element(block_id: str) -> Mapping[str, Any] | None:
         block = values.get(block_id)
@@ -212,7 +211,7 @@ def read_submission(view: Mapping[str, Any]) -> ModalSubmission:
     selected = option.get("selected_option") if option is not None else None
     code = selected.get("value") if isinstance(selected, Mapping) else None
     if code is not None and not (isinstance(code, str) and _CODE.match(code)):
-        raise StaleOrMalformedAction("The chosen mark is not one we offered.")
+        raise StaleOrMalformedAction(refusals.MARK_NOT_OFFERED)
     return ModalSubmission(
         option_code=code,
         text=typed(TEXT_BLOCK),
@@ -238,13 +237,13 @@ def modal_title(text: str) -> dict[str, str]:
 
 def _json_object(raw: object, *, allowed: set[str], max_length: int) -> dict[str, Any]:
     if not isinstance(raw, str) or len(raw) > max_length:
-        raise StaleOrMalformedAction("The action carries no value we can read.")
+        raise StaleOrMalformedAction(refusals.NO_READABLE_VALUE)
     try:
         data = json.loads(raw)
     except (json.JSONDecodeError, RecursionError):
-        raise StaleOrMalformedAction("The action's value is not valid JSON.") from None
+        raise StaleOrMalformedAction(refusals.VALUE_NOT_JSON) from None
     if not isinstance(data, dict) or not set(data) <= allowed or not {"i", "v"} <= set(data):
-        raise StaleOrMalformedAction("The action's value does not have the expected fields.")
+        raise StaleOrMalformedAction(refusals.VALUE_WITHOUT_FIELDS)
     return data
 
 

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from bot import refusals
 from bot.slack.blocks.actions import StaleOrMalformedAction
 from bot.slack.blocks.text import MAX_BUTTON_TEXT, Block, plain
 
@@ -93,7 +94,7 @@ def decode_target(raw: object, kind: str) -> Target:
     data = _object(raw, 150)
     value = data.get(kind)
     if set(data) != {kind} or type(value) is not int or value < 1:
-        raise StaleOrMalformedAction("The button does not carry what this action needs.")
+        raise StaleOrMalformedAction(refusals.BUTTON_WITHOUT_TARGET)
     return Target(kind, value)
 
 
@@ -117,9 +118,9 @@ def decode_origin(raw: object, kind: str) -> ModalOrigin:
     target = decode_target(json.dumps({kind: data.pop(kind, None)}), kind)
     channel, ts, decision = data.pop("channel", ""), data.pop("ts", ""), data.pop("d", None)
     if data or not isinstance(channel, str) or not isinstance(ts, str) or len(channel) > 64:
-        raise StaleOrMalformedAction("The form's details are not ones we wrote.")
+        raise StaleOrMalformedAction(refusals.FORM_NOT_OURS)
     if decision is not None and decision not in _DECISIONS:
-        raise StaleOrMalformedAction("The form asks for an unknown decision.")
+        raise StaleOrMalformedAction(refusals.UNKNOWN_DECISION)
     return ModalOrigin(target, channel, ts, decision)
 
 
@@ -128,7 +129,7 @@ def read_form(view: Mapping[str, Any]) -> Submission:
     state = view.get("state")
     values = state.get("values") if isinstance(state, Mapping) else None
     if not isinstance(values, Mapping):
-        raise StaleOrMalformedAction("The submission has no input values.")
+        raise StaleOrMalformedAction(refusals.NO_INPUT_VALUES)
 
     def element(block_id: str) -> Mapping[str, Any]:
         block = values.get(block_id)
@@ -140,7 +141,7 @@ def read_form(view: Mapping[str, Any]) -> Submission:
     chosen = element(NEW_MARK_BLOCK).get("selected_option")
     code = chosen.get("value") if isinstance(chosen, Mapping) else None
     if not all(isinstance(c, str) and _CODE.match(c) for c in (*codes, code or "x")):
-        raise StaleOrMalformedAction("The form holds a choice we did not offer.")
+        raise StaleOrMalformedAction(refusals.CHOICE_NOT_OFFERED)
     reason = element(REASON_BLOCK).get("value")
     return Submission(
         question_ids=tuple(str(c) for c in codes),
@@ -151,11 +152,11 @@ def read_form(view: Mapping[str, Any]) -> Submission:
 
 def _object(raw: object, max_length: int) -> dict[str, Any]:
     if not isinstance(raw, str) or len(raw) > max_length:
-        raise StaleOrMalformedAction("The action carries no value we can read.")
+        raise StaleOrMalformedAction(refusals.NO_READABLE_VALUE)
     try:
         data = json.loads(raw)
     except (json.JSONDecodeError, RecursionError):
-        raise StaleOrMalformedAction("The action's value is not valid JSON.") from None
+        raise StaleOrMalformedAction(refusals.VALUE_NOT_JSON) from None
     if not isinstance(data, dict):
-        raise StaleOrMalformedAction("The action's value is not one we wrote.")
+        raise StaleOrMalformedAction(refusals.VALUE_NOT_OURS)
     return data

@@ -17,7 +17,7 @@ from slack_sdk import WebClient
 
 from bot import refusals
 from bot.refusals import NotInDirectory, Refused
-from bot.services.assignment.assign import decline_inspection
+from bot.services.assignment.decline import decline_inspection
 from bot.services.inspection import flow
 from bot.services.inspection.state import FlowState, load_state
 from bot.services.people.requester import record_refusal

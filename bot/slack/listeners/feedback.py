@@ -14,7 +14,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot import refusals
-from bot.refusals import InvalidInput, NotInDirectory, Refused
+from bot.refusals import InvalidInput, Refused
 from bot.services.feedback import challenges
 from bot.services.feedback import documents as feedback
 from bot.slack.blocks import feedback_actions as fa
@@ -139,9 +139,7 @@ class FeedbackListeners:
             return
         ack()
         if form.card.status != "open":
-            tell_clicker(
-                client, body, "You have already decided this challenge; nothing was changed."
-            )
+            tell_clicker(client, body, refusals.CHALLENGE_DECIDED)
             return
         channel, ts = updatable_message_of(body)
         view = decision_modal(
@@ -186,8 +184,6 @@ def _errors(problems: list[str], other_block: str) -> dict[str, str]:
 
 
 def _text(refusal: Exception) -> str:
-    if isinstance(refusal, NotInDirectory):
-        return refusals.NOT_IN_DIRECTORY
     if isinstance(refusal, StaleOrMalformedAction):
         return refusals.UNREADABLE
     return str(refusal)
