@@ -84,6 +84,7 @@ from bot.services.inspection.versions import current_review_questionnaire
 from bot.services.people.directory import import_people
 from bot.settings import Settings
 from bot.slack.client import make_web_client
+from inspections.lifecycle import Status
 from storage import migrate
 from storage.db import make_engine, session_factory
 from storage.models import CaseReview, Inspection, Person, SamplingDecision
@@ -487,7 +488,7 @@ def prepare(
             session.add(
                 Inspection(
                     case_review_id=review.id, questionnaire_version_id=version.id,
-                    status="queued", created_at=now, updated_at=now,
+                    status=Status.QUEUED, created_at=now, updated_at=now,
                 )
             )  # fmt: skip
         uow.commit()
@@ -541,7 +542,7 @@ def concurrently(jobs: Sequence[Callable[[], None]]) -> float:
 def count_submitted(sessions: Any) -> int:
     with UnitOfWork(sessions) as uow:
         statuses = uow.session.scalars(select(Inspection.status)).all()
-    return sum(status == "submitted" for status in statuses)
+    return sum(status == Status.SUBMITTED for status in statuses)
 
 
 def replay(events_url: str, standin: SlackStandIn, recorded: list[TimedDriver]) -> list[float]:

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from bot.services.inspection.versions import current_review_questionnaire
 from inspections.areas import AREAS
+from inspections.lifecycle import Status
 from questionnaires.loader import parse_questionnaire
 from questionnaires.model import Question, QuestionKind, Questionnaire
 from storage.models import Answer, CaseReview, Inspection, Person, PersonRole
@@ -157,7 +158,7 @@ def _inspection(
         "case_review_id": number,
         "questionnaire_version_id": version_id,
         "inspector_id": None,
-        "status": "submitted",
+        "status": Status.SUBMITTED,
         "due_at": None,
         "assigned_at": None,
         "started_at": None,

@@ -119,7 +119,7 @@ def on_submitted(
             "manager_id": manager_id,
             "score": document.score,
             # Nobody to copy in is worth knowing, but not a reason to refuse the submission.
-            "manager_copy": "queued" if manager_id is not None else "no line manager",
+            "manager_copy": "enqueued" if manager_id is not None else "no line manager",
         },
         now=now,
     )
