@@ -32,6 +32,7 @@ LISTENER_MODULES = (inspection, commands, home, decline, feedback)
 # listener does after acknowledging (showing the next card) keeps its thread a little longer,
 # so the pool has room for every waitress thread and as many finishing their Slack calls.
 LISTENER_THREADS = 2 * HTTP_THREADS
+APP_LOGGER = "bot.app"  # the Bolt app's logger, and its listeners' errors
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ def create_app(
         listener_executor=ThreadPoolExecutor(
             max_workers=LISTENER_THREADS, thread_name_prefix="listener"
         ),
-        logger=logging.getLogger("bot.app"),
+        logger=logging.getLogger(APP_LOGGER),
     )
     for module in LISTENER_MODULES:
         module.register(app, ctx)

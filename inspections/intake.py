@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from inspections.areas import AREAS
+from inspections.spreadsheet import looks_like_formula
 
 ROLES = frozenset({"inspector", "lawyer", "manager", "admin"})
 REVIEW_TYPES = frozenset({"early_advice", "pre_charge_decision"})
@@ -30,8 +31,15 @@ CASE_COLUMNS = (
     "outcome",
     "source_id",
 )
-# Police URN: 2-digit force, 2-letter station, 5-digit number, 2-digit year.
-URN_PATTERN = re.compile(r"^\d{2}[A-Z]{2}\d{5}\d{2}$")
+# Police URN: 2-digit force, 2-letter station, 5-digit number, 2-digit year; ASCII only
+# (\d would match any script's digits, full-width ones included).
+URN_PATTERN = re.compile(r"^[0-9]{2}[A-Z]{2}[0-9]{5}[0-9]{2}$")
+# A review completed outside these years is a fault in the feed, and a date near the ends of
+# the calendar would overflow when due dates and local times are worked out from it.
+EARLIEST_COMPLETED = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST_COMPLETED = datetime(2100, 1, 1, tzinfo=UTC)
+# No case has anywhere near this many action plans; the column is a 32-bit integer.
+MAX_ACTION_PLANS = 999
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 SLACK_USER_PATTERN = re.compile(r"^[UW][A-Z0-9]{2,}$")
 
@@ -114,6 +122,7 @@ def parse_people(
         name = _text(raw, "name")
         if not name:
             row_problems.append(RowProblem(number, "name", "empty"))
+        row_problems += _formula_problems(number, raw, ("name", "unit"))
         roles = frozenset(r.strip().lower() for r in _text(raw, "roles").split(";") if r.strip())
         if not roles:
             row_problems.append(RowProblem(number, "roles", "no role given"))
@@ -161,7 +170,10 @@ def parse_case_reviews(
     rows: Iterable[tuple[int, Mapping[str, object]]],
     *,
     lawyer_emails: Set[str],
+    units_by_area: Mapping[str, Set[str]] | None = None,
 ) -> tuple[list[CaseReviewRow], list[RowProblem]]:
+    """``units_by_area``: the directory's units in each Area; a case's unit must be one of its
+    Area's (None: not checked)."""
     reviews: list[CaseReviewRow] = []
     problems: list[RowProblem] = []
     for number, raw in rows:
@@ -182,6 +194,11 @@ def parse_case_reviews(
         if area not in AREAS:
             row_problems.append(RowProblem(number, "area", f"unknown Area {area!r}"))
         unit = _text(raw, "unit")
+        if units_by_area is not None and area in AREAS and unit not in units_by_area.get(area, ()):
+            row_problems.append(
+                RowProblem(number, "unit", f"no unit {unit!r} in {area} in the directory")
+            )
+        row_problems += _formula_problems(number, raw, ("unit", "source_id"))
         lawyer = _text(raw, "lawyer_email").lower()
         if lawyer not in lawyer_emails:
             row_problems.append(
@@ -189,15 +206,15 @@ def parse_case_reviews(
             )
         completed_at = _parse_time(_text(raw, "completed_at"), number, row_problems)
         count_text = _text(raw, "action_plan_count") or "0"
-        try:
-            count = int(count_text)
-            if count < 0:
-                raise ValueError
-        except ValueError:
+        plain = count_text.isascii() and count_text.isdigit() and len(count_text) <= 9
+        count = int(count_text) if plain else -1
+        if not 0 <= count <= MAX_ACTION_PLANS:
             count = 0
             row_problems.append(
                 RowProblem(
-                    number, "action_plan_count", f"{count_text!r} is not a whole number >= 0"
+                    number,
+                    "action_plan_count",
+                    f"{_shown(count_text)} is not a whole number from 0 to {MAX_ACTION_PLANS}",
                 )
             )
         outcome = _text(raw, "outcome") or None
@@ -240,7 +257,42 @@ def _parse_time(text: str, number: int, problems: list[RowProblem]) -> datetime 
             RowProblem(number, "completed_at", f"{text!r} has no time zone (add Z or +01:00)")
         )
         return None
+    try:
+        in_range = EARLIEST_COMPLETED <= value < LATEST_COMPLETED
+    except OverflowError:  # an offset that pushes the time past the calendar's ends
+        in_range = False
+    if not in_range:
+        problems.append(
+            RowProblem(
+                number,
+                "completed_at",
+                f"{text!r} is not between {EARLIEST_COMPLETED.year} and "
+                f"{LATEST_COMPLETED.year - 1}",
+            )
+        )
+        return None
     return value
+
+
+def _formula_problems(
+    number: int, raw: Mapping[str, object], fields: tuple[str, ...]
+) -> list[RowProblem]:
+    """Text a spreadsheet would run as a formula is refused where it comes in."""
+    return [
+        RowProblem(number, field, "must not begin with =, +, @, a tab or a carriage return")
+        for field in fields
+        if looks_like_formula(_raw_text(raw, field))
+    ]
+
+
+def _raw_text(raw: Mapping[str, object], name: str) -> str:
+    value = raw.get(name)
+    return "" if value is None else str(value).lstrip(" ")
+
+
+def _shown(text: str) -> str:
+    """A value quoted back in a problem, cut short: a feed may send anything."""
+    return repr(text if len(text) <= 40 else text[:37] + "...")
 
 
 def directory_problems(

@@ -57,6 +57,14 @@ def entries_with_role(session: Session, role: str) -> list[DirectoryEntry]:
     return [DirectoryEntry(*row) for row in session.execute(query)]
 
 
+def units_by_area(session: Session) -> dict[str, set[str]]:
+    """The units people of the directory belong to, by Area."""
+    found: dict[str, set[str]] = {}
+    for area, unit in session.execute(select(Person.area, Person.unit).distinct()):
+        found.setdefault(area, set()).add(unit)
+    return found
+
+
 def lawyer_emails(session: Session) -> set[str]:
     query = (
         select(Person.email)

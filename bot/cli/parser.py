@@ -108,9 +108,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:
         problem = _unmigrated(error, args, settings)
         if problem is None:
-            raise
+            problem = _logged_failure(error, args)
         print(f"dipsample: {problem}", file=sys.stderr)
         return 1
+
+
+def _logged_failure(error: Exception, args: argparse.Namespace) -> str:
+    """One line for the person at the terminal, naming what failed and where the details are;
+    the traceback, which may quote the rows being worked on, goes to a file only they can read.
+    """
+    import tempfile
+    import traceback
+
+    command = " ".join(str(part) for part in (args.group, getattr(args, "action", None)) if part)
+    descriptor, path = tempfile.mkstemp(prefix="dipsample-error-", suffix=".log", text=True)
+    with open(descriptor, "w", encoding="utf-8") as log:  # mkstemp makes it private (0600)
+        log.write(f"dipsample {command}\n")
+        log.write("".join(traceback.format_exception(error)))
+    return (
+        f"{command} failed unexpectedly ({type(error).__name__}). "
+        f"The details are in {path}; please send that file to whoever runs dipsample."
+    )
 
 
 def _unmigrated(error: Exception, args: argparse.Namespace, settings: Settings) -> str | None:

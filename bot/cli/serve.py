@@ -17,7 +17,7 @@ from types import FrameType
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.bootstrap import build_bot, open_database
+from bot.bootstrap import APP_LOGGER, build_bot, open_database
 from bot.clock import system_clock
 from bot.http.server import serve_forever
 from bot.jobs.scheduler import Scheduler
@@ -74,6 +74,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     # Every run of every job would be logged at INFO: keep only its warnings and failures.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # Bolt logs every request it refuses, body and all, at INFO on the app's logger: the body
+    # can hold URNs and names, which do not belong in a log. Its warnings and errors stay.
+    logging.getLogger(APP_LOGGER).setLevel(logging.WARNING)
     # A stop from the service manager ends the server loop the way Ctrl-C does.
     signal.signal(signal.SIGTERM, _exit_on_signal)
 

@@ -12,6 +12,7 @@ import hmac
 import json
 import logging
 from collections.abc import Callable, Iterable, Mapping
+from http import HTTPStatus
 from typing import Any
 
 from bot.clock import Clock, system_clock
@@ -32,19 +33,6 @@ ACTOR = "intake-api"
 
 StartResponse = Callable[..., Any]
 Answer = tuple[int, dict[str, Any], dict[str, str]]  # status, JSON body, extra headers
-
-_REASONS = {
-    200: "OK",
-    201: "Created",
-    400: "Bad Request",
-    401: "Unauthorized",
-    404: "Not Found",
-    405: "Method Not Allowed",
-    411: "Length Required",
-    413: "Content Too Large",
-    500: "Internal Server Error",
-    503: "Service Unavailable",
-}
 
 
 class IntakeApp:
@@ -79,7 +67,7 @@ class IntakeApp:
             status, body, headers = 500, {"error": "internal error; nothing was stored"}, {}
         payload = json.dumps(body).encode("utf-8")
         start_response(
-            f"{status} {_REASONS[status]}",
+            f"{status} {HTTPStatus(status).phrase}",
             [
                 ("Content-Type", "application/json"),
                 ("Content-Length", str(len(payload))),
@@ -104,6 +92,8 @@ class IntakeApp:
             decoded = json.loads(body)
         except (UnicodeDecodeError, ValueError) as error:
             return 400, {"error": f"the body is not JSON: {error}"}, {}
+        except RecursionError:
+            return 400, {"error": "the body is not JSON we can read: it is nested too deeply"}, {}
         items = [decoded] if isinstance(decoded, dict) else decoded
         if not isinstance(items, list):
             return 400, {"error": "send one review as a JSON object, or a list of them"}, {}

@@ -12,8 +12,10 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import re
 import threading
 from collections.abc import Callable, Iterable
+from http import HTTPStatus
 from typing import Any
 from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
@@ -36,6 +38,7 @@ HEALTH_PATH = "/healthz"
 INTAKE_PATH = "/intake/case-reviews"
 THREADS = 8  # waitress worker threads; each waits while Bolt runs its listener up to ack()
 STOP_TIMEOUT_SECONDS = 5.0
+SIGNATURE_PATTERN = re.compile(r"v0=[0-9a-f]{64}")
 
 
 class DipsampleWsgi:
@@ -57,7 +60,12 @@ class DipsampleWsgi:
         if path == SLACK_PATH and self._slack is not None:
             if method != "POST":
                 return _json(start_response, 405, {"ok": False, "error": "POST only"}, "POST")
-            return self._slack(environ, start_response)
+            if not signature_headers_well_formed(environ):
+                return _json(start_response, 401, {"ok": False, "error": "invalid signature"})
+            try:
+                return self._slack(environ, start_response)
+            except RecursionError:  # Bolt decodes the payload first, and this one never ends
+                return _json(start_response, 400, {"ok": False, "error": "payload too deep"})
         if path == HEALTH_PATH:
             if method not in ("GET", "HEAD"):
                 return _json(start_response, 405, {"ok": False, "error": "GET only"}, "GET, HEAD")
@@ -84,6 +92,21 @@ class DipsampleWsgi:
         return _json(start_response, 200, {"ok": True})
 
 
+def signature_headers_well_formed(environ: WSGIEnvironment) -> bool:
+    """Slack signs with a Unix time in whole seconds and ``v0=`` and 64 hex digits. Anything
+    else is refused here, before Bolt parses the headers (it raised on a timestamp that is not
+    a whole number, and Slack was answered 500). Whether the signature is right is Bolt's to
+    check."""
+    timestamp = environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", "")
+    signature = environ.get("HTTP_X_SLACK_SIGNATURE", "")
+    return (
+        timestamp.isascii()
+        and timestamp.isdigit()
+        and len(timestamp) <= 12
+        and SIGNATURE_PATTERN.fullmatch(signature) is not None
+    )
+
+
 def build_wsgi(
     app: App | None,
     *,
@@ -106,11 +129,8 @@ def _json(
     headers = [("Content-Type", "application/json"), ("Content-Length", str(len(data)))]
     if allow is not None:
         headers.append(("Allow", allow))
-    start_response(f"{status} {_REASONS[status]}", headers)
+    start_response(f"{status} {HTTPStatus(status).phrase}", headers)
     return [data]
-
-
-_REASONS = {200: "OK", 404: "Not Found", 405: "Method Not Allowed", 503: "Service Unavailable"}
 
 
 def serve_forever(application: WSGIApplication, *, host: str, port: int) -> None:

@@ -102,7 +102,7 @@ def test_a_bad_row_rejects_the_whole_file_naming_each_row_and_field(
     assert "3 problem(s); nothing was imported" in err
     assert "row 4, field 'urn': '42AB12346' is not a URN like 42AB1234525" in err
     assert "row 5, field 'completed_at': '2026-03-04 16:20' has no time zone" in err
-    assert "row 5, field 'action_plan_count': '-1' is not a whole number >= 0" in err
+    assert "row 5, field 'action_plan_count': '-1' is not a whole number from 0 to 999" in err
     with uow_factory() as uow:
         assert set(counts(uow.session).values()) == {0}
 

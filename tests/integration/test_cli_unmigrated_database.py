@@ -1,5 +1,6 @@
 """A command run against a database without the dipsample schema, or with an older one, says to
-run `dipsample db upgrade` instead of printing SQLAlchemy's traceback; other errors still raise."""
+run `dipsample db upgrade` instead of printing SQLAlchemy's traceback; any other error prints one
+line naming the command and a private file holding the traceback."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.exc import OperationalError, ProgrammingError
 from support.trend_data import LONDON, add_submitted, build_world
 
 from bot.cli.parser import main
@@ -86,11 +86,24 @@ def test_a_database_behind_the_code_says_which_revision_it_is_at(
     assert err.count("\n") == 1
 
 
-def test_other_database_errors_keep_their_traceback(empty: str, uow: UnitOfWork) -> None:
+def test_other_errors_print_one_line_and_keep_the_traceback_in_a_private_file(
+    empty: str, uow: UnitOfWork, capsys: pytest.CaptureFixture[str]
+) -> None:
     cascade = " CASCADE" if uow.session.get_bind().dialect.name == "postgresql" else ""
     uow.session.execute(text(f"DROP TABLE sampling_decisions{cascade}"))
     uow.commit()
     uow.session.close()
 
-    with pytest.raises((OperationalError, ProgrammingError), match="sampling_decisions"):
-        main(["inspections", "list"])
+    assert main(["inspections", "list"]) == 1
+
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert err.startswith("dipsample: inspections list failed unexpectedly (")
+    assert "Traceback" not in err
+    log = Path(err.split("The details are in ")[1].split(";")[0])
+    try:
+        assert "sampling_decisions" in log.read_text(encoding="utf-8")
+        assert "Traceback" in log.read_text(encoding="utf-8")
+        assert log.stat().st_mode & 0o777 == 0o600
+    finally:
+        log.unlink()

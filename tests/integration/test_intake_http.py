@@ -15,11 +15,12 @@ from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 from support.intake_data import import_fixture_people
 
 from bot.clock import ManualClock
 from bot.http.intake import IntakeApp
+from bot.http.server import DipsampleWsgi
 from bot.services.intake.sampling import policy_from_settings
 from bot.settings import Settings
 from inspections.sampling import Rates
@@ -56,7 +57,7 @@ class Reply:
 
 
 @contextmanager
-def serving(app: IntakeApp) -> Iterator[str]:
+def serving(app: IntakeApp | DipsampleWsgi) -> Iterator[str]:
     server: WSGIServer = make_server("127.0.0.1", 0, app, handler_class=QuietHandler)
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
@@ -205,3 +206,58 @@ def test_a_policy_changed_under_a_used_version_gets_503_and_stores_nothing(
     assert f"sampling policy version {shipped.version!r} was first used" in reply.body["error"]
     assert reply.body["error"].endswith("Nothing was stored.")
     assert stored(uow_factory) == before
+
+
+@pytest.fixture
+def served_with_health(database_url: str, uow_factory: UowFactory, engine: Engine) -> Iterator[str]:
+    """The intake endpoint mounted as `dipsample serve` mounts it, beside /healthz."""
+    import_fixture_people(uow_factory, NOW)
+    settings = Settings(database_url=database_url, intake_token=TOKEN)
+    intake = IntakeApp(settings=settings, uow_factory=uow_factory, clock=ManualClock(NOW))
+    with serving(DipsampleWsgi(None, engine=engine, intake=intake)) as url:
+        yield url
+
+
+def _health(url: str) -> int:
+    with urllib.request.urlopen(f"{url}/healthz", timeout=30) as response:
+        return int(response.status)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("completed_at", "9999-12-31T23:59:59+00:00"),
+        ("completed_at", "0001-01-01T00:00:00+01:00"),
+        ("action_plan_count", 10**12),
+        ("action_plan_count", 10**30),
+        ("action_plan_count", 1e309),
+        ("urn", "２０WM0190126"),
+        ("unit", "@SUM(1+1)*cmd|' /C calc'!A0"),
+        ("unit", "Somewhere not in the directory"),
+        ("source_id", "=cmd|' /C calc'!A0"),
+    ],
+)
+def test_a_hostile_value_gets_400_naming_its_field_and_stores_nothing(
+    served_with_health: str, uow_factory: UowFactory, field: str, value: object
+) -> None:
+    before = stored(uow_factory)
+
+    reply = post(served_with_health, {**REVIEW, field: value})
+
+    assert reply.status == 400
+    assert field in {p["field"] for p in reply.body["problems"]}
+    assert stored(uow_factory) == before
+    assert _health(served_with_health) == 200
+
+
+def test_a_body_nested_too_deeply_gets_400_and_stores_nothing(
+    served_with_health: str, uow_factory: UowFactory
+) -> None:
+    before = stored(uow_factory)
+
+    reply = post(served_with_health, b"[" * 100_000 + b"]" * 100_000)
+
+    assert reply.status == 400
+    assert "nested too deeply" in reply.body["error"]
+    assert stored(uow_factory) == before
+    assert _health(served_with_health) == 200

@@ -137,3 +137,82 @@ def test_every_bad_review_field_is_named() -> None:
         (3, "outcome"),
     ]
     assert "has no time zone" in str(problems[4])
+
+
+LAWYERS = {"lawyer.one@example.test"}
+
+
+def review_problems(**overrides: str) -> list[str]:
+    reviews, problems = parse_case_reviews(
+        [(2, review(**overrides))],
+        lawyer_emails=LAWYERS,
+        units_by_area={"Wessex": {"Wessex RASSO 1"}},
+    )
+    assert reviews == [] or problems == []
+    return [str(p) for p in problems]
+
+
+def test_a_urn_with_full_width_digits_is_refused() -> None:
+    assert review_problems(urn="２０WM0190126") == [
+        "row 2, field 'urn': '２０WM0190126' is not a URN like 42AB1234525"
+    ]
+
+
+def test_a_review_completed_outside_the_sane_years_is_refused() -> None:
+    assert review_problems(completed_at="9999-12-31T23:59:59+00:00") == [
+        "row 2, field 'completed_at': '9999-12-31T23:59:59+00:00' is not between 2000 and 2099"
+    ]
+    assert review_problems(completed_at="1999-12-31T23:59:59+00:00") != []
+    assert review_problems(completed_at="2099-12-31T23:59:59+00:00") == []
+
+
+def test_a_time_whose_offset_runs_past_the_calendar_is_refused_not_an_overflow() -> None:
+    assert review_problems(completed_at="0001-01-01T00:00:00+01:00") == [
+        "row 2, field 'completed_at': '0001-01-01T00:00:00+01:00' is not between 2000 and 2099"
+    ]
+
+
+def test_action_plan_counts_are_small_whole_numbers_in_ascii_digits() -> None:
+    assert review_problems(action_plan_count="999") == []
+    for bad in ("1000", "1000000000000", "1" + "0" * 30, "-1", "１２", "2.0", " 3e2"):
+        assert review_problems(action_plan_count=bad) == [
+            f"row 2, field 'action_plan_count': {bad.strip()!r} is not a whole number from 0 to 999"
+        ], bad
+
+
+def test_a_huge_value_is_quoted_back_cut_short() -> None:
+    huge = "9" * 5000
+    [problem] = review_problems(action_plan_count=huge)
+    assert len(problem) < 120
+
+
+def test_a_cases_unit_must_be_one_of_its_areas_units_in_the_directory() -> None:
+    assert review_problems(unit="Thames RASSO") == [
+        "row 2, field 'unit': no unit 'Thames RASSO' in Wessex in the directory"
+    ]
+
+
+def test_text_that_a_spreadsheet_would_run_is_refused_where_it_comes_in() -> None:
+    formula = "must not begin with =, +, @, a tab or a carriage return"
+    assert review_problems(source_id="=cmd|' /C calc'!A0") == [
+        f"row 2, field 'source_id': {formula}"
+    ]
+    people, problems = parse_people(
+        [(2, person(name="=cmd|' /C calc'!A0", unit="@SUM(1+1)*cmd|x"))], directory_emails=set()
+    )
+    assert people == []
+    assert [str(p) for p in problems] == [
+        f"row 2, field 'name': {formula}",
+        f"row 2, field 'unit': {formula}",
+    ]
+    for start in ("+", "\t", "\r", " ="):
+        _, problems = parse_people([(2, person(name=f"{start}1+1"))], directory_emails=set())
+        assert [p.field for p in problems] == ["name"], repr(start)
+
+
+def test_names_with_a_hyphen_or_apostrophe_are_not_formulas() -> None:
+    people, problems = parse_people(
+        [(2, person(name="-Ann O'Neill-Smith"))], directory_emails=set()
+    )
+    assert problems == []
+    assert [p.name for p in people] == ["-Ann O'Neill-Smith"]

@@ -13,7 +13,7 @@ import pytest
 from slack_sdk import WebClient
 
 from bot.http.server import SLACK_PATH
-from bot.slack.listeners.commands import COMMAND
+from bot.slack.listeners.commands import COMMAND, HELP_LINES, SUBCOMMANDS
 
 ROOT = Path(__file__).resolve().parents[2]
 MANIFEST = ROOT / "bot" / "manifest.json"
@@ -168,3 +168,11 @@ def test_the_home_tab_and_direct_messages_are_on() -> None:
 )
 def test_deployment_settings(setting: str, expected: bool) -> None:
     assert manifest()["settings"][setting] is expected
+
+
+def test_the_usage_hint_and_the_help_name_every_subcommand() -> None:
+    [command] = manifest()["features"]["slash_commands"]
+    hint_words = {part.split()[0] for part in command["usage_hint"].split(" | ")}
+    assert hint_words == set(SUBCOMMANDS)
+    helped = {line.split("`")[1].split()[1] for line in HELP_LINES if line.startswith("`/dip ")}
+    assert helped == set(SUBCOMMANDS)

@@ -60,7 +60,11 @@ def validate_reviews(
     session: Session, raw: Iterable[tuple[int, Mapping[str, object]]]
 ) -> tuple[list[CaseReviewRow], list[RowProblem]]:
     """Every problem in every row; the rows only when there are none."""
-    return parse_case_reviews(raw, lawyer_emails=people_repo.lawyer_emails(session))
+    return parse_case_reviews(
+        raw,
+        lawyer_emails=people_repo.lawyer_emails(session),
+        units_by_area=people_repo.units_by_area(session),
+    )
 
 
 @dataclass

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from bot.slack.blocks.trends import (
@@ -24,6 +25,7 @@ from bot.slack.blocks.trends import (
     theme_text,
 )
 from inspections.periods import Period
+from inspections.spreadsheet import safe_cell
 from inspections.trend_summary import Figures, TrendSummary
 from inspections.trends import FEWER_THAN_MIN, Change, Share
 
@@ -42,9 +44,19 @@ CSV_COLUMNS = (
 )
 
 
+class _SafeWriter:
+    """csv.writer whose every cell is neutralised for spreadsheets (inspections.spreadsheet)."""
+
+    def __init__(self, out: io.StringIO) -> None:
+        self._writer = csv.writer(out, lineterminator="\n")
+
+    def writerow(self, row: Iterable[object]) -> None:
+        self._writer.writerow([safe_cell(value) for value in row])
+
+
 def as_csv(summary: TrendSummary) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = _SafeWriter(out)
     writer.writerow(CSV_COLUMNS)
     writer.writerow(
         _figures_row(

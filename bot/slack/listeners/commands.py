@@ -27,6 +27,7 @@ from bot.slack.context import BotContext
 from bot.slack.listeners.trends import TrendCommands
 
 COMMAND = "/dip"
+SUBCOMMANDS = ("queue", "away", "trends", "rjoim", "help")  # each in HELP_LINES and the hint
 HELP_LINES = (
     "`/dip queue`: your open inspections, soonest due first, each with a button to start "
     "or resume it.",

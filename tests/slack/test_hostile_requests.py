@@ -1,0 +1,91 @@
+"""Requests no Slack would send, through the served app: each is refused cleanly (a 4xx, never
+a 500), changes nothing and leaves the health check answering."""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.error
+import urllib.request
+from urllib.parse import urlencode
+
+import pytest
+from slack_sdk.signature import SignatureVerifier
+from support.slack_world import SIGNING_SECRET, RunningBot
+
+from bot.offline.standin import SlackStandIn
+
+BODY = urlencode({"command": "/dip", "text": "help", "user_id": "U0INSPEC01"})
+
+
+def post(url: str, body: str, headers: dict[str, str]) -> int:
+    request = urllib.request.Request(url, data=body.encode(), method="POST", headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        with error:
+            return error.code
+
+
+def health(bot: RunningBot) -> int:
+    with urllib.request.urlopen(f"{bot.url}/healthz", timeout=30) as response:
+        return int(response.status)
+
+
+def signed(timestamp: str) -> dict[str, str]:
+    signature = SignatureVerifier(SIGNING_SECRET).generate_signature(timestamp=timestamp, body=BODY)
+    return {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-Slack-Request-Timestamp": timestamp,
+        "X-Slack-Signature": signature or "",
+    }
+
+
+@pytest.mark.parametrize(
+    "timestamp", ["not-a-number", "", "1.5", "-1", "170000000²", "9" * 40, " 1700000000"]
+)
+def test_a_malformed_timestamp_is_refused_with_401(
+    bot: RunningBot, standin: SlackStandIn, timestamp: str
+) -> None:
+    headers = signed(str(int(time.time())))
+    headers["X-Slack-Request-Timestamp"] = timestamp
+
+    assert post(bot.events_url, BODY, headers) == 401
+    assert health(bot) == 200
+    assert [call.method for call in standin.calls] == ["auth.test"]
+
+
+@pytest.mark.parametrize("signature", ["", "v0=", "v1=" + "0" * 64, "v0=" + "Z" * 64, "x" * 5000])
+def test_a_malformed_signature_is_refused_with_401(
+    bot: RunningBot, standin: SlackStandIn, signature: str
+) -> None:
+    headers = signed(str(int(time.time())))
+    headers["X-Slack-Signature"] = signature
+
+    assert post(bot.events_url, BODY, headers) == 401
+    assert health(bot) == 200
+    assert [call.method for call in standin.calls] == ["auth.test"]
+
+
+def test_a_well_formed_signature_still_reaches_the_app(bot: RunningBot) -> None:
+    assert post(bot.events_url, BODY, signed(str(int(time.time())))) == 200
+
+
+def test_a_deeply_nested_interaction_payload_is_not_a_500(bot: RunningBot) -> None:
+    body = urlencode({"payload": "[" * 100_000 + "]" * 100_000})
+    headers = signed(str(int(time.time())))
+    headers["X-Slack-Signature"] = (
+        SignatureVerifier(SIGNING_SECRET).generate_signature(
+            timestamp=headers["X-Slack-Request-Timestamp"], body=body
+        )
+        or ""
+    )
+    status = post(bot.events_url, body, headers)
+    assert 400 <= status < 500, status
+    assert health(bot) == 200
+
+
+def test_json_of_the_health_check_is_still_ok(bot: RunningBot) -> None:
+    with urllib.request.urlopen(f"{bot.url}/healthz", timeout=30) as response:
+        assert json.loads(response.read()) == {"ok": True}
