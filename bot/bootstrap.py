@@ -20,7 +20,7 @@ from bot.http.server import THREADS as HTTP_THREADS
 from bot.http.server import DipsampleWsgi, build_wsgi
 from bot.jobs.scheduler import PeriodicJob, standard_jobs
 from bot.settings import Settings
-from bot.slack.client import make_web_client
+from bot.slack.client import make_outbox_client, make_web_client
 from bot.slack.context import BotContext
 from bot.slack.listeners import commands, decline, feedback, home, inspection
 from storage.db import make_engine
@@ -119,5 +119,10 @@ def build_bot(
         session_factory=database.sessions,
         clock=clock,
     )
-    jobs = standard_jobs(settings=settings, session_factory=database.sessions, client=app.client)
+    jobs = standard_jobs(
+        settings=settings,
+        session_factory=database.sessions,
+        client=app.client,
+        outbox_client=make_outbox_client(settings) if client is None else client,
+    )
     return Bot(app=app, wsgi=wsgi, jobs=jobs)

@@ -9,10 +9,11 @@ audited, so an admin can see what never arrived.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, or_, select, text
+from sqlalchemy import bindparam, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from storage import audit
@@ -21,9 +22,11 @@ from storage.models import JsonDocument, OutboxMessage, UtcDateTime
 BACKOFF_BASE = timedelta(seconds=30)
 BACKOFF_CAP = timedelta(hours=1)
 MAX_ATTEMPTS = 8
-# A dispatcher starts no new send after half its lease (bot/jobs/outbox.py), so a live
-# one never loses a claim; a dead one's claims lapse after this and another instance takes over.
-DEFAULT_LEASE = timedelta(minutes=10)
+# A dispatcher renews its claim on each message just before sending it, and a send is bounded
+# by the client's timeout, so a live one keeps its claims; a dead one's lapse after this, and
+# the next run (here or on another instance) takes them over, checking Slack first for what
+# the dead one may have sent.
+DEFAULT_LEASE = timedelta(seconds=20)
 
 
 # SQLAlchemy never caches the dialects' INSERT ... ON CONFLICT constructs (their classes set
@@ -80,9 +83,18 @@ def existing_keys(session: Session, keys: Iterable[str]) -> set[str]:
     return set(session.scalars(query))
 
 
-def claim_due(
+@dataclass(frozen=True)
+class Claimed:
+    message: OutboxMessage
+    # An earlier attempt may have reached Slack without our hearing so: it failed (the answer
+    # may have been lost after Slack took the message), or its claim lapsed unresolved (the
+    # sender died between Slack's answer and the mark). Check Slack before sending it again.
+    may_have_landed: bool
+
+
+def claim_for_delivery(
     session: Session, *, now: datetime, limit: int, lease: timedelta = DEFAULT_LEASE
-) -> list[OutboxMessage]:
+) -> list[Claimed]:
     """Pending messages that are due and not claimed by anyone else, now claimed until
     now + lease. The caller commits at once, so that other instances skip them."""
     query = (
@@ -99,11 +111,41 @@ def claim_due(
         # Rows another instance is claiming right now are passed over, not waited for.
         query = query.with_for_update(skip_locked=True)
     # SQLite needs nothing more: each transaction starts with BEGIN IMMEDIATE (storage/db.py).
-    messages = list(session.scalars(query))
-    for message in messages:
+    claimed = []
+    for message in session.scalars(query):
+        # mark_sent and mark_failed clear the claim: one still set was never resolved.
+        unresolved = message.claimed_until is not None
+        claimed.append(Claimed(message, may_have_landed=unresolved or message.attempts > 0))
         message.claimed_until = now + lease
     session.flush()
-    return messages
+    return claimed
+
+
+def renew_claim(
+    session: Session, message_id: int, *, held_until: datetime, until: datetime
+) -> bool:
+    """Extend this dispatcher's claim on a message to ``until``, if it still holds it (the
+    claim is the one it took, ``held_until``); False when another has taken it meanwhile.
+    The caller commits at once."""
+    renewed = session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id == message_id,
+            OutboxMessage.status == "pending",
+            OutboxMessage.claimed_until == held_until,
+        )
+        .values(claimed_until=until)
+        .returning(OutboxMessage.id)
+        .execution_options(synchronize_session=False)
+    )
+    return renewed.first() is not None
+
+
+def claim_due(
+    session: Session, *, now: datetime, limit: int, lease: timedelta = DEFAULT_LEASE
+) -> list[OutboxMessage]:
+    """claim_for_delivery's messages alone."""
+    return [c.message for c in claim_for_delivery(session, now=now, limit=limit, lease=lease)]
 
 
 def delivered(session: Session, dedupe_key: str) -> tuple[str, str] | None:
@@ -163,12 +205,14 @@ def mark_failed(
     error: str,
     now: datetime,
     permanent: bool = False,
+    retry_after: timedelta | None = None,
     max_attempts: int = MAX_ATTEMPTS,
     base: timedelta = BACKOFF_BASE,
     cap: timedelta = BACKOFF_CAP,
 ) -> OutboxMessage:
-    """Try again after an exponential delay; dead-letter after max_attempts or at once when
-    permanent (a failure that retrying cannot fix, such as a recipient with no Slack id)."""
+    """Try again after an exponential delay (or Slack's own ``retry_after``, for a rate limit);
+    dead-letter after max_attempts or at once when permanent (a failure that retrying cannot
+    fix, such as a recipient with no Slack id)."""
     message = _get(session, message_id)
     message.attempts += 1
     message.last_error = error
@@ -191,7 +235,8 @@ def mark_failed(
             now=now,
         )
     else:
-        message.available_at = now + retry_delay(message.attempts, base=base, cap=cap)
+        delay = retry_after if retry_after is not None else retry_delay(message.attempts, base=base)
+        message.available_at = now + min(delay, cap)
     return message
 
 

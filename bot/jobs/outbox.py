@@ -1,9 +1,17 @@
 """Delivers due outbox messages to Slack: claim briefly, send, then record each outcome.
 
 Claims are committed before anything is sent, so no database transaction stays open across a
-network call, and another instance passes over what this one holds. A message is marked sent
-only once Slack has accepted it, with the channel and ts it got; a failure that survives the
-WebClient's own retries goes back with a growing delay (storage.outbox.mark_failed).
+network call, and another instance passes over what this one holds; each claim is renewed
+just before its message is sent, so a live dispatcher keeps it and a dead one's lapses within
+seconds. A message is marked sent only once Slack has accepted it, with the channel and ts it
+got; a failure goes back with a growing delay, or for Slack's Retry-After when rate limited
+(storage.outbox.mark_failed), while the others go on.
+
+Exactly once: every post carries the outbox id in Slack's message metadata. A message whose
+earlier attempt may have reached Slack unheard (its answer lost, or its sender killed between
+Slack's answer and the mark) is first looked for in the conversation's recent history; if it is
+there, it is marked sent where it landed instead of being posted again. The dispatcher's client
+(bot.slack.client.make_outbox_client) never repeats a post on its own.
 """
 
 from __future__ import annotations
@@ -55,6 +63,11 @@ class DispatchReport:
     deferred: int = 0  # claimed but not tried, to keep within the lease: taken up again later
 
 
+# The message metadata that marks a post as an outbox message's, and how far back to look.
+METADATA_EVENT = "dipsample_outbox_message"
+HISTORY_LOOKBACK = 200
+
+
 @dataclass(frozen=True)
 class _Delivery:
     message_id: int
@@ -64,13 +77,18 @@ class _Delivery:
     recipient_person_id: int | None
     slack_user_id: str | None
     payload: dict[str, Any]
+    claimed_until: datetime
+    may_have_landed: bool
 
 
 class _Undeliverable(Exception):
-    def __init__(self, error: str, *, permanent: bool) -> None:
+    def __init__(
+        self, error: str, *, permanent: bool, retry_after: timedelta | None = None
+    ) -> None:
         super().__init__(error)
         self.error = error
         self.permanent = permanent
+        self.retry_after = retry_after
 
 
 def dispatch_due(
@@ -82,18 +100,15 @@ def dispatch_due(
     lease: timedelta = outbox.DEFAULT_LEASE,
 ) -> DispatchReport:
     """Sends what is due."""
+    started = time.monotonic()
     deliveries = _claim(session_factory, now=now, batch=batch, lease=lease)
-    # Measured on the real clock (now may be a test's or the demo's simulated time). One send
-    # can take minutes at worst (timeouts, Retry-After sleeps), so no new send starts once half
-    # the lease is gone: a claim must not lapse while its message is still being sent, or
-    # another instance could send it too.
-    deadline = time.monotonic() + lease.total_seconds() / 2
     sent = retrying = dead = 0
     dm_channels: dict[str, str] = {}  # one conversations.open per user per run
-    for done, delivery in enumerate(deliveries):
-        if time.monotonic() >= deadline:
-            log.warning("outbox: %d messages left for the next run", len(deliveries) - done)
-            break
+    for delivery in deliveries:
+        # now may be a test's or the demo's time: the run's own time is added to it.
+        at = now + timedelta(seconds=time.monotonic() - started)
+        if not _renew(session_factory, delivery, until=at + lease):
+            continue  # our claim lapsed and another dispatcher holds it: it is theirs now
         result = _attempt(client, delivery, dm_channels)
         if isinstance(result, _Undeliverable):
             if _record_failure(session_factory, delivery, result, now=now):
@@ -151,6 +166,7 @@ def _record_failure(
             error=failure.error,
             now=now,
             permanent=failure.permanent,
+            retry_after=failure.retry_after,
         )
         dead = message.status == "failed"
         uow.commit()
@@ -161,21 +177,32 @@ def _claim(
     session_factory: Callable[[], Session], *, now: datetime, batch: int, lease: timedelta
 ) -> list[_Delivery]:
     with UnitOfWork(session_factory) as uow:
-        messages = outbox.claim_due(uow.session, now=now, limit=batch, lease=lease)
+        claimed = outbox.claim_for_delivery(uow.session, now=now, limit=batch, lease=lease)
         deliveries = [
             _Delivery(
-                message_id=m.id,
-                dedupe_key=m.dedupe_key,
-                kind=m.kind,
-                channel=m.channel,
-                recipient_person_id=m.recipient_person_id,
-                slack_user_id=_slack_user_id(uow.session, m.recipient_person_id),
-                payload=dict(m.payload),
+                message_id=c.message.id,
+                dedupe_key=c.message.dedupe_key,
+                kind=c.message.kind,
+                channel=c.message.channel,
+                recipient_person_id=c.message.recipient_person_id,
+                slack_user_id=_slack_user_id(uow.session, c.message.recipient_person_id),
+                payload=dict(c.message.payload),
+                claimed_until=now + lease,
+                may_have_landed=c.may_have_landed,
             )
-            for m in messages
+            for c in claimed
         ]
         uow.commit()
     return deliveries
+
+
+def _renew(session_factory: Callable[[], Session], delivery: _Delivery, *, until: datetime) -> bool:
+    with UnitOfWork(session_factory) as uow:
+        held = outbox.renew_claim(
+            uow.session, delivery.message_id, held_until=delivery.claimed_until, until=until
+        )
+        uow.commit()
+    return held
 
 
 def _slack_user_id(session: Session, person_id: int | None) -> str | None:
@@ -211,18 +238,57 @@ def _send(client: WebClient, delivery: _Delivery, dm_channels: dict[str, str]) -
             thread_ts = str(delivery.payload["thread_ts"])
             upload_payload_files(client, delivery.payload, channel=channel, thread_ts=thread_ts)
             return channel, thread_ts
+        if delivery.may_have_landed:
+            landed = _landed(client, channel, delivery.message_id)
+            if landed is not None:
+                log.info("outbox message %s had reached Slack already", delivery.message_id)
+                return channel, landed
         response = client.chat_postMessage(
             channel=channel,
             text=str(delivery.payload.get("text") or ""),
             blocks=delivery.payload.get("blocks"),
+            metadata={
+                "event_type": METADATA_EVENT,
+                "event_payload": {"outbox_id": delivery.message_id},
+            },
         )
     except SlackApiError as exc:
         code = str(exc.response.get("error") or f"HTTP {exc.response.status_code}")
-        raise _Undeliverable(code, permanent=code in PERMANENT_ERRORS) from exc
+        raise _Undeliverable(
+            code, permanent=code in PERMANENT_ERRORS, retry_after=_retry_after(exc)
+        ) from exc
     except (SlackClientError, OSError) as exc:
         # Connection refused, reset or timed out after the client's own retries.
         raise _Undeliverable(f"{type(exc).__name__}: {exc}", permanent=False) from exc
     return str(response["channel"]), str(response["ts"])
+
+
+def _landed(client: WebClient, channel: str, message_id: int) -> str | None:
+    """The ts of the outbox message in the conversation's recent history, if an earlier
+    attempt posted it."""
+    history = client.conversations_history(
+        channel=channel, limit=HISTORY_LOOKBACK, include_all_metadata=True
+    )
+    for message in history.get("messages") or []:
+        metadata = message.get("metadata") or {}
+        payload = metadata.get("event_payload") or {}
+        if metadata.get("event_type") == METADATA_EVENT and payload.get("outbox_id") == message_id:
+            return str(message["ts"])
+    return None
+
+
+def _retry_after(exc: SlackApiError) -> timedelta | None:
+    """Slack's Retry-After on a 429: that message waits so long, the others go on."""
+    if exc.response.status_code != 429:
+        return None
+    headers = {str(k).lower(): v for k, v in (exc.response.headers or {}).items()}
+    value = headers.get("retry-after")
+    if isinstance(value, list):
+        value = value[0] if value else None
+    try:
+        return timedelta(seconds=max(1, int(str(value))))
+    except ValueError:
+        return timedelta(seconds=1)
 
 
 def _dm_channel(client: WebClient, delivery: _Delivery, dm_channels: dict[str, str]) -> str:

@@ -51,10 +51,12 @@ def standard_jobs(
     settings: Settings,
     session_factory: Callable[[], Session],
     client: WebClient | None,
+    outbox_client: WebClient | None = None,
     intervals: Intervals | None = None,
 ) -> list[PeriodicJob]:
     """The bot's jobs; without a Slack client the outbox waits (e.g. `dipsample` without a
-    token), and the rest still runs."""
+    token), and the rest still runs. The outbox sends with ``outbox_client`` when given (see
+    bot.slack.client.make_outbox_client), else with ``client``."""
     every = intervals or Intervals()
     found = [
         PeriodicJob(
@@ -108,7 +110,7 @@ def standard_jobs(
                 jobs.OUTBOX_DISPATCH,
                 every.outbox_dispatch,
                 lambda now: jobs.run_outbox_dispatch(
-                    now, session_factory=session_factory, client=client
+                    now, session_factory=session_factory, client=outbox_client or client
                 ),
             )
         )

@@ -17,6 +17,33 @@ from bot.settings import Settings
 
 DEFAULT_MAX_RETRIES = 3
 DEFAULT_TIMEOUT_SECONDS = 30
+# Well inside half the outbox lease, so a send never outlives its claim.
+OUTBOX_TIMEOUT_SECONDS = 10
+
+
+# Methods that change something in Slack each time they are called: repeating one whose answer
+# was lost (a dropped connection, a 5xx from a gateway) could do it twice.
+NOT_REPEATABLE = ("chat.postMessage",)
+
+
+def repeatable(request: HttpRequest) -> bool:
+    return not request.url.endswith(NOT_REPEATABLE)
+
+
+class RepeatableConnectionErrorRetryHandler(ConnectionErrorRetryHandler):
+    """Connection errors, for calls that may safely be made again."""
+
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        return repeatable(request) and super()._can_retry(
+            state=state, request=request, response=response, error=error
+        )
 
 
 class AnyServerErrorRetryHandler(RetryHandler):
@@ -32,6 +59,22 @@ class AnyServerErrorRetryHandler(RetryHandler):
         error: Exception | None = None,
     ) -> bool:
         return response is not None and 500 <= response.status_code <= 599
+
+
+class RepeatableServerErrorRetryHandler(AnyServerErrorRetryHandler):
+    """Any 5xx, for calls that may safely be made again (Slack may have done the rest)."""
+
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        return repeatable(request) and super()._can_retry(
+            state=state, request=request, response=response, error=error
+        )
 
 
 def retry_handlers(
@@ -63,3 +106,21 @@ def make_web_client(
         timeout=timeout,
         retry_handlers=retry_handlers(max_retries, backoff_factor=backoff_factor),
     )
+
+
+def make_outbox_client(settings: Settings, *, timeout: int = OUTBOX_TIMEOUT_SECONDS) -> WebClient:
+    """The outbox dispatcher's client. It never repeats a post itself: a lost answer is left to
+    the dispatcher, which looks in Slack for the message before posting it again. Nor does it
+    sleep through a 429: the dispatcher puts that message back for its Retry-After and goes on
+    with the others."""
+    interval = BackoffRetryIntervalCalculator(backoff_factor=0.5)
+    client = make_web_client(settings, timeout=timeout)
+    client.retry_handlers = [
+        RepeatableConnectionErrorRetryHandler(
+            max_retry_count=DEFAULT_MAX_RETRIES, interval_calculator=interval
+        ),
+        RepeatableServerErrorRetryHandler(
+            max_retry_count=DEFAULT_MAX_RETRIES, interval_calculator=interval
+        ),
+    ]
+    return client

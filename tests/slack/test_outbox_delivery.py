@@ -15,7 +15,7 @@ from bot.offline.standin import SlackStandIn
 from bot.settings import Settings
 from bot.slack.blocks.assignment import assignment_message
 from bot.slack.blocks.viewmodels import AssignmentCard, ReviewInfo
-from bot.slack.client import make_web_client
+from bot.slack.client import make_outbox_client, make_web_client
 from storage import outbox
 from storage.models import OutboxMessage, Person
 from storage.uow import UnitOfWork
@@ -211,17 +211,73 @@ def test_the_web_client_uses_the_configured_api_url_with_a_trailing_slash() -> N
     ]
 
 
-def test_messages_claimed_beyond_half_the_lease_are_left_for_the_next_run(
+def _outbox_client(standin: SlackStandIn) -> WebClient:
+    return make_outbox_client(_settings(standin))
+
+
+def test_a_post_slack_took_but_never_answered_is_found_not_posted_again(
     standin: SlackStandIn, session_factory: sessionmaker[Session]
 ) -> None:
     message_id = _enqueue_for(session_factory, slack_user_id=INSPECTOR)
-    client = _client(standin)
+    standin.do_then_drop_next("chat.postMessage")  # posted, but the answer never comes back
+    client = _outbox_client(standin)
 
-    # With no lease to speak of, no send may start: the claim could lapse mid-send.
-    deferred = dispatch_due(session_factory, client, now=NOW, lease=timedelta(0))
-    later = dispatch_due(session_factory, client, now=NOW + timedelta(seconds=1))
+    first = dispatch_due(session_factory, client, now=NOW)
+    again = dispatch_due(session_factory, client, now=NOW + timedelta(hours=1))
 
-    assert deferred == DispatchReport(claimed=1, deferred=1)
-    assert later == DispatchReport(claimed=1, sent=1)
+    assert first == DispatchReport(claimed=1, retrying=1)
+    assert again == DispatchReport(claimed=1, sent=1)
+    [posted] = standin.messages_to(INSPECTOR)
+    stored = _stored(session_factory, message_id)
+    assert (stored.status, stored.delivered_ts) == ("sent", posted.ts)
+    assert [c.method for c in standin.calls].count("chat.postMessage") == 1
+    assert "conversations.history" in [c.method for c in standin.calls]
+
+
+def test_a_message_that_never_reached_slack_is_posted_after_looking(
+    standin: SlackStandIn, session_factory: sessionmaker[Session]
+) -> None:
+    _enqueue_for(session_factory, slack_user_id=INSPECTOR)
+    standin.drop_next("chat.postMessage")  # dropped before Slack did anything
+    client = _outbox_client(standin)
+
+    dispatch_due(session_factory, client, now=NOW)
+    again = dispatch_due(session_factory, client, now=NOW + timedelta(hours=1))
+
+    assert again == DispatchReport(claimed=1, sent=1)
     assert len(standin.messages_to(INSPECTOR)) == 1
-    assert _stored(session_factory, message_id).attempts == 1
+
+
+def test_a_lapsed_claim_is_taken_over_and_its_first_holder_cannot_renew_it(
+    standin: SlackStandIn, session_factory: sessionmaker[Session]
+) -> None:
+    message_id = _enqueue_for(session_factory, slack_user_id=INSPECTOR)
+    lease = outbox.DEFAULT_LEASE
+    with UnitOfWork(session_factory) as uow:  # a dispatcher claims it, then stalls or dies
+        [claimed] = outbox.claim_for_delivery(uow.session, now=NOW, limit=1, lease=lease)
+        uow.commit()
+    assert claimed.may_have_landed is False
+
+    taken_over = dispatch_due(session_factory, _outbox_client(standin), now=NOW + lease * 2)
+    with UnitOfWork(session_factory) as uow:
+        renewed = outbox.renew_claim(
+            uow.session, message_id, held_until=NOW + lease, until=NOW + lease * 3
+        )
+        uow.commit()
+
+    assert taken_over == DispatchReport(claimed=1, sent=1)
+    assert renewed is False
+    assert len(standin.messages_to(INSPECTOR)) == 1
+
+
+def test_a_rate_limited_message_waits_its_retry_after_without_holding_up_the_run(
+    standin: SlackStandIn, session_factory: sessionmaker[Session]
+) -> None:
+    message_id = _enqueue_for(session_factory, slack_user_id=INSPECTOR)
+    standin.fail_next("chat.postMessage", status=429, retry_after=30)
+
+    report = dispatch_due(session_factory, _outbox_client(standin), now=NOW)
+
+    assert report == DispatchReport(claimed=1, retrying=1)
+    assert _stored(session_factory, message_id).available_at == NOW + timedelta(seconds=30)
+    assert standin.messages_to(INSPECTOR) == []

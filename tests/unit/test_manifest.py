@@ -29,6 +29,8 @@ SCOPES_BY_METHOD: dict[str, set[str]] = {
     "chat_postEphemeral": {"chat:write"},
     "chat_delete": {"chat:write"},
     "conversations_open": {"im:write"},
+    # Only the app's DMs are read: the outbox looks there for a post it may have made.
+    "conversations_history": {"im:history"},
     "users_info": {"users:read"},
     # users:read.email is granted only together with users:read.
     "users_lookupByEmail": {"users:read", "users:read.email"},

@@ -3,11 +3,15 @@
 import random
 import threading
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 
 # 502 and 504 are what a gateway in front of Slack answers when Slack behind it does not.
 FAULT_STATUSES = (429, 500, 502, 503, 504)
 DROP = 0  # close the connection without answering (a connection error for the client)
+# Carry the call out, then close the connection without answering: Slack did it, but the
+# client never hears so (as when the sender dies, or the answer is lost on the way back).
+DONE_THEN_DROP = -1
 
 _ERRORS = {
     429: "ratelimited",
@@ -38,13 +42,14 @@ class FaultPlan:
     def reset(self) -> None:
         with self._lock:
             self._queued: dict[str, deque[Fault]] = {}
+            self._after: dict[str, deque[Callable[[], None]]] = {}
             self._rate = 0.0
             self._rng = random.Random(0)
             self._statuses: tuple[int, ...] = (429, 500)
             self._rate_retry_after = 0
 
     def fail_next(self, method: str, fault: Fault, times: int) -> None:
-        if fault.status not in (*FAULT_STATUSES, DROP):
+        if fault.status not in (*FAULT_STATUSES, DROP, DONE_THEN_DROP):
             raise ValueError(
                 f"status must be one of {FAULT_STATUSES} (or DROP), not {fault.status}"
             )
@@ -65,6 +70,16 @@ class FaultPlan:
             self._rng = random.Random(seed)
             self._statuses = tuple(statuses)
             self._rate_retry_after = retry_after
+
+    def after_next(self, method: str, action: Callable[[], None]) -> None:
+        with self._lock:
+            self._after.setdefault(method, deque()).append(action)
+
+    def next_after(self, method: str) -> Callable[[], None] | None:
+        """What to do once this call is carried out and before it is answered, if anything."""
+        with self._lock:
+            queue = self._after.get(method)
+            return queue.popleft() if queue else None
 
     def next_fault(self, method: str) -> Fault | None:
         """The fault to answer this call with, if any (consumes a queued one)."""

@@ -43,9 +43,35 @@ def post_message(ctx: Ctx, params: Mapping[str, Any]) -> Answer:
             str(params.get("text") or ""),
             with_ids(ctx, params.get("blocks") or []),
             thread_ts=params.get("thread_ts"),
+            metadata=_metadata(params.get("metadata")),
         )
     )
     return {"ok": True, "channel": channel, "ts": message.ts, "message": message.to_api()}
+
+
+def _metadata(given: object) -> dict[str, Any] | None:
+    """Slack keeps a message's metadata when it has an event_type and an event_payload."""
+    if isinstance(given, dict) and given.get("event_type") and "event_payload" in given:
+        return {"event_type": given["event_type"], "event_payload": given["event_payload"]}
+    return None
+
+
+def history(ctx: Ctx, params: Mapping[str, Any]) -> Answer:
+    """conversations.history: a conversation's messages newest first, from ``oldest`` on
+    (exclusive), at most ``limit`` of them (Slack's default 100, its maximum 999); their
+    metadata only with ``include_all_metadata``."""
+    channel = ctx.state.channel_for(str(params.get("channel") or ""))
+    if not channel:
+        return fail("channel_not_found")
+    oldest = float(params.get("oldest") or 0)
+    limit = min(int(params.get("limit") or 100), 999)
+    with_metadata = str(params.get("include_all_metadata")).lower() in ("1", "true")
+    found = [m for m in reversed(ctx.state.messages_in(channel)) if float(m.ts) > oldest]
+    return {
+        "ok": True,
+        "messages": [m.to_api(with_metadata=with_metadata) for m in found[:limit]],
+        "has_more": len(found) > limit,
+    }
 
 
 def update(ctx: Ctx, params: Mapping[str, Any]) -> Answer:

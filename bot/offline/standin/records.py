@@ -67,8 +67,9 @@ class Message:
     thread_ts: str | None = None
     ephemeral_to: str | None = None
     edits: int = 0
+    metadata: dict[str, Any] | None = None  # given by the app; returned only when asked for
 
-    def to_api(self) -> dict[str, Any]:
+    def to_api(self, *, with_metadata: bool = False) -> dict[str, Any]:
         """The message object Slack returns and puts in interaction payloads."""
         message: dict[str, Any] = {
             "type": "message",
@@ -82,6 +83,8 @@ class Message:
         }
         if self.thread_ts is not None:
             message["thread_ts"] = self.thread_ts
+        if with_metadata and self.metadata is not None:
+            message["metadata"] = self.metadata
         return message
 
 

@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from bot.offline.standin import messages, webapi
 from bot.offline.standin.context import Ctx, json_arg
-from bot.offline.standin.faults import DROP, FaultPlan
+from bot.offline.standin.faults import DONE_THEN_DROP, DROP, FaultPlan
 from bot.offline.standin.records import Call
 from bot.offline.standin.state import StandInState
 
@@ -80,6 +80,12 @@ class _Handler(BaseHTTPRequestHandler):
         params = self._params(query, body)
         token = self._token(params)
         fault = self.server.faults.next_fault(method)
+        if fault is not None and fault.status == DONE_THEN_DROP:
+            done = webapi.call(ctx, method, params)
+            error = None if done.get("ok") else str(done.get("error"))
+            ctx.state.record_call(Call(method, params, token, ctx.state.now(), 200, error))
+            self.close_connection = True
+            return  # done, but the client sees the connection drop
         if fault is not None:
             call = Call(method, params, token, ctx.state.now(), fault.status, fault.error)
             ctx.state.record_call(call)
@@ -97,6 +103,9 @@ class _Handler(BaseHTTPRequestHandler):
             answer = webapi.call(ctx, method, params)
         error = None if answer.get("ok") else str(answer.get("error"))
         ctx.state.record_call(Call(method, params, token, ctx.state.now(), 200, error))
+        after = self.server.faults.next_after(method)
+        if after is not None:
+            after()  # e.g. kill the caller: the call is done, the answer not yet sent
         self._send_json(200, answer)
 
     def _params(self, query: str, body: bytes) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from types import TracebackType
 from typing import Any, Self, TypeVar
 
 from bot.offline.standin import views
-from bot.offline.standin.faults import DROP, Fault, FaultPlan
+from bot.offline.standin.faults import DONE_THEN_DROP, DROP, Fault, FaultPlan
 from bot.offline.standin.records import (
     Call,
     Message,
@@ -132,6 +132,17 @@ class SlackStandIn:
     def drop_next(self, method: str, *, times: int = 1) -> None:
         """Close the connection without answering the next ``times`` calls to ``method``."""
         self.faults.fail_next(method, Fault(status=DROP), times)
+
+    def after_next(self, method: str, action: Callable[[], None]) -> None:
+        """Run ``action`` once the next call to ``method`` is carried out, before it is
+        answered (a test kills the caller there, as a crash between Slack's accepting a
+        message and the caller's recording it would)."""
+        self.faults.after_next(method, action)
+
+    def do_then_drop_next(self, method: str, *, times: int = 1) -> None:
+        """Carry out the next ``times`` calls to ``method``, then close the connection without
+        answering: the call took effect, but the caller cannot know it."""
+        self.faults.fail_next(method, Fault(status=DONE_THEN_DROP), times)
 
     def set_failure_rate(
         self,

@@ -114,6 +114,7 @@ METHODS: dict[str, Handler] = {
     "users.lookupByEmail": users_lookup_by_email,
     "users.info": users_info,
     "conversations.open": conversations_open,
+    "conversations.history": messages.history,
     "chat.postMessage": messages.post_message,
     "chat.update": messages.update,
     "chat.postEphemeral": messages.post_ephemeral,
