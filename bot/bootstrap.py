@@ -18,11 +18,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.clock import Clock, system_clock
 from bot.http.server import THREADS as HTTP_THREADS
 from bot.http.server import DipsampleWsgi, build_wsgi
-from bot.jobs.scheduler import PeriodicJob, standard_jobs
+from bot.jobs.periodic import OUTBOX_DISPATCH
+from bot.jobs.scheduler import PeriodicJob, Scheduler, standard_jobs
 from bot.settings import Settings
 from bot.slack.client import make_outbox_client, make_web_client
 from bot.slack.context import BotContext
 from bot.slack.listeners import commands, decline, feedback, home, inspection
+from storage import outbox
 from storage.db import make_engine
 from storage.db import session_factory as make_session_factory
 from storage.uow import UnitOfWork
@@ -126,3 +128,12 @@ def build_bot(
         outbox_client=make_outbox_client(settings) if client is None else client,
     )
     return Bot(app=app, wsgi=wsgi, jobs=jobs)
+
+
+def scheduler_for(bot: Bot, database: Database, *, clock: Clock = system_clock) -> Scheduler:
+    """The scheduler of the bot's periodic jobs. A commit that writes an outbox message wakes
+    the dispatcher at once, so an alert reaches Slack within moments, not at the next look."""
+    scheduler = Scheduler(bot.jobs, clock=clock)
+    if OUTBOX_DISPATCH in scheduler.job_names:
+        outbox.on_commit_of_messages(database.sessions, lambda: scheduler.run_soon(OUTBOX_DISPATCH))
+    return scheduler

@@ -8,13 +8,13 @@ audited, so an admin can see what never arrived.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, or_, select, text, update
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, bindparam, event, exists, or_, select, text, update
+from sqlalchemy.orm import Session, SessionTransaction, aliased, sessionmaker
 
 from storage import audit
 from storage.models import JsonDocument, OutboxMessage, UtcDateTime
@@ -27,6 +27,7 @@ MAX_ATTEMPTS = 8
 # the next run (here or on another instance) takes them over, checking Slack first for what
 # the dead one may have sent.
 DEFAULT_LEASE = timedelta(seconds=20)
+WRITTEN = "outbox_messages_written"  # in Session.info, until the transaction ends
 
 
 # SQLAlchemy never caches the dialects' INSERT ... ON CONFLICT constructs (their classes set
@@ -74,7 +75,25 @@ def enqueue(
         "available_at": available_at or now,
     }
     new_id = session.execute(_INSERT_UNLESS_KEY_EXISTS, values).scalar_one_or_none()
+    if new_id is not None:
+        session.info[WRITTEN] = True
     return None if new_id is None else int(new_id)
+
+
+def on_commit_of_messages(sessions: sessionmaker[Session], callback: Callable[[], None]) -> None:
+    """Call ``callback`` after each commit, by a session of ``sessions``, that wrote an outbox
+    message: the dispatcher can then send it at once instead of at its next look."""
+
+    def committed(session: Session) -> None:
+        if session.info.pop(WRITTEN, False):
+            callback()
+
+    def ended(session: Session, transaction: SessionTransaction) -> None:
+        if transaction.parent is None:  # a rollback: what was written is gone
+            session.info.pop(WRITTEN, None)
+
+    event.listen(sessions, "after_commit", committed)
+    event.listen(sessions, "after_transaction_end", ended)
 
 
 def existing_keys(session: Session, keys: Iterable[str]) -> set[str]:
@@ -96,15 +115,35 @@ def claim_for_delivery(
     session: Session, *, now: datetime, limit: int, lease: timedelta = DEFAULT_LEASE
 ) -> list[Claimed]:
     """Pending messages that are due and not claimed by anyone else, now claimed until
-    now + lease. The caller commits at once, so that other instances skip them."""
+    now + lease. The caller commits at once, so that other instances skip them.
+
+    Messages to one person (or channel) arrive in the order written: one is held back while
+    an earlier one to the same recipient is being sent elsewhere or waits to be tried again."""
+    earlier = aliased(OutboxMessage)
+    held_back = exists().where(
+        earlier.status == "pending",
+        earlier.id < OutboxMessage.id,
+        or_(
+            and_(
+                OutboxMessage.recipient_person_id.is_not(None),
+                earlier.recipient_person_id == OutboxMessage.recipient_person_id,
+            ),
+            and_(OutboxMessage.channel.is_not(None), earlier.channel == OutboxMessage.channel),
+        ),
+        or_(
+            and_(earlier.attempts > 0, earlier.available_at > now),
+            earlier.claimed_until >= now,
+        ),
+    )
     query = (
         select(OutboxMessage)
         .where(
             OutboxMessage.status == "pending",
             OutboxMessage.available_at <= now,
             or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
+            ~held_back,
         )
-        .order_by(OutboxMessage.available_at, OutboxMessage.id)
+        .order_by(OutboxMessage.id)  # in the order written
         .limit(limit)
     )
     if session.get_bind().dialect.name == "postgresql":
@@ -119,6 +158,16 @@ def claim_for_delivery(
         message.claimed_until = now + lease
     session.flush()
     return claimed
+
+
+def release(session: Session, message_ids: Iterable[int]) -> None:
+    """Give up claims this dispatcher took and did not try (they go in the next run)."""
+    session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(list(message_ids)), OutboxMessage.status == "pending")
+        .values(claimed_until=None)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def renew_claim(

@@ -17,10 +17,9 @@ from types import FrameType
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.bootstrap import APP_LOGGER, build_bot, open_database
+from bot.bootstrap import APP_LOGGER, build_bot, open_database, scheduler_for
 from bot.clock import system_clock
 from bot.http.server import serve_forever
-from bot.jobs.scheduler import Scheduler
 from bot.services.intake.policy_file import InvalidSamplingPolicy
 from bot.services.intake.sampling import policy_from_settings
 from bot.settings import Settings
@@ -92,7 +91,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             )
         # In Socket Mode Slack sends nothing over HTTP, so /slack/events is not served.
         bot = build_bot(settings, database, slack_over_http=not socket_mode)
-        scheduler = Scheduler(bot.jobs)
+        scheduler = scheduler_for(bot, database)
         open_connections(
             database.engine, count=WARM_CONNECTIONS, tables=Base.metadata.sorted_tables
         )

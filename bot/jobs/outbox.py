@@ -104,13 +104,20 @@ def dispatch_due(
     deliveries = _claim(session_factory, now=now, batch=batch, lease=lease)
     sent = retrying = dead = 0
     dm_channels: dict[str, str] = {}  # one conversations.open per user per run
+    stalled: set[tuple[int | None, str | None]] = set()  # recipients whose message went back
+    left: list[int] = []
     for delivery in deliveries:
+        recipient = (delivery.recipient_person_id, delivery.channel)
+        if recipient in stalled:
+            left.append(delivery.message_id)  # it must not overtake the one put back
+            continue
         # now may be a test's or the demo's time: the run's own time is added to it.
         at = now + timedelta(seconds=time.monotonic() - started)
         if not _renew(session_factory, delivery, until=at + lease):
             continue  # our claim lapsed and another dispatcher holds it: it is theirs now
         result = _attempt(client, delivery, dm_channels)
         if isinstance(result, _Undeliverable):
+            stalled.add(recipient)
             if _record_failure(session_factory, delivery, result, now=now):
                 dead += 1
             else:
@@ -122,6 +129,10 @@ def dispatch_due(
             _enqueue_files(uow.session, delivery, channel=channel, ts=ts, now=now)
             uow.commit()
         sent += 1
+    if left:
+        with UnitOfWork(session_factory) as uow:
+            outbox.release(uow.session, left)
+            uow.commit()
     return DispatchReport(
         claimed=len(deliveries),
         sent=sent,

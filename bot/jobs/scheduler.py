@@ -10,6 +10,7 @@ next turn comes is not started twice (max_instances=1); missed turns collapse in
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -130,6 +131,9 @@ class Scheduler:
             raise ValueError(f"job names must be unique: {names}")
         self._jobs = {job.name: job for job in periodic}
         self._clock = clock
+        self._lock = threading.Lock()
+        self._running: set[str] = set()
+        self._again: set[str] = set()
         self._scheduler = BackgroundScheduler(
             timezone=UTC,
             jobstores={"default": MemoryJobStore()},
@@ -167,14 +171,32 @@ class Scheduler:
         if self._scheduler.running:
             self._scheduler.shutdown(wait=wait)
 
+    def run_soon(self, name: str) -> None:
+        """Run the job at once, off its schedule (the outbox when a commit wrote a message); if
+        it is running, once more as soon as it ends, so what prompted this is not missed."""
+        with self._lock:
+            if name in self._running:
+                self._again.add(name)
+                return
+        if self._scheduler.running:
+            self._scheduler.modify_job(name, next_run_time=datetime.now(UTC))
+
     def run_now(self, name: str) -> object:
         """Run one job in the calling thread, as its schedule would (for the CLI and demo)."""
         return self._jobs[name].run(self._clock())
 
     def _fire(self, name: str) -> None:
-        try:
-            self._jobs[name].run(self._clock())
-        except Exception:
-            # Logged and left for the next turn: a job works from the database, so a failed
-            # run loses nothing, and one broken job must not stop the others.
-            log.exception("periodic job %s failed", name)
+        with self._lock:
+            self._running.add(name)
+        while True:
+            try:
+                self._jobs[name].run(self._clock())
+            except Exception:
+                # Logged and left for the next turn: a job works from the database, so a failed
+                # run loses nothing, and one broken job must not stop the others.
+                log.exception("periodic job %s failed", name)
+            with self._lock:
+                if name not in self._again:
+                    self._running.discard(name)
+                    return
+                self._again.discard(name)

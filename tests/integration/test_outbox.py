@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from support.scheduling_data import ON_POSTGRES, add_person
 
 from storage import outbox
-from storage.models import AuditEvent, OutboxMessage
+from storage.models import AuditEvent, JobRun, OutboxMessage
 from storage.uow import UnitOfWork
 
 NOW = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
@@ -85,9 +85,10 @@ def test_claim_takes_due_unclaimed_messages_and_leases_them(
     uow_factory: Callable[[], UnitOfWork],
 ) -> None:
     with uow_factory() as uow:
-        _enqueue(uow.session, "due-1")
-        _enqueue(uow.session, "due-2", available_at=NOW - timedelta(minutes=1))
-        _enqueue(uow.session, "later", available_at=NOW + timedelta(minutes=1))
+        # To three channels: messages to one are taken in order (see the ordering test).
+        _enqueue(uow.session, "due-1", channel="C01")
+        _enqueue(uow.session, "due-2", channel="C02", available_at=NOW - timedelta(minutes=1))
+        _enqueue(uow.session, "later", channel="C03", available_at=NOW + timedelta(minutes=1))
         uow.commit()
 
     with uow_factory() as uow:
@@ -102,17 +103,17 @@ def test_claim_takes_due_unclaimed_messages_and_leases_them(
         )
         uow.commit()
 
-    assert [m.dedupe_key for m in claimed] == ["due-2", "due-1"]
+    assert [m.dedupe_key for m in claimed] == ["due-1", "due-2"]  # in the order written
     assert {m.claimed_until for m in claimed} == {NOW + LEASE}
     # "later" fell due meanwhile; the leased two are only free again once the lease has run out.
     assert [m.dedupe_key for m in while_leased] == ["later"]
-    assert [m.dedupe_key for m in after_lease] == ["due-2", "due-1"]
+    assert [m.dedupe_key for m in after_lease] == ["due-1", "due-2"]
 
 
 def test_claim_respects_the_limit(uow_factory: Callable[[], UnitOfWork]) -> None:
     with uow_factory() as uow:
         for n in range(5):
-            _enqueue(uow.session, f"m{n}")
+            _enqueue(uow.session, f"m{n}", channel=f"C{n}")
         uow.commit()
     with uow_factory() as uow:
         first = outbox.claim_due(uow.session, now=NOW, limit=3, lease=LEASE)
@@ -298,3 +299,77 @@ def test_a_concurrent_enqueue_of_the_same_key_waits_and_then_does_nothing(
         channels = uow.session.scalars(select(OutboxMessage.channel)).all()
     assert results == [None]
     assert channels == ["C0TEST"]
+
+
+def test_a_commit_that_wrote_a_message_calls_back_and_others_do_not(
+    session_factory: sessionmaker[Session],
+) -> None:
+    woken: list[str] = []
+    outbox.on_commit_of_messages(session_factory, lambda: woken.append("wake"))
+
+    with UnitOfWork(session_factory) as uow:
+        uow.session.add(JobRun(job_name="nothing to send", last_run_at=NOW))
+        uow.commit()
+    assert woken == []
+
+    with UnitOfWork(session_factory) as uow:
+        _enqueue(uow.session, "rolled-back")  # never committed
+    with UnitOfWork(session_factory) as uow:
+        uow.session.add(JobRun(job_name="still nothing", last_run_at=NOW))
+        uow.commit()
+    assert woken == []
+
+    with UnitOfWork(session_factory) as uow:
+        _enqueue(uow.session, "sent-soon")
+        _enqueue(uow.session, "sent-soon-too")
+        uow.commit()
+    assert woken == ["wake"]
+
+    with UnitOfWork(session_factory) as uow:
+        assert _enqueue(uow.session, "sent-soon") is None  # already there: nothing new
+        uow.commit()
+    assert woken == ["wake"]
+
+
+def test_messages_to_one_recipient_wait_for_an_earlier_one_being_sent_or_put_back(
+    uow_factory: Callable[[], UnitOfWork],
+) -> None:
+    with uow_factory() as uow:
+        for key in ("first", "second", "third"):
+            _enqueue(uow.session, key, channel="D0SAME")
+        _enqueue(uow.session, "elsewhere", channel="D0OTHER")
+        uow.commit()
+    with uow_factory() as uow:  # one dispatcher takes the first alone
+        taken = outbox.claim_due(uow.session, now=NOW, limit=1, lease=LEASE)
+        uow.commit()
+    with uow_factory() as uow:  # another, meanwhile: the later two wait behind it
+        meanwhile = outbox.claim_due(uow.session, now=NOW, limit=10, lease=LEASE)
+        uow.commit()
+    with uow_factory() as uow:  # the first fails and goes back with a delay
+        put_back = outbox.mark_failed(uow.session, taken[0].id, error="ratelimited", now=NOW)
+        uow.commit()
+    with uow_factory() as uow:
+        while_it_waits = outbox.claim_due(uow.session, now=NOW, limit=10, lease=LEASE)
+        uow.commit()
+    with uow_factory() as uow:
+        once_due = outbox.claim_due(uow.session, now=put_back.available_at, limit=10, lease=LEASE)
+        uow.commit()
+
+    assert [m.dedupe_key for m in taken] == ["first"]
+    assert [m.dedupe_key for m in meanwhile] == ["elsewhere"]
+    assert while_it_waits == []
+    assert [m.dedupe_key for m in once_due] == ["first", "second", "third"]
+
+
+def test_a_message_scheduled_for_later_holds_nothing_back(
+    uow_factory: Callable[[], UnitOfWork],
+) -> None:
+    with uow_factory() as uow:
+        _enqueue(uow.session, "tomorrow", channel="D0SAME", available_at=NOW + timedelta(days=1))
+        _enqueue(uow.session, "now", channel="D0SAME")
+        uow.commit()
+    with uow_factory() as uow:
+        claimed = outbox.claim_due(uow.session, now=NOW, limit=10, lease=LEASE)
+        uow.commit()
+
+    assert [m.dedupe_key for m in claimed] == ["now"]

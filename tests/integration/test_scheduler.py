@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -520,3 +521,58 @@ def test_the_assignment_retry_job_hands_a_queued_review_to_someone_newly_eligibl
     with UnitOfWork(session_factory) as uow:
         inspection = uow.session.scalars(select(Inspection)).one()
     assert (inspection.status, inspection.inspector_id) == ("assigned", newcomer.id)
+
+
+def _counting_job(runs: list[datetime], *, hold: threading.Event | None = None) -> PeriodicJob:
+    def run(now: datetime) -> None:
+        runs.append(now)
+        if hold is not None:
+            hold.wait(10)
+
+    return PeriodicJob("counted", timedelta(hours=1), run)
+
+
+def _wait_for(condition: Callable[[], bool], seconds: float = 5.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.01)
+    return condition()
+
+
+def test_run_soon_runs_a_job_at_once_off_its_hourly_schedule() -> None:
+    runs: list[datetime] = []
+    scheduler = Scheduler([_counting_job(runs)])
+    scheduler.start()
+    try:
+        assert _wait_for(lambda: len(runs) == 1)  # the catch-up run at start
+        scheduler.run_soon("counted")
+        assert _wait_for(lambda: len(runs) == 2, seconds=2.0)
+    finally:
+        scheduler.shutdown()
+
+
+def test_run_soon_while_the_job_runs_runs_it_once_more_when_it_ends() -> None:
+    runs: list[datetime] = []
+    hold = threading.Event()
+    scheduler = Scheduler([_counting_job(runs, hold=hold)])
+    scheduler.start()
+    try:
+        assert _wait_for(lambda: len(runs) == 1)  # running, held
+        scheduler.run_soon("counted")
+        scheduler.run_soon("counted")  # twice while running: one more run covers both
+        hold.set()
+        assert _wait_for(lambda: len(runs) == 2)
+        time.sleep(0.3)
+        assert len(runs) == 2
+    finally:
+        hold.set()
+        scheduler.shutdown()
+
+
+def test_run_soon_before_the_scheduler_starts_does_nothing() -> None:
+    runs: list[datetime] = []
+    scheduler = Scheduler([_counting_job(runs)])
+    scheduler.run_soon("counted")
+    assert runs == []

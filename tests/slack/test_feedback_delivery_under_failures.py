@@ -107,7 +107,9 @@ def test_200_submissions_deliver_exactly_200_feedback_messages_and_200_manager_c
     standin.set_failure_rate(0.3, seed=5, statuses=(429, 500), retry_after=0)
     client = _client(standin)
     rounds = 0
-    while _pending(session_factory) and rounds < 30:
+    # Each person's messages go in order, so one that fails holds back that person's later
+    # ones until it is retried: a manager's 100 copies at a 30% failure rate take many rounds.
+    while _pending(session_factory) and rounds < 300:
         # Everything due now, batch after batch; then past the longest backoff for the retries.
         while dispatch_due(session_factory, client, now=clock()).claimed:
             pass

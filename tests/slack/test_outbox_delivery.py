@@ -281,3 +281,31 @@ def test_a_rate_limited_message_waits_its_retry_after_without_holding_up_the_run
     assert report == DispatchReport(claimed=1, retrying=1)
     assert _stored(session_factory, message_id).available_at == NOW + timedelta(seconds=30)
     assert standin.messages_to(INSPECTOR) == []
+
+
+def test_a_message_put_back_is_not_overtaken_by_a_later_one_to_the_same_person(
+    standin: SlackStandIn, session_factory: sessionmaker[Session]
+) -> None:
+    first = _enqueue_for(session_factory, slack_user_id=INSPECTOR, key="first")
+    with UnitOfWork(session_factory) as uow:
+        second = outbox.enqueue(
+            uow.session,
+            dedupe_key="second",
+            kind="assignment",
+            recipient_person_id=_stored(session_factory, first).recipient_person_id,
+            payload={"text": "Second"},
+            now=NOW,
+        )
+        uow.commit()
+    standin.fail_next("chat.postMessage", status=429, retry_after=30)
+    client = _outbox_client(standin)
+
+    run = dispatch_due(session_factory, client, now=NOW)
+    too_soon = dispatch_due(session_factory, client, now=NOW + timedelta(seconds=10))
+    after = dispatch_due(session_factory, client, now=NOW + timedelta(seconds=30))
+
+    assert run == DispatchReport(claimed=2, retrying=1, deferred=1)
+    assert too_soon == DispatchReport()
+    assert after == DispatchReport(claimed=2, sent=2)
+    assert [m.text for m in standin.messages_to(INSPECTOR)][-1] == "Second"
+    assert second is not None and _stored(session_factory, second).status == "sent"

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.bootstrap import build_bot, open_database, unit_of_work
+from bot.bootstrap import build_bot, open_database, scheduler_for, unit_of_work
 from bot.clock import ManualClock
 from bot.http.server import serve_in_thread
 from bot.jobs.scheduler import Scheduler
@@ -124,7 +124,7 @@ def running_world(output: Path, start: datetime) -> Iterator[World]:
                         f"{base_url}/slack/events", signing_secret=SIGNING_SECRET, standin=standin
                     ),
                     base_url=base_url,
-                    scheduler=Scheduler(bot.jobs, clock=clock),
+                    scheduler=scheduler_for(bot, database, clock=clock),
                 )
             finally:
                 stop()
