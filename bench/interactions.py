@@ -67,7 +67,7 @@ from urllib.parse import parse_qs
 from slack_bolt import Ack, App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
-from sqlalchemy import Column, Integer, MetaData, String, Table, insert, select
+from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -87,7 +87,7 @@ from bot.slack.client import make_web_client
 from inspections.lifecycle import Status
 from storage import migrate
 from storage.db import make_engine, session_factory
-from storage.models import CaseReview, Inspection, Person, SamplingDecision
+from storage.models import CaseReview, Inspection, OutboxMessage, Person, SamplingDecision
 from storage.uow import UnitOfWork
 
 BOT_TOKEN = "xoxb-bench"
@@ -224,6 +224,7 @@ def run(
                 ]
                 with MeasuredPhase() as ours_phase:
                     elapsed = concurrently([partial(inspect, player, think) for player in players])
+                delivered = outbox_latencies(sessions, standin)
             submitted = count_submitted(sessions)
         finally:
             engine.dispose()
@@ -252,6 +253,9 @@ def run(
     if immediate:
         report("bare Bolt app, process_before_response=True (reference only)", immediate)
     report("dipsample click to next card (stand-in received its update)", to_card)
+    print("  outbox messages, commit to the stand-in receiving them (alerts target: p99 2 s):")
+    for kind, latencies in sorted(delivered.items()):
+        report(f"  {kind}", latencies)
     print("  dipsample by kind of request:")
     for kind, latencies in by_kind(drivers).items():
         report(f"  {kind}", latencies)
@@ -564,6 +568,38 @@ def replay(events_url: str, standin: SlackStandIn, recorded: list[TimedDriver]) 
     if failures:
         raise SystemExit(f"the bare app answered {failures} requests with an error")
     return [t for d in drivers for t in d.latencies]
+
+
+def outbox_latencies(sessions: Any, standin: SlackStandIn) -> dict[str, list[float]]:
+    """For each message the served bot's outbox sent (feedback, manager copies, alerts), the
+    seconds from the commit that wrote it to the stand-in receiving it, by kind. Waits (up to
+    30 s) for the last ones to go out first. The post carries its outbox id in its metadata."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        with UnitOfWork(sessions) as uow:
+            pending = uow.session.scalar(
+                select(func.count()).where(OutboxMessage.status == "pending")
+            )
+        if not pending:
+            break
+        time.sleep(0.2)
+    with UnitOfWork(sessions) as uow:
+        written = {
+            m.id: (m.kind, m.created_at)
+            for m in uow.session.scalars(
+                select(OutboxMessage).where(OutboxMessage.sent_at.is_not(None))
+            )
+        }
+    found: dict[str, list[float]] = {}
+    for call in standin.calls_to("chat.postMessage"):
+        metadata = call.params.get("metadata")
+        if isinstance(metadata, str):
+            metadata = json.loads(metadata)
+        outbox_id = ((metadata or {}).get("event_payload") or {}).get("outbox_id")
+        if call.ok and outbox_id in written:
+            kind, created_at = written[outbox_id]
+            found.setdefault(kind, []).append((call.at - created_at).total_seconds())
+    return found
 
 
 def click_to_card(
