@@ -34,6 +34,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/intake.py
 	$(BIN)/python bench/trends.py
 	$(BIN)/python bench/interactions.py
+	$(BIN)/python bench/crash_restart.py
 
 clean:
 	rm -rf $(VENV) demo-output .pytest_cache .mypy_cache .ruff_cache
