@@ -1,7 +1,9 @@
 """Injected failures: what Slack answers when it is rate limiting or having a bad day."""
 
+import math
 import random
 import threading
+import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -43,6 +45,8 @@ class FaultPlan:
         with self._lock:
             self._queued: dict[str, deque[Fault]] = {}
             self._after: dict[str, deque[Callable[[], None]]] = {}
+            self._post_gap: float | None = None  # seconds between posts to one channel
+            self._last_post: dict[str, float] = {}
             self._rate = 0.0
             self._rng = random.Random(0)
             self._statuses: tuple[int, ...] = (429, 500)
@@ -70,6 +74,24 @@ class FaultPlan:
             self._rng = random.Random(seed)
             self._statuses = tuple(statuses)
             self._rate_retry_after = retry_after
+
+    def limit_posts(self, per_second: float) -> None:
+        with self._lock:
+            self._post_gap = 1.0 / per_second
+
+    def post_refused(self, channel: str) -> int | None:
+        """Slack's per-channel limit on posting (about one message a second): the seconds to
+        wait when this post to ``channel`` comes too soon after the last one, else None (and
+        the post counts)."""
+        with self._lock:
+            if self._post_gap is None:
+                return None
+            now = time.monotonic()
+            last = self._last_post.get(channel)
+            if last is not None and now - last < self._post_gap:
+                return max(1, math.ceil(self._post_gap - (now - last)))
+            self._last_post[channel] = now
+            return None
 
     def after_next(self, method: str, action: Callable[[], None]) -> None:
         with self._lock:

@@ -95,6 +95,16 @@ class _Handler(BaseHTTPRequestHandler):
             headers = {"Retry-After": str(fault.retry_after)} if fault.status == 429 else {}
             self._send_json(fault.status, {"ok": False, "error": fault.error}, headers)
             return
+        if method == "chat.postMessage" and params.get("channel"):
+            wait = self.server.faults.post_refused(ctx.state.channel_for(str(params["channel"])))
+            if wait is not None:
+                ctx.state.record_call(
+                    Call(method, params, token, ctx.state.now(), 429, "ratelimited")
+                )
+                self._send_json(
+                    429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(wait)}
+                )
+                return
         if not token:
             answer = {"ok": False, "error": "not_authed"}
         elif self.server.tokens is not None and token not in self.server.tokens:

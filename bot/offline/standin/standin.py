@@ -133,6 +133,11 @@ class SlackStandIn:
         """Close the connection without answering the next ``times`` calls to ``method``."""
         self.faults.fail_next(method, Fault(status=DROP), times)
 
+    def limit_posts_per_channel(self, per_second: float = 1.0) -> None:
+        """From now on, refuse a chat.postMessage to a channel that comes sooner than Slack
+        allows after the last one there (429 with Retry-After), as Slack does."""
+        self.faults.limit_posts(per_second)
+
     def after_next(self, method: str, action: Callable[[], None]) -> None:
         """Run ``action`` once the next call to ``method`` is carried out, before it is
         answered (a test kills the caller there, as a crash between Slack's accepting a
