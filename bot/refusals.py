@@ -162,3 +162,7 @@ def absence_over(ended: str) -> str:
 
 ABSENCE_TOO_LONG = "an absence can be at most a year long; record longer ones in parts"
 CHALLENGE_DECIDED = "You have already decided this challenge; nothing was changed."
+TYPED_MESSAGE = (
+    "I don't read typed messages. Use the buttons on your cards or the Home tab, "
+    "or type `/dip help` to see what I can do."
+)

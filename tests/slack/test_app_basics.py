@@ -575,3 +575,39 @@ def test_socket_mode_needs_no_signing_secret_but_http_mode_does() -> None:
     assert missing_settings(settings, socket_mode=False) == [
         "SLACK_SIGNING_SECRET (HTTP mode checks every request's signature)"
     ]
+
+
+# Typed messages ----------------------------------------------------------------------------
+
+
+def _typed(driver: SlackDriver, standin: SlackStandIn, user_id: str, **extra: Any) -> int:
+    event = {
+        "type": "message",
+        "channel": standin.dm_channel(user_id),
+        "channel_type": "im",
+        "text": "42AB1234525: can you look at this one again?",
+        "ts": "1700000000.000100",
+        **extra,
+    }
+    return driver.event(user_id, event).status
+
+
+def test_a_typed_message_gets_a_short_reply_saying_what_to_use_instead(
+    bot: RunningBot, driver: SlackDriver, standin: SlackStandIn, directory: tuple[Member, ...]
+) -> None:
+    assert _typed(driver, standin, INSPECTOR_A.slack_id) == 200
+
+    standin.wait_for(lambda: standin.messages_to(INSPECTOR_A.slack_id))
+    assert [m.text for m in standin.messages_to(INSPECTOR_A.slack_id)] == [refusals.TYPED_MESSAGE]
+
+
+def test_the_apps_own_posts_and_edits_get_no_reply(
+    bot: RunningBot, driver: SlackDriver, standin: SlackStandIn, directory: tuple[Member, ...]
+) -> None:
+    assert _typed(driver, standin, INSPECTOR_A.slack_id, bot_id="B0DIPBOT") == 200
+    assert _typed(driver, standin, INSPECTOR_A.slack_id, subtype="message_changed") == 200
+    assert _typed(driver, standin, INSPECTOR_A.slack_id, channel_type="channel") == 200
+    assert _typed(driver, standin, INSPECTOR_A.slack_id) == 200  # then one that is answered
+
+    standin.wait_for(lambda: standin.messages_to(INSPECTOR_A.slack_id))
+    assert [m.text for m in standin.messages_to(INSPECTOR_A.slack_id)] == [refusals.TYPED_MESSAGE]
