@@ -10,10 +10,12 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import logging
 import re
 import threading
+import time
 from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from typing import Any
@@ -27,6 +29,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock, system_clock
+from bot.http import request_log
 from bot.http.intake import IntakeApp
 from bot.settings import Settings
 from storage.uow import UnitOfWork
@@ -62,10 +65,7 @@ class DipsampleWsgi:
                 return _json(start_response, 405, {"ok": False, "error": "POST only"}, "POST")
             if not signature_headers_well_formed(environ):
                 return _json(start_response, 401, {"ok": False, "error": "invalid signature"})
-            try:
-                return self._slack(environ, start_response)
-            except RecursionError:  # Bolt decodes the payload first, and this one never ends
-                return _json(start_response, 400, {"ok": False, "error": "payload too deep"})
+            return self._slack_request(environ, start_response)
         if path == HEALTH_PATH:
             if method not in ("GET", "HEAD"):
                 return _json(start_response, 405, {"ok": False, "error": "GET only"}, "GET, HEAD")
@@ -73,6 +73,28 @@ class DipsampleWsgi:
         if path == INTAKE_PATH and self._intake is not None:
             return self._intake(environ, start_response)
         return _json(start_response, 404, {"ok": False, "error": "not found"})
+
+    def _slack_request(
+        self, environ: WSGIEnvironment, start_response: StartResponse
+    ) -> Iterable[bytes]:
+        """Bolt's, logged in one line (request_log); the body is read once and handed on."""
+        assert self._slack is not None
+        started = time.perf_counter()
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(length) if length > 0 else b""
+        environ["wsgi.input"] = io.BytesIO(body)
+        answered: list[str] = []
+
+        def noting(status: str, headers: list[tuple[str, str]], *exc: Any) -> Any:
+            answered.append(status.split(" ", 1)[0])
+            return start_response(status, headers, *exc)
+
+        try:
+            result = self._slack(environ, noting)
+        except RecursionError:  # Bolt decodes the payload first, and this one never ends
+            result = _json(noting, 400, {"ok": False, "error": "payload too deep"})
+        request_log.record(body, answered[0] if answered else "none", time.perf_counter() - started)
+        return result
 
     def _health(self, start_response: StartResponse) -> Iterable[bytes]:
         driver_error = self._engine.dialect.loaded_dbapi.Error
