@@ -85,11 +85,11 @@ def on_commit_of_messages(sessions: sessionmaker[Session], callback: Callable[[]
     message: the dispatcher can then send it at once instead of at its next look."""
 
     def committed(session: Session) -> None:
-        if session.info.pop(WRITTEN, False):
+        if session.info.get(WRITTEN):
             callback()
 
     def ended(session: Session, transaction: SessionTransaction) -> None:
-        if transaction.parent is None:  # a rollback: what was written is gone
+        if transaction.parent is None:  # committed (and called back) or rolled back
             session.info.pop(WRITTEN, None)
 
     event.listen(sessions, "after_commit", committed)
@@ -131,7 +131,7 @@ def claim_for_delivery(
             and_(OutboxMessage.channel.is_not(None), earlier.channel == OutboxMessage.channel),
         ),
         or_(
-            and_(earlier.attempts > 0, earlier.available_at > now),
+            and_(earlier.last_error.is_not(None), earlier.available_at > now),
             earlier.claimed_until >= now,
         ),
     )
@@ -160,14 +160,20 @@ def claim_for_delivery(
     return claimed
 
 
-def release(session: Session, message_ids: Iterable[int]) -> None:
-    """Give up claims this dispatcher took and did not try (they go in the next run)."""
-    session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id.in_(list(message_ids)), OutboxMessage.status == "pending")
-        .values(claimed_until=None)
-        .execution_options(synchronize_session=False)
-    )
+def release(session: Session, held: Mapping[int, datetime]) -> None:
+    """Give up claims this dispatcher took and did not try (they go in the next run): each
+    message id with the claim it took, released only if that claim is still the one held."""
+    for message_id, held_until in held.items():
+        session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.id == message_id,
+                OutboxMessage.status == "pending",
+                OutboxMessage.claimed_until == held_until,
+            )
+            .values(claimed_until=None)
+            .execution_options(synchronize_session=False)
+        )
 
 
 def renew_claim(
@@ -263,9 +269,14 @@ def mark_failed(
     dead-letter after max_attempts or at once when permanent (a failure that retrying cannot
     fix, such as a recipient with no Slack id)."""
     message = _get(session, message_id)
-    message.attempts += 1
     message.last_error = error
     message.claimed_until = None
+    if retry_after is not None:
+        # Slack refused it without doing anything (a rate limit): not a failed attempt, so
+        # neither a step towards the dead letters nor a reason to look for it before retrying.
+        message.available_at = now + min(retry_after, cap)
+        return message
+    message.attempts += 1
     if permanent or message.attempts >= max_attempts:
         message.status = "failed"
         audit.record(
@@ -284,8 +295,7 @@ def mark_failed(
             now=now,
         )
     else:
-        delay = retry_after if retry_after is not None else retry_delay(message.attempts, base=base)
-        message.available_at = now + min(delay, cap)
+        message.available_at = now + retry_delay(message.attempts, base=base, cap=cap)
     return message
 
 

@@ -5,27 +5,35 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import parse_qs
 
 log = logging.getLogger("bot.requests")
 
 
-def described(body: bytes) -> tuple[str, str, str]:
-    """(kind, action, user id) of a request body, or ("unreadable", "", "") for one that is
-    not what Slack sends."""
+class Seen(NamedTuple):
+    kind: str
+    action: str
+    user: str
+
+
+def described(body: bytes) -> Seen:
+    """The kind, action and user id of a request body; kind "unreadable" for one that is not
+    what Slack sends."""
     try:
         text = body.decode("utf-8")
         if text.lstrip().startswith("{"):
-            return _event(json.loads(text))
+            return Seen(*_event(json.loads(text)))
         form = parse_qs(text)
         if "payload" in form:
-            return _interaction(json.loads(form["payload"][0]))
+            return Seen(*_interaction(json.loads(form["payload"][0])))
         if "command" in form:
-            return "command", form["command"][0], form.get("user_id", [""])[0]
+            return Seen("command", form["command"][0], form.get("user_id", [""])[0])
+        if "ssl_check" in form:
+            return Seen("ssl_check", "", "")
     except (ValueError, RecursionError, AttributeError, KeyError, IndexError, TypeError):
         pass
-    return "unreadable", "", ""
+    return Seen("unreadable", "", "")
 
 
 def _event(envelope: dict[str, Any]) -> tuple[str, str, str]:
@@ -39,8 +47,8 @@ def _interaction(payload: dict[str, Any]) -> tuple[str, str, str]:
     return str(payload.get("type", "")), str(action), str((payload.get("user") or {}).get("id", ""))
 
 
-def record(body: bytes, status: str, seconds: float) -> None:
-    kind, action, user = described(body)
+def record(seen: Seen, status: str, seconds: float) -> None:
+    kind, action, user = (_safe(value) for value in seen)
     log.info(
         "slack request kind=%s action=%s user=%s status=%s ms=%.1f",
         kind,
@@ -49,3 +57,10 @@ def record(body: bytes, status: str, seconds: float) -> None:
         status,
         seconds * 1000,
     )
+
+
+def _safe(value: str) -> str:
+    """What an unauthenticated body says, made fit for one log line: the characters of ids and
+    action names only (no line breaks to forge a line with), and not too long."""
+    kept = "".join(c if c.isascii() and (c.isalnum() or c in "._:/-") else "?" for c in value)
+    return kept[:60]

@@ -89,11 +89,15 @@ class DipsampleWsgi:
             answered.append(status.split(" ", 1)[0])
             return start_response(status, headers, *exc)
 
-        try:
+        seen = request_log.described(body)
+        result: Iterable[bytes]
+        if seen.kind == "unreadable":
+            # Bolt parses the body before it checks the signature, and a body it cannot parse
+            # (not UTF-8, not JSON, nested past decoding) would be a 500 from inside it.
+            result = _json(noting, 400, {"ok": False, "error": "unreadable request"})
+        else:
             result = self._slack(environ, noting)
-        except RecursionError:  # Bolt decodes the payload first, and this one never ends
-            result = _json(noting, 400, {"ok": False, "error": "payload too deep"})
-        request_log.record(body, answered[0] if answered else "none", time.perf_counter() - started)
+        request_log.record(seen, answered[0] if answered else "none", time.perf_counter() - started)
         return result
 
     def _health(self, start_response: StartResponse) -> Iterable[bytes]:

@@ -104,21 +104,33 @@ def dispatch_due(
     deliveries = _claim(session_factory, now=now, batch=batch, lease=lease)
     sent = retrying = dead = 0
     dm_channels: dict[str, str] = {}  # one conversations.open per user per run
-    stalled: set[tuple[int | None, str | None]] = set()  # recipients whose message went back
-    left: list[int] = []
+    # Recipients whose message went back or was taken over: their later ones wait their turn.
+    stalled: set[tuple[int | None, str | None]] = set()
+    left: dict[int, datetime] = {}  # claims taken and not tried, to give up at the end
+
+    def clock() -> datetime:
+        # now may be a test's or the demo's time: the run's own time is added to it.
+        return now + timedelta(seconds=time.monotonic() - started)
+
     for delivery in deliveries:
         recipient = (delivery.recipient_person_id, delivery.channel)
         if recipient in stalled:
-            left.append(delivery.message_id)  # it must not overtake the one put back
+            left[delivery.message_id] = delivery.claimed_until
             continue
-        # now may be a test's or the demo's time: the run's own time is added to it.
-        at = now + timedelta(seconds=time.monotonic() - started)
-        if not _renew(session_factory, delivery, until=at + lease):
-            continue  # our claim lapsed and another dispatcher holds it: it is theirs now
-        result = _attempt(client, delivery, dm_channels)
+
+        def keep_claim(delivery: _Delivery = delivery) -> bool:
+            """Renewed just before Slack is asked, so the claim outlives the call."""
+            return _renew(session_factory, delivery, until=clock() + lease)
+
+        result = _attempt(client, delivery, dm_channels, keep_claim)
+        if result is None:  # our claim lapsed and another dispatcher holds it: theirs now
+            stalled.add(recipient)
+            continue
         if isinstance(result, _Undeliverable):
             stalled.add(recipient)
-            if _record_failure(session_factory, delivery, result, now=now):
+            # A rate limit's wait runs from Slack's answer; a backoff from the run's now.
+            at = clock() if result.retry_after is not None else now
+            if _record_failure(session_factory, delivery, result, now=at):
                 dead += 1
             else:
                 retrying += 1
@@ -142,11 +154,21 @@ def dispatch_due(
     )
 
 
+class _ClaimLost(Exception):
+    """Another dispatcher took the message over: this one leaves it alone."""
+
+
 def _attempt(
-    client: WebClient, delivery: _Delivery, dm_channels: dict[str, str]
-) -> tuple[str, str] | _Undeliverable:
+    client: WebClient,
+    delivery: _Delivery,
+    dm_channels: dict[str, str],
+    keep_claim: Callable[[], bool],
+) -> tuple[str, str] | _Undeliverable | None:
+    """Where the message landed, why it did not, or None when the claim was lost first."""
     try:
-        return _send(client, delivery, dm_channels)
+        return _send(client, delivery, dm_channels, keep_claim)
+    except _ClaimLost:
+        return None
     except _Undeliverable as failure:
         log.warning(
             "outbox message %s (%s) not delivered: %s",
@@ -242,11 +264,18 @@ def _enqueue_files(
     )
 
 
-def _send(client: WebClient, delivery: _Delivery, dm_channels: dict[str, str]) -> tuple[str, str]:
+def _send(
+    client: WebClient,
+    delivery: _Delivery,
+    dm_channels: dict[str, str],
+    keep_claim: Callable[[], bool],
+) -> tuple[str, str]:
     try:
         channel = delivery.channel or _dm_channel(client, delivery, dm_channels)
         if delivery.kind == FILES_KIND:
             thread_ts = str(delivery.payload["thread_ts"])
+            if not keep_claim():
+                raise _ClaimLost
             upload_payload_files(client, delivery.payload, channel=channel, thread_ts=thread_ts)
             return channel, thread_ts
         if delivery.may_have_landed:
@@ -254,6 +283,8 @@ def _send(client: WebClient, delivery: _Delivery, dm_channels: dict[str, str]) -
             if landed is not None:
                 log.info("outbox message %s had reached Slack already", delivery.message_id)
                 return channel, landed
+        if not keep_claim():
+            raise _ClaimLost
         response = client.chat_postMessage(
             channel=channel,
             text=str(delivery.payload.get("text") or ""),

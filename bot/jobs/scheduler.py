@@ -174,19 +174,27 @@ class Scheduler:
     def run_soon(self, name: str) -> None:
         """Run the job at once, off its schedule (the outbox when a commit wrote a message); if
         it is running, once more as soon as it ends, so what prompted this is not missed."""
-        with self._lock:
-            if name in self._running:
-                self._again.add(name)
-                return
         if self._scheduler.running:
-            self._scheduler.modify_job(name, next_run_time=datetime.now(UTC))
+            self._scheduler.add_job(
+                self._fire,
+                args=[name],
+                id=f"{name}:soon",
+                replace_existing=True,
+                # Each one only asks _fire; one arriving while another runs must not be dropped.
+                max_instances=3,
+                misfire_grace_time=None,
+            )
 
     def run_now(self, name: str) -> object:
         """Run one job in the calling thread, as its schedule would (for the CLI and demo)."""
         return self._jobs[name].run(self._clock())
 
     def _fire(self, name: str) -> None:
+        """Runs the job, never twice at once: asked while it runs, it runs once more after."""
         with self._lock:
+            if name in self._running:
+                self._again.add(name)
+                return
             self._running.add(name)
         while True:
             try:

@@ -17,7 +17,7 @@ from bot.settings import Settings
 
 DEFAULT_MAX_RETRIES = 3
 DEFAULT_TIMEOUT_SECONDS = 30
-# Well inside half the outbox lease, so a send never outlives its claim.
+# Each call well inside the outbox lease, which is renewed just before the post itself.
 OUTBOX_TIMEOUT_SECONDS = 10
 
 

@@ -89,3 +89,50 @@ def test_a_deeply_nested_interaction_payload_is_not_a_500(bot: RunningBot) -> No
 def test_json_of_the_health_check_is_still_ok(bot: RunningBot) -> None:
     with urllib.request.urlopen(f"{bot.url}/healthz", timeout=30) as response:
         assert json.loads(response.read()) == {"ok": True}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "payload=nope",
+        "payload=%5B1%5D",  # a JSON list where an object belongs
+        "{not json",
+        "payload=" + "%5B" * 5000,
+        "just words",
+    ],
+)
+def test_a_body_slack_would_never_send_is_400_not_500(
+    bot: RunningBot, standin: SlackStandIn, body: str
+) -> None:
+    headers = signed(str(int(time.time())))
+    headers["X-Slack-Signature"] = (
+        SignatureVerifier(SIGNING_SECRET).generate_signature(
+            timestamp=headers["X-Slack-Request-Timestamp"], body=body
+        )
+        or ""
+    )
+
+    assert post(bot.events_url, body, headers) == 400
+    assert health(bot) == 200
+    assert [call.method for call in standin.calls] == ["auth.test"]
+
+
+def test_a_body_that_is_not_utf8_is_400_not_500(bot: RunningBot) -> None:
+    request = urllib.request.Request(
+        bot.events_url,
+        data=b"payload=\xff\xfe\xfd",
+        method="POST",
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "X-Slack-Request-Timestamp": str(int(time.time())),
+            "X-Slack-Signature": "v0=" + "0" * 64,
+        },
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            status = int(response.status)
+    except urllib.error.HTTPError as error:
+        with error:
+            status = error.code
+    assert status == 400
+    assert health(bot) == 200

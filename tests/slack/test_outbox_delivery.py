@@ -248,26 +248,34 @@ def test_a_message_that_never_reached_slack_is_posted_after_looking(
     assert len(standin.messages_to(INSPECTOR)) == 1
 
 
-def test_a_lapsed_claim_is_taken_over_and_its_first_holder_cannot_renew_it(
+def test_a_lapsed_claim_is_taken_over_and_its_first_holder_can_neither_renew_nor_release_it(
     standin: SlackStandIn, session_factory: sessionmaker[Session]
 ) -> None:
     message_id = _enqueue_for(session_factory, slack_user_id=INSPECTOR)
     lease = outbox.DEFAULT_LEASE
-    with UnitOfWork(session_factory) as uow:  # a dispatcher claims it, then stalls or dies
-        [claimed] = outbox.claim_for_delivery(uow.session, now=NOW, limit=1, lease=lease)
+    with UnitOfWork(session_factory) as uow:  # a dispatcher claims it, then stalls
+        [first] = outbox.claim_for_delivery(uow.session, now=NOW, limit=1, lease=lease)
         uow.commit()
-    assert claimed.may_have_landed is False
-
-    taken_over = dispatch_due(session_factory, _outbox_client(standin), now=NOW + lease * 2)
-    with UnitOfWork(session_factory) as uow:
+    later = NOW + lease * 2
+    with UnitOfWork(session_factory) as uow:  # its claim lapsed: another takes it
+        [second] = outbox.claim_for_delivery(uow.session, now=later, limit=1, lease=lease)
+        uow.commit()
+    with UnitOfWork(session_factory) as uow:  # the first wakes up and tries to go on
         renewed = outbox.renew_claim(
-            uow.session, message_id, held_until=NOW + lease, until=NOW + lease * 3
+            uow.session, message_id, held_until=NOW + lease, until=later + lease * 2
+        )
+        outbox.release(uow.session, {message_id: NOW + lease})
+        uow.commit()
+    with UnitOfWork(session_factory) as uow:  # the second still holds it, and can renew it
+        still_theirs = outbox.renew_claim(
+            uow.session, message_id, held_until=later + lease, until=later + lease * 2
         )
         uow.commit()
 
-    assert taken_over == DispatchReport(claimed=1, sent=1)
+    assert (first.may_have_landed, second.may_have_landed) == (False, True)
     assert renewed is False
-    assert len(standin.messages_to(INSPECTOR)) == 1
+    assert still_theirs is True
+    assert _stored(session_factory, message_id).claimed_until == later + lease * 2
 
 
 def test_a_rate_limited_message_waits_its_retry_after_without_holding_up_the_run(
@@ -279,7 +287,8 @@ def test_a_rate_limited_message_waits_its_retry_after_without_holding_up_the_run
     report = dispatch_due(session_factory, _outbox_client(standin), now=NOW)
 
     assert report == DispatchReport(claimed=1, retrying=1)
-    assert _stored(session_factory, message_id).available_at == NOW + timedelta(seconds=30)
+    waits_until = _stored(session_factory, message_id).available_at
+    assert NOW + timedelta(seconds=30) <= waits_until < NOW + timedelta(seconds=31)
     assert standin.messages_to(INSPECTOR) == []
 
 
@@ -302,7 +311,7 @@ def test_a_message_put_back_is_not_overtaken_by_a_later_one_to_the_same_person(
 
     run = dispatch_due(session_factory, client, now=NOW)
     too_soon = dispatch_due(session_factory, client, now=NOW + timedelta(seconds=10))
-    after = dispatch_due(session_factory, client, now=NOW + timedelta(seconds=30))
+    after = dispatch_due(session_factory, client, now=NOW + timedelta(seconds=31))
 
     assert run == DispatchReport(claimed=2, retrying=1, deferred=1)
     assert too_soon == DispatchReport()

@@ -72,13 +72,15 @@ def test_a_channel_told_to_wait_holds_up_no_other_and_order_is_kept(
     standin.fail_next("chat.postMessage", status=429, retry_after=30)  # the first post: held's
     client = make_outbox_client(Settings(slack_api_url=standin.api_url, slack_bot_token=TOKEN))
 
-    for second in range(EACH + 1):
-        dispatch_due(session_factory, client, now=NOW + timedelta(seconds=second))
+    # The dispatcher's clock runs two seconds a turn, while the stand-in's limit counts real
+    # time: a message put back for Slack's one second is due at the next turn.
+    for turn in range(EACH + 1):
+        dispatch_due(session_factory, client, now=NOW + timedelta(seconds=2 * turn))
         time.sleep(1.05)  # Slack's pace: one post a second to each channel
-    # Five seconds in, with the held channel's 30 s still to run:
+    # Ten seconds in by the dispatcher's clock, with the held channel's 30 s still to run:
     meanwhile = {name: _texts(standin, name) for name in USERS}
-    for second in range(30, 30 + EACH + 1):
-        dispatch_due(session_factory, client, now=NOW + timedelta(seconds=second))
+    for turn in range(16, 16 + EACH + 1):  # 32 s on: the held channel's wait is over
+        dispatch_due(session_factory, client, now=NOW + timedelta(seconds=2 * turn))
         time.sleep(1.05)
 
     assert meanwhile == {

@@ -46,5 +46,14 @@ def test_anything_else_is_unreadable(body: bytes) -> None:
 def test_the_line_names_no_urn_and_no_text(caplog: pytest.LogCaptureFixture) -> None:
     command = urlencode({"command": "/dip", "text": f"away {URN} private", "user_id": "U2"})
     with caplog.at_level(logging.INFO, logger="bot.requests"):
-        record(command.encode(), "200", 0.0123)
+        record(described(command.encode()), "200", 0.0123)
     assert caplog.messages == ["slack request kind=command action=/dip user=U2 status=200 ms=12.3"]
+
+
+def test_a_forged_value_cannot_write_a_second_log_line(caplog: pytest.LogCaptureFixture) -> None:
+    forged = urlencode({"command": "/dip\nslack request kind=forged", "user_id": "U2\r\nX"})
+    with caplog.at_level(logging.INFO, logger="bot.requests"):
+        record(described(forged.encode()), "401", 0.001)
+    [line] = caplog.messages
+    assert "\n" not in line and "\r" not in line
+    assert "action=/dip?slack?request?kind?forged user=U2??X" in line
