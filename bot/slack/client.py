@@ -30,8 +30,8 @@ def repeatable(request: HttpRequest) -> bool:
     return not request.url.endswith(NOT_REPEATABLE)
 
 
-class RepeatableConnectionErrorRetryHandler(ConnectionErrorRetryHandler):
-    """Connection errors, for calls that may safely be made again."""
+class _RepeatableOnly(RetryHandler):
+    """A retry handler that leaves alone a call that may not safely be made again."""
 
     def _can_retry(
         self,
@@ -44,6 +44,10 @@ class RepeatableConnectionErrorRetryHandler(ConnectionErrorRetryHandler):
         return repeatable(request) and super()._can_retry(
             state=state, request=request, response=response, error=error
         )
+
+
+class RepeatableConnectionErrorRetryHandler(_RepeatableOnly, ConnectionErrorRetryHandler):
+    """Connection errors, for calls that may safely be made again."""
 
 
 class AnyServerErrorRetryHandler(RetryHandler):
@@ -61,20 +65,8 @@ class AnyServerErrorRetryHandler(RetryHandler):
         return response is not None and 500 <= response.status_code <= 599
 
 
-class RepeatableServerErrorRetryHandler(AnyServerErrorRetryHandler):
+class RepeatableServerErrorRetryHandler(_RepeatableOnly, AnyServerErrorRetryHandler):
     """Any 5xx, for calls that may safely be made again (Slack may have done the rest)."""
-
-    def _can_retry(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
-    ) -> bool:
-        return repeatable(request) and super()._can_retry(
-            state=state, request=request, response=response, error=error
-        )
 
 
 def retry_handlers(

@@ -14,13 +14,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
+from support.scheduling_data import add_person
 
 from bot.jobs.outbox import DispatchReport, dispatch_due
 from bot.offline.standin import SlackStandIn
 from bot.settings import Settings
 from bot.slack.client import make_outbox_client
 from storage import outbox
-from storage.models import OutboxMessage, Person
+from storage.models import OutboxMessage
 from storage.uow import UnitOfWork
 
 NOW = datetime(2027, 5, 4, 9, 0, tzinfo=UTC)
@@ -49,17 +50,14 @@ def standin() -> Iterator[SlackStandIn]:
 
 def _enqueue(session_factory: sessionmaker[Session], count: int) -> list[int]:
     with UnitOfWork(session_factory) as uow:
-        person = Person(
+        person = add_person(
+            uow.session,
             email="ivy.inspector@example.test",
             name="Ivy Inspector",
-            area="Wessex",
-            unit="Wessex Casework Quality",
+            roles=["inspector"],
+            now=NOW,
             slack_user_id=INSPECTOR,
-            created_at=NOW,
-            updated_at=NOW,
         )
-        uow.session.add(person)
-        uow.session.flush()
         ids = [
             outbox.enqueue(
                 uow.session,

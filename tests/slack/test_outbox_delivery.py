@@ -318,3 +318,18 @@ def test_a_message_put_back_is_not_overtaken_by_a_later_one_to_the_same_person(
     assert after == DispatchReport(claimed=2, sent=2)
     assert [m.text for m in standin.messages_to(INSPECTOR)][-1] == "Second"
     assert second is not None and _stored(session_factory, second).status == "sent"
+
+
+def test_the_outbox_client_repeats_a_dropped_read_but_never_a_dropped_post(
+    standin: SlackStandIn, session_factory: sessionmaker[Session]
+) -> None:
+    _enqueue_for(session_factory, slack_user_id=INSPECTOR)
+    standin.drop_next("conversations.open")  # safe to ask again: the client does
+    standin.drop_next("chat.postMessage")  # not safe: left to the dispatcher's look
+
+    report = dispatch_due(session_factory, _outbox_client(standin), now=NOW)
+
+    methods = [c.method for c in standin.calls]
+    assert methods.count("conversations.open") == 2
+    assert methods.count("chat.postMessage") == 1
+    assert report == DispatchReport(claimed=1, retrying=1)

@@ -10,13 +10,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
+from support.scheduling_data import add_person
 
 from bot.jobs.outbox import dispatch_due
 from bot.offline.standin import SlackStandIn
 from bot.settings import Settings
 from bot.slack.client import make_outbox_client
 from storage import outbox
-from storage.models import Person
 from storage.uow import UnitOfWork
 
 NOW = datetime(2027, 5, 4, 9, 0, tzinfo=UTC)
@@ -37,17 +37,14 @@ def standin() -> Iterator[SlackStandIn]:
 def _write(session_factory: sessionmaker[Session]) -> None:
     with UnitOfWork(session_factory) as uow:
         for name, slack_id in USERS.items():
-            person = Person(
+            person = add_person(
+                uow.session,
                 email=f"{name}@example.test",
                 name=name.title(),
-                area="Wessex",
-                unit="RASSO Wessex",
+                roles=["lawyer"],
+                now=NOW,
                 slack_user_id=slack_id,
-                created_at=NOW,
-                updated_at=NOW,
             )
-            uow.session.add(person)
-            uow.session.flush()
             for n in range(EACH):
                 outbox.enqueue(
                     uow.session,
