@@ -35,6 +35,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/trends.py
 	$(BIN)/python bench/interactions.py
 	$(BIN)/python bench/crash_restart.py
+	$(BIN)/python bench/socket_mode.py
 
 clean:
 	rm -rf $(VENV) demo-output .pytest_cache .mypy_cache .ruff_cache

@@ -17,7 +17,14 @@ from types import FrameType
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.bootstrap import APP_LOGGER, build_bot, open_database, scheduler_for
+from bot.bootstrap import (
+    APP_LOGGER,
+    SOCKET_LOGGER,
+    build_bot,
+    open_database,
+    scheduler_for,
+    socket_mode_handler,
+)
 from bot.clock import system_clock
 from bot.http.server import serve_forever
 from bot.services.intake.policy_file import InvalidSamplingPolicy
@@ -100,11 +107,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         scheduler.start()
         try:
             if socket_mode:
-                from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-                socket = SocketModeHandler(bot.app, settings.slack_app_token)
+                socket = socket_mode_handler(bot.app, settings)
                 socket.connect()
-                log.info("connected to Slack in Socket Mode")
+                logging.getLogger(SOCKET_LOGGER).info("connected to Slack in Socket Mode")
             serve_forever(bot.wsgi, host=args.host, port=args.port)
         finally:
             if socket is not None:

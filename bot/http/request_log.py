@@ -1,5 +1,5 @@
-"""One log line per Slack request: its kind, action, who sent it, the answer and how long it
-took. Never the body: it can hold URNs, names and what was typed."""
+"""One log line per Slack request, over HTTP or Socket Mode: its kind, action, who sent it, the
+answer and how long it took. Never the body: it can hold URNs, names and what was typed."""
 
 from __future__ import annotations
 
@@ -32,6 +32,20 @@ def described(body: bytes) -> Seen:
         if "ssl_check" in form:
             return Seen("ssl_check", "", "")
     except (ValueError, RecursionError, AttributeError, KeyError, IndexError, TypeError):
+        pass
+    return Seen("unreadable", "", "")
+
+
+def described_envelope(envelope_type: str, payload: dict[str, Any]) -> Seen:
+    """The same for a Socket Mode envelope, whose payload is already decoded."""
+    try:
+        if envelope_type == "events_api":
+            return Seen(*_event(payload))
+        if envelope_type == "interactive":
+            return Seen(*_interaction(payload))
+        if envelope_type == "slash_commands":
+            return Seen("command", str(payload.get("command", "")), str(payload.get("user_id", "")))
+    except (AttributeError, KeyError, IndexError, TypeError):
         pass
     return Seen("unreadable", "", "")
 

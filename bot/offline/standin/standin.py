@@ -133,6 +133,11 @@ class SlackStandIn:
         """Close the connection without answering the next ``times`` calls to ``method``."""
         self.faults.fail_next(method, Fault(status=DROP), times)
 
+    def serve_socket_mode_at(self, url: str) -> None:
+        """apps.connections.open answers with this WebSocket URL (a test's own server: the
+        stand-in speaks the Web API, not the WebSocket side of Socket Mode)."""
+        self.state.socket_mode_url = url
+
     def limit_posts_per_channel(self, per_second: float = 1.0) -> None:
         """From now on, refuse a chat.postMessage to a channel that comes sooner than Slack
         allows after the last one there (429 with Retry-After), as Slack does."""

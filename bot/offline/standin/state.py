@@ -37,6 +37,7 @@ class StandInState:
         self.bot_user_id = bot_user_id
         self.bot_id = bot_id
         self.app_id = app_id
+        self.socket_mode_url: str | None = None  # apps.connections.open's answer, when set
         self.lock = threading.RLock()
         self.changed = threading.Condition(self.lock)
         self.users: dict[str, User] = {}

@@ -108,7 +108,14 @@ def files_complete_upload(ctx: Ctx, params: Mapping[str, Any]) -> Answer:
     return {"ok": True, "files": answers}
 
 
+def apps_connections_open(ctx: Ctx, params: Mapping[str, Any]) -> Answer:
+    """Socket Mode: where to open the WebSocket (a test's server; see SlackStandIn)."""
+    url = ctx.state.socket_mode_url
+    return {"ok": True, "url": url} if url else fail("not_allowed_token_type")
+
+
 METHODS: dict[str, Handler] = {
+    "apps.connections.open": apps_connections_open,
     "api.test": api_test,
     "auth.test": auth_test,
     "users.lookupByEmail": users_lookup_by_email,
