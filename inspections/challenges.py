@@ -11,7 +11,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from inspections.answers import MAX_TEXT_LENGTH, Answer, Answers
-from inspections.runtime import enabled_questions, validate_answer
+from inspections.runtime import Reviewed, enabled_questions, validate_answer
 from inspections.scoring import ScoreResult, score_inspection
 from questionnaires.model import Question, QuestionKind, Questionnaire, ScaleOption
 
@@ -37,7 +37,7 @@ class Amendment:
 
 
 def challengeable(
-    questionnaire: Questionnaire, *, review_type: str, answers: Answers
+    questionnaire: Questionnaire, *, review_type: Reviewed, answers: Answers
 ) -> tuple[Question, ...]:
     """Enabled questions whose mark counts towards the score: answered on a scale, with a
     weight, and not "Not applicable"."""
@@ -53,7 +53,7 @@ def challengeable(
 def check_challenge(
     questionnaire: Questionnaire,
     *,
-    review_type: str,
+    review_type: Reviewed,
     answers: Answers,
     question_ids: Sequence[str],
     reason: str | None,
@@ -85,7 +85,7 @@ def amendment_options(
 
 
 def amended_answer(
-    questionnaire: Questionnaire, *, review_type: str, answers: Answers, amendment: Amendment
+    questionnaire: Questionnaire, *, review_type: Reviewed, answers: Answers, amendment: Amendment
 ) -> Answer:
     """The answer that replaces a challenged mark; ChallengeRefused when it cannot."""
     try:
@@ -130,7 +130,7 @@ def check_decision(decision: str, reason: str | None) -> list[str]:
 def rescored(
     questionnaire: Questionnaire,
     *,
-    review_type: str,
+    review_type: Reviewed,
     answers: Answers,
     replacements: Iterable[Answer],
 ) -> tuple[dict[str, Answer], ScoreResult]:

@@ -15,7 +15,14 @@ from typing import Any
 from inspections.answers import Answers
 from inspections.runtime import enabled_questions
 from inspections.scoring import ScoreResult, is_critical_failure
-from questionnaires.model import Question, QuestionKind, Questionnaire, ScaleOption
+from questionnaires.model import (
+    CPS_DIRECT,
+    Question,
+    QuestionKind,
+    Questionnaire,
+    ScaleOption,
+    Subject,
+)
 
 # The questionnaire's own questions for the overall mark and the key learning point. The
 # overall mark carries no weight, so it is shown on its own rather than among the marks.
@@ -31,6 +38,11 @@ class ReviewFacts:
     completed_at: datetime
     lawyer_name: str
     area: str
+    outcome: str | None = None
+
+    @property
+    def subject(self) -> Subject:
+        return Subject(self.review_type, self.outcome, cps_direct=self.area == CPS_DIRECT)
 
 
 @dataclass(frozen=True)
@@ -43,6 +55,7 @@ class MarkedQuestion:
     comment: str | None = None
     guidance: str = ""
     critical_failure: bool = False
+    statement: str = ""  # for the lawyer: what they did well, or what to develop
     was: str | None = None  # the mark before the inspector amended it after a challenge
 
 
@@ -146,7 +159,7 @@ def compose_feedback(
     """``amended`` maps each question whose mark was amended after a challenge to the label
     of the mark it replaced."""
     amended = amended or {}
-    enabled = enabled_questions(questionnaire, review_type=review.review_type, answers=answers)
+    enabled = enabled_questions(questionnaire, review_type=review.subject, answers=answers)
     done_well: list[MarkedQuestion] = []
     to_develop: list[MarkedQuestion] = []
     for question in enabled:

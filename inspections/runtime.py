@@ -1,4 +1,8 @@
-"""Walking a questionnaire: which questions apply, which earlier answers enable, what comes next."""
+"""Walking a questionnaire: which questions apply, which earlier answers enable, what comes next.
+
+What a question applies to is given as a Subject (review type, outcome, CPS Direct) or, where
+only the review type is known, as the review type alone: then every outcome is possible.
+"""
 
 from __future__ import annotations
 
@@ -10,19 +14,32 @@ from questionnaires.model import (
     QuestionKind,
     Questionnaire,
     Scale,
+    Subject,
 )
 
+Reviewed = str | Subject  # a review type, or all that intake says about the reviewed decision
 
-def applicable_questions(questionnaire: Questionnaire, review_type: str) -> tuple[Question, ...]:
-    if review_type not in REVIEW_TYPES:
+
+def subject_of(reviewed: Reviewed) -> Subject:
+    return reviewed if isinstance(reviewed, Subject) else Subject(reviewed)
+
+
+def applicable_questions(
+    questionnaire: Questionnaire, review_type: Reviewed
+) -> tuple[Question, ...]:
+    """The questions that can apply to the review: the rest are skipped, not marked Not
+    applicable, so Not applicable is left for the inspector's judgement."""
+    subject = subject_of(review_type)
+    if subject.review_type not in REVIEW_TYPES:
         raise ValueError(
-            f"Unknown review type {review_type!r}: expected one of {', '.join(REVIEW_TYPES)}."
+            f"Unknown review type {subject.review_type!r}: "
+            f"expected one of {', '.join(REVIEW_TYPES)}."
         )
-    return tuple(q for q in questionnaire.questions if review_type in q.applies_to)
+    return tuple(q for q in questionnaire.questions if q.applies(subject))
 
 
 def enabled_questions(
-    questionnaire: Questionnaire, *, review_type: str, answers: Answers
+    questionnaire: Questionnaire, *, review_type: Reviewed, answers: Answers
 ) -> tuple[Question, ...]:
     enabled: list[Question] = []
     enabled_ids: set[str] = set()
@@ -43,19 +60,19 @@ def _holds(condition: Condition, enabled_ids: set[str], answers: Answers) -> boo
 
 
 def next_question(
-    questionnaire: Questionnaire, *, review_type: str, answers: Answers
+    questionnaire: Questionnaire, *, review_type: Reviewed, answers: Answers
 ) -> Question | None:
     enabled = enabled_questions(questionnaire, review_type=review_type, answers=answers)
     return next((q for q in enabled if q.id not in answers), None)
 
 
-def is_complete(questionnaire: Questionnaire, *, review_type: str, answers: Answers) -> bool:
+def is_complete(questionnaire: Questionnaire, *, review_type: Reviewed, answers: Answers) -> bool:
     enabled = enabled_questions(questionnaire, review_type=review_type, answers=answers)
     return all(q.id in answers for q in enabled if q.required)
 
 
 def position(
-    questionnaire: Questionnaire, *, review_type: str, answers: Answers, question_id: str
+    questionnaire: Questionnaire, *, review_type: Reviewed, answers: Answers, question_id: str
 ) -> tuple[int, int]:
     """(n, total) for "Question n of total"; total grows as answers enable more questions."""
     enabled = enabled_questions(questionnaire, review_type=review_type, answers=answers)

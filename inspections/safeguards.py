@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from inspections.answers import Answer
-from inspections.runtime import enabled_questions
+from inspections.runtime import Reviewed, enabled_questions
 from inspections.scoring import is_critical_failure
 from questionnaires.model import Question, Questionnaire
 
@@ -25,7 +25,7 @@ class SafeguardSwitch:
 def safeguards_switched(
     questionnaire: Questionnaire,
     *,
-    review_type: str,
+    review_type: Reviewed,
     before: Mapping[str, Answer],
     given: Answer,
 ) -> SafeguardSwitch:
@@ -45,7 +45,7 @@ def safeguards_switched(
 
 
 def _critical_ids(
-    questionnaire: Questionnaire, review_type: str, answers: Mapping[str, Answer]
+    questionnaire: Questionnaire, review_type: Reviewed, answers: Mapping[str, Answer]
 ) -> set[str]:
     enabled = enabled_questions(questionnaire, review_type=review_type, answers=answers)
     return {q.id for q in enabled if q.critical}

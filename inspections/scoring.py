@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from inspections.answers import Answer, Answers
-from inspections.runtime import enabled_questions
+from inspections.runtime import Reviewed, enabled_questions
 from questionnaires.model import Question, QuestionKind, Questionnaire, ScaleOption
 
 
@@ -20,7 +20,7 @@ class ScoreResult:
 
 
 def score_inspection(
-    questionnaire: Questionnaire, *, review_type: str, answers: Answers
+    questionnaire: Questionnaire, *, review_type: Reviewed, answers: Answers
 ) -> ScoreResult:
     enabled = enabled_questions(questionnaire, review_type=review_type, answers=answers)
     marks: dict[str, tuple[float, float]] = {}  # question id -> (weight, option score)

@@ -34,6 +34,7 @@ from questionnaires.model import (
     ScaleOption,
     Section,
     SourceRef,
+    Statements,
 )
 from questionnaires.semantic import Finding, JsonPath, path_sort_key, render, semantic_findings
 
@@ -119,6 +120,8 @@ def parse_questionnaire(doc: Mapping[str, Any]) -> Questionnaire:
         title=doc["title"],
         scales=scales,
         sections=sections,
+        renamed=dict(doc.get("renamed", {})),
+        retired=dict(doc.get("retired", {})),
     )
 
 
@@ -128,7 +131,11 @@ def _parse_question(q: Mapping[str, Any], section_id: str) -> Question:
         section_id=section_id,
         kind=QuestionKind(q["kind"]),
         text=q["text"],
-        source=SourceRef(document=q["source"]["document"], section=q["source"]["section"]),
+        source=SourceRef(
+            document=q["source"]["document"],
+            section=q["source"]["section"],
+            quote=q["source"].get("quote"),
+        ),
         guidance=q.get("guidance", ""),
         scale_id=q.get("scale"),
         weight=float(q.get("weight", 1)),
@@ -139,6 +146,10 @@ def _parse_question(q: Mapping[str, Any], section_id: str) -> Question:
             Condition(question_id=c["question"], answer_in=frozenset(c["answer_in"]))
             for c in q.get("enabled_when", ())
         ),
+        label=q.get("label"),
+        statements=Statements(**q["statements"]) if "statements" in q else None,
+        outcomes=frozenset(q["outcomes"]) if "outcomes" in q else None,
+        cps_direct_only=q.get("cps_direct_only", False),
     )
 
 
@@ -168,6 +179,8 @@ def _message(error: ValidationError) -> str:
     instance: Any = error.instance
     if error.validator == "not" and value == {}:  # the schema forbids this field here
         last = error.absolute_path[-1] if error.absolute_path else ""
+        if last == "statements":
+            return "only a scale question has statements for the lawyer"
         return "a free_text question has no scale" if last == "scale" else "not allowed here"
     if error.validator == "type":
         expected = " or ".join(value) if isinstance(value, list) else value

@@ -6,6 +6,14 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 REVIEW_TYPES = ("early_advice", "pre_charge_decision")
+# What a reviewed decision can have come to, as intake records it, by review type.
+OUTCOMES_BY_REVIEW_TYPE: dict[str, tuple[str, ...]] = {
+    "early_advice": ("advice_given",),
+    "pre_charge_decision": ("action_plan", "charge", "threshold_charge", "no_further_action"),
+}
+OUTCOMES: tuple[str, ...] = tuple(o for os in OUTCOMES_BY_REVIEW_TYPE.values() for o in os)
+CPS_DIRECT = "CPS Direct"  # the Area whose reviews are CPS Direct's
+LABEL_LENGTH = 40  # a short label's most characters
 
 
 class QuestionKind(StrEnum):
@@ -44,6 +52,24 @@ class Condition:
 class SourceRef:
     document: str  # seed file id, e.g. "000"
     section: str  # where in that document, e.g. "Recommendation 1"
+    quote: str | None = None  # a phrase of the document the question rests on
+
+
+@dataclass(frozen=True)
+class Statements:
+    """What the lawyer reads: met under what they did well, not_met under what to develop."""
+
+    met: str
+    not_met: str
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What intake says about a reviewed decision that decides which questions apply to it."""
+
+    review_type: str
+    outcome: str | None = None  # None when intake did not say
+    cps_direct: bool = False
 
 
 @dataclass(frozen=True)
@@ -60,6 +86,34 @@ class Question:
     required: bool = True
     applies_to: frozenset[str] = frozenset(REVIEW_TYPES)
     conditions: tuple[Condition, ...] = ()
+    label: str | None = None
+    statements: Statements | None = None
+    outcomes: frozenset[str] | None = None  # None: whatever the outcome
+    cps_direct_only: bool = False
+
+    def applies(self, subject: Subject) -> bool:
+        """Whether the question can apply to this decision at all; an unknown outcome can."""
+        if subject.review_type not in self.applies_to:
+            return False
+        if self.cps_direct_only and not subject.cps_direct:
+            return False
+        return self.outcomes is None or subject.outcome is None or subject.outcome in self.outcomes
+
+    @property
+    def short_label(self) -> str:
+        """The label, or for a question without one its text cut at a word, never mid-word."""
+        return self.label or shorten(self.text, LABEL_LENGTH)
+
+
+def shorten(text: str, limit: int) -> str:
+    """At most limit characters, cut after a whole word and marked with an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut and not text[limit - 1].isspace():
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:.?!-") + "…"
 
 
 @dataclass(frozen=True)
@@ -76,6 +130,9 @@ class Questionnaire:
     title: str
     scales: dict[str, Scale]
     sections: tuple[Section, ...]
+    # Ids of earlier versions: asked here under another id, or no longer asked (and why).
+    renamed: dict[str, str] = field(default_factory=dict)
+    retired: dict[str, str] = field(default_factory=dict)
     questions: tuple[Question, ...] = field(init=False)
 
     def __post_init__(self) -> None:

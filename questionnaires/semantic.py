@@ -10,7 +10,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from questionnaires.model import REVIEW_TYPES
+from questionnaires.model import OUTCOMES_BY_REVIEW_TYPE, REVIEW_TYPES
 
 JsonPath = tuple[str | int, ...]
 Finding = tuple[JsonPath, str]  # (where, what is wrong)
@@ -23,6 +23,7 @@ class _QuestionRef:
     kind: object
     scale: object
     applies_to: frozenset[str] | None  # None when unreadable: the schema pass reports it
+    outcomes: frozenset[str] | None  # None when absent (any outcome) or unreadable
 
 
 _ALL_REVIEW_TYPES = frozenset(REVIEW_TYPES)
@@ -41,9 +42,12 @@ def semantic_findings(doc: object) -> list[Finding]:
             by_id.setdefault(question["id"], ref)  # a duplicate is reported; use the first
     ids_complete = _all_question_ids_readable(sections)
     findings = [*_scale_findings(scales), *_id_findings(sections, questions)]
+    if ids_complete:
+        findings += _earlier_id_findings(doc, set(by_id))
     for question, ref in questions:
         findings += _question_scale_findings(ref, scales)
         findings += _critical_findings(question, ref)
+        findings += _outcome_findings(ref)
         findings += _condition_findings(question, ref, by_id, scales, ids_complete)
     return findings
 
@@ -69,12 +73,19 @@ def _questions(sections: object) -> Iterator[tuple[Mapping[str, Any], _QuestionR
             applies = question.get("applies_to", sorted(_ALL_REVIEW_TYPES))
             readable = isinstance(applies, list) and bool(applies)
             readable = readable and all(a in _ALL_REVIEW_TYPES for a in applies)
+            listed = question.get("outcomes")
+            outcomes = (
+                frozenset(listed)
+                if isinstance(listed, list) and all(isinstance(o, str) for o in listed)
+                else None
+            )
             ref = _QuestionRef(
                 index=index,
                 path=("sections", s, "questions", q),
                 kind=question.get("kind"),
                 scale=question.get("scale"),
                 applies_to=frozenset(applies) if readable else None,
+                outcomes=outcomes,
             )
             yield question, ref
             index += 1
@@ -141,6 +152,35 @@ def _critical_findings(question: Mapping[str, Any], ref: _QuestionRef) -> Iterat
         yield (*ref.path, "critical"), message
 
 
+def _outcome_findings(ref: _QuestionRef) -> Iterator[Finding]:
+    # An outcome no review of the question's types can have would never let it be asked.
+    if ref.applies_to is None or ref.outcomes is None:
+        return
+    possible = {o for t in ref.applies_to for o in OUTCOMES_BY_REVIEW_TYPE.get(t, ())}
+    for outcome in sorted(ref.outcomes - possible):
+        types = ", ".join(sorted(ref.applies_to))
+        yield (*ref.path, "outcomes"), f"'{outcome}' is not an outcome of {types}"
+
+
+def _earlier_id_findings(doc: Mapping[str, Any], asked: set[str]) -> Iterator[Finding]:
+    # Ids of earlier versions: a renamed id points at a question asked here; neither a renamed
+    # nor a retired id is still asked, and no id is both.
+    renamed = doc.get("renamed")
+    renamed = renamed if isinstance(renamed, Mapping) else {}
+    retired = doc.get("retired")
+    retired = retired if isinstance(retired, Mapping) else {}
+    for old, new in renamed.items():
+        if old in asked:
+            yield ("renamed", old), f"'{old}' is still asked, so it cannot be renamed"
+        elif isinstance(new, str) and new not in asked:
+            yield ("renamed", old), f"'{old}' is renamed to '{new}', which is not a question here"
+        if old in retired:
+            yield ("retired", old), f"'{old}' is both renamed and retired"
+    for old in retired:
+        if old in asked:
+            yield ("retired", old), f"'{old}' is still asked, so it cannot be retired"
+
+
 def _condition_findings(
     question: Mapping[str, Any],
     ref: _QuestionRef,
@@ -184,6 +224,15 @@ def _unreachable_findings(
             (*path, "question"),
             f"condition refers to '{target_id}', which is not asked for {', '.join(missing)}",
         )
+    elif target.outcomes is not None:
+        possible = {o for t in ref.applies_to for o in OUTCOMES_BY_REVIEW_TYPE.get(t, ())}
+        outcomes = sorted((possible if ref.outcomes is None else ref.outcomes) - target.outcomes)
+        if outcomes:
+            yield (
+                (*path, "question"),
+                f"condition refers to '{target_id}', which is not asked when the outcome is "
+                f"{', '.join(outcomes)}",
+            )
 
 
 def _answer_code_findings(

@@ -13,6 +13,7 @@ from sqlalchemy import CTE, Integer, String, column, select, text
 from sqlalchemy.orm import Session
 
 from inspections.mark_map import mark_mappings
+from questionnaires import lineage
 from questionnaires.loader import parse_questionnaire
 from questionnaires.model import Questionnaire
 from storage.models import QuestionnaireVersion
@@ -33,6 +34,8 @@ _MARK_COLUMNS: tuple[tuple[str, type[Integer] | type[String]], ...] = (
     ("version_id", Integer),
     ("question_id", String),
     ("option_code", String),
+    # The question and section a trend counts the mark under: a renamed question's newest id.
+    ("trend_question_id", String),
     ("section_id", String),
     ("fully_met", Integer),
     ("not_met", Integer),
@@ -70,30 +73,46 @@ def maps(session: Session) -> Maps | None:
 
 def _build_maps(session: Session, stored: tuple[tuple[int, str], ...]) -> Maps | None:
     rows: list[tuple[int | str, ...]] = []
-    for version_id, content_hash in stored:
-        parsed = questionnaire(session, version_id, content_hash)
-        mappings = mark_mappings(parsed)
-        rows += [
-            (
-                version_id,
-                m.question_id,
-                m.option_code,
-                m.section_id,
-                int(m.fully_met),
-                int(m.not_met),
-                int(m.critical_failure),
-                int(m.scored),
-                round(m.weight * MILLI),
-                round(m.weight * m.score * MILLI),
-            )
-            for m in mappings
-        ]
+    parsed = {v: questionnaire(session, v, h) for v, h in stored}
+    for history in _histories(parsed):
+        newest = history[-1][1]
+        sections = {q.id: q.section_id for q in newest.questions}
+        for (version_id, version), trend_ids in zip(
+            history, lineage.trend_ids([q for _, q in history]), strict=True
+        ):
+            for m in mark_mappings(version):
+                trend_id = trend_ids[m.question_id]
+                rows.append(
+                    (
+                        version_id,
+                        m.question_id,
+                        m.option_code,
+                        trend_id,
+                        sections.get(trend_id, m.section_id),
+                        int(m.fully_met),
+                        int(m.not_met),
+                        int(m.critical_failure),
+                        int(m.scored),
+                        round(m.weight * MILLI),
+                        round(m.weight * m.score * MILLI),
+                    )
+                )
     if not rows:
         return None
     return Maps(
         marks=_constant_table("mark_map", _MARK_COLUMNS, rows),
         mark_codes=sorted({str(row[2]) for row in rows}),
     )
+
+
+def _histories(
+    parsed: dict[int, Questionnaire],
+) -> list[list[tuple[int, Questionnaire]]]:
+    """The stored versions of each questionnaire, oldest version first."""
+    by_id: dict[str, list[tuple[int, Questionnaire]]] = {}
+    for version_id, q in sorted(parsed.items(), key=lambda item: item[1].version):
+        by_id.setdefault(q.id, []).append((version_id, q))
+    return list(by_id.values())
 
 
 def _constant_table(

@@ -132,7 +132,7 @@ def _mark_tallies(
         select(
             *outer,
             marks.c.section_id,
-            counted.c.question_id,
+            marks.c.trend_question_id,
             marks.c.scored,
             func.sum(counted.c.n),
             func.sum(counted.c.n * marks.c.fully_met),
@@ -150,7 +150,7 @@ def _mark_tallies(
                 marks.c.option_code == counted.c.option_code,
             ),
         )
-        .group_by(*outer, marks.c.section_id, counted.c.question_id, marks.c.scored)
+        .group_by(*outer, marks.c.section_id, marks.c.trend_question_id, marks.c.scored)
     )
     tallies = []
     for row in session.execute(query):
@@ -309,7 +309,7 @@ def labels(session: Session, breakdown: Breakdown | None, groups: set[str]) -> L
         for section in questionnaire.sections:
             sections.setdefault(section.id, section.title)
             for question in section.questions:
-                questions.setdefault(question.id, question.text)
+                questions.setdefault(question.id, question.short_label)
     names = {g: g for g in groups}
     if breakdown is Breakdown.LAWYER and groups:
         ids = [int(g) for g in groups]

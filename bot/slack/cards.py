@@ -92,9 +92,7 @@ def summary_of(state: FlowState, review: ReviewInfo) -> SummaryCard:
                 and is_critical_failure(questionnaire, question=question, answer=given),
             )
         )
-    complete = is_complete(
-        questionnaire, review_type=state.review.review_type, answers=state.answers
-    )
+    complete = is_complete(questionnaire, review_type=state.review.subject, answers=state.answers)
     missing = sum(1 for q in state.enabled if q.required and q.id not in state.answers)
     section_scores = tuple(
         (questionnaire.section(section_id).title, score)

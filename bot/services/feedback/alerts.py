@@ -65,7 +65,7 @@ def _follow_applicability(
     back on whose stored mark is still a critical failure."""
     switch = safeguards_switched(
         state.questionnaire,
-        review_type=state.review.review_type,
+        review_type=state.review.subject,
         before=state.answers,
         given=answer,
     )

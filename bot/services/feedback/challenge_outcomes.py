@@ -85,7 +85,7 @@ def amend(
 ) -> FlowState:
     """Stores the amended mark as a new revision, rescores, rewrites the feedback document;
     the state as it now stands."""
-    questionnaire, review_type = state.questionnaire, state.review.review_type
+    questionnaire, review_type = state.questionnaire, state.review.subject
     replacement = rules.amended_answer(
         questionnaire, review_type=review_type, answers=state.answers, amendment=amendment
     )

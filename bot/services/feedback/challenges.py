@@ -39,7 +39,7 @@ def choices(state: FlowState) -> tuple[Choice, ...]:
     questionnaire = state.questionnaire
     found = []
     for question in rules.challengeable(
-        questionnaire, review_type=state.review.review_type, answers=state.answers
+        questionnaire, review_type=state.review.subject, answers=state.answers
     ):
         found.append(
             Choice(
@@ -111,7 +111,7 @@ def raise_challenge(
         state = load_state(session, feedback.inspection_id)
         problems = rules.check_challenge(
             state.questionnaire,
-            review_type=state.review.review_type,
+            review_type=state.review.subject,
             answers=state.answers,
             question_ids=list(question_ids),
             reason=reason,

@@ -59,6 +59,7 @@ def compose_for(
             completed_at=review.completed_at,
             lawyer_name=review.lawyer_name,
             area=review.area,
+            outcome=review.outcome,
         ),
         answers=state.answers,
         result=result,
@@ -132,7 +133,7 @@ def card_of(session: Session, feedback: Feedback, *, timezone: str) -> FeedbackC
     challenged = feedback_repo.challenge_count(session, feedback.id)
     state = load_state(session, feedback.inspection_id)
     open_to_challenge = challengeable(
-        state.questionnaire, review_type=state.review.review_type, answers=state.answers
+        state.questionnaire, review_type=state.review.subject, answers=state.answers
     )
     return FeedbackCard(
         feedback_id=feedback.id,

@@ -269,7 +269,7 @@ def edit(uow: UnitOfWork, click: CardClick, question_id: str) -> FlowState:
 def submit(uow: UnitOfWork, click: CardClick) -> FlowState:
     with uow:
         inspection, person, state = _open(uow, click, "submit")
-        review_type = state.review.review_type
+        review_type = state.review.subject
         if not is_complete(state.questionnaire, review_type=review_type, answers=state.answers):
             raise Refused(refusals.UNANSWERED)
         result = score_inspection(
@@ -296,7 +296,5 @@ def submit(uow: UnitOfWork, click: CardClick) -> FlowState:
 
 
 def _next_or_summary(state: FlowState, answers: dict[str, Answer]) -> str:
-    upcoming = next_question(
-        state.questionnaire, review_type=state.review.review_type, answers=answers
-    )
+    upcoming = next_question(state.questionnaire, review_type=state.review.subject, answers=answers)
     return upcoming.id if upcoming else SUMMARY

@@ -11,7 +11,7 @@ from inspections.answers import Answer
 from inspections.runtime import enabled_questions, position
 from inspections.scoring import ScoreResult, score_inspection
 from questionnaires.loader import parse_questionnaire
-from questionnaires.model import Question, Questionnaire
+from questionnaires.model import CPS_DIRECT, Question, Questionnaire, Subject
 from storage.models import CaseReview, Inspection, Person, QuestionnaireVersion
 
 # Stored in inspections.current_question_id when the card shows the summary.
@@ -46,6 +46,12 @@ class ReviewSummary:
     lawyer_id: int
     lawyer_name: str
     completed_at: datetime
+    outcome: str | None = None
+
+    @property
+    def subject(self) -> Subject:
+        """What decides which questions apply to the review."""
+        return Subject(self.review_type, self.outcome, cps_direct=self.area == CPS_DIRECT)
 
 
 @dataclass(frozen=True)
@@ -65,7 +71,7 @@ class FlowState:
     @property
     def enabled(self) -> tuple[Question, ...]:
         return enabled_questions(
-            self.questionnaire, review_type=self.review.review_type, answers=self.answers
+            self.questionnaire, review_type=self.review.subject, answers=self.answers
         )
 
     @property
@@ -80,14 +86,14 @@ class FlowState:
             return (len(self.enabled), len(self.enabled))
         return position(
             self.questionnaire,
-            review_type=self.review.review_type,
+            review_type=self.review.subject,
             answers=self.answers,
             question_id=question.id,
         )
 
     def score(self) -> ScoreResult:
         return score_inspection(
-            self.questionnaire, review_type=self.review.review_type, answers=self.answers
+            self.questionnaire, review_type=self.review.subject, answers=self.answers
         )
 
     @property
@@ -129,6 +135,7 @@ def load_state(session: Session, inspection_id: int) -> FlowState:
             lawyer_id=review.lawyer_id,
             lawyer_name=review.lawyer.name,
             completed_at=review.completed_at,
+            outcome=review.outcome,
         ),
         questionnaire=questionnaire_of(inspection.questionnaire_version),
         answers=answers,
