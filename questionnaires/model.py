@@ -92,12 +92,19 @@ class Question:
     cps_direct_only: bool = False
 
     def applies(self, subject: Subject) -> bool:
-        """Whether the question can apply to this decision at all; an unknown outcome can."""
+        """Whether the question can apply to this decision at all. When intake did not say
+        what the outcome was, a question limited to some outcomes is asked only if every
+        outcome of that type of review is among them: a decision question about a charge is
+        not put to an inspector who cannot know there was one."""
         if subject.review_type not in self.applies_to:
             return False
         if self.cps_direct_only and not subject.cps_direct:
             return False
-        return self.outcomes is None or subject.outcome is None or subject.outcome in self.outcomes
+        if self.outcomes is None:
+            return True
+        if subject.outcome is not None:
+            return subject.outcome in self.outcomes
+        return set(OUTCOMES_BY_REVIEW_TYPE.get(subject.review_type, ())) <= self.outcomes
 
     @property
     def short_label(self) -> str:

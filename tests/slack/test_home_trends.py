@@ -11,11 +11,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from support.slack_world import ADMIN, LAWYER, MANAGER, Member, RunningBot
+from support.scheduling_data import V1_PATH, publish_default_questionnaire
 from support.trend_data import Given, add_open, add_submitted, person
 
 from bot.offline.driver import SlackDriver
 from bot.offline.standin import SlackStandIn
-from bot.services.inspection.versions import current_review_questionnaire
 from bot.slack.blocks.trends import SUPPRESSED_NOTE
 from storage.models import AuditEvent, Person
 
@@ -34,7 +34,7 @@ def given(session: Session) -> Given:
         unit="RASSO Wessex",
         now=NOVEMBER,
     )
-    return Given(current_review_questionnaire(session, now=NOVEMBER), inspector)
+    return Given(publish_default_questionnaire(session, now=NOVEMBER, path=V1_PATH), inspector)
 
 
 def directory_lawyer(session: Session) -> Person:

@@ -12,12 +12,12 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 from support.slack_world import ADMIN, LAWYER, MANAGER, STRANGER, Member, RunningBot
+from support.scheduling_data import V1_PATH, publish_default_questionnaire
 from support.trend_data import Given, add_submitted, person
 
 from bot import refusals
 from bot.offline.driver import SlackDriver
 from bot.offline.standin import Message, SlackStandIn
-from bot.services.inspection.versions import current_review_questionnaire
 from bot.services.trends.charts import CHART_HEIGHT, CHART_WIDTH
 from bot.slack.listeners.trends import RJOIM_SENT, TRENDS_SENT
 from storage.models import AuditEvent, Person
@@ -45,7 +45,7 @@ def seed(bot: RunningBot, count: int, *, action_plans: int = 0) -> None:
             unit="RASSO Wessex",
             now=JANUARY,
         )
-        given = Given(current_review_questionnaire(session, now=JANUARY), inspector)
+        given = Given(publish_default_questionnaire(session, now=JANUARY, path=V1_PATH), inspector)
         lawyer = session.scalars(select(Person).where(Person.email == LAWYER.email)).one()
         for n in range(count):
             add_submitted(

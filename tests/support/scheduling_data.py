@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
@@ -52,8 +53,16 @@ def add_person(
     return person
 
 
-def publish_default_questionnaire(session: Session, *, now: datetime) -> QuestionnaireVersion:
-    _, document = load_questionnaire(default_questionnaire_path())
+# Version 1 of the shipped questionnaire, as it was published: the trend tests' history was
+# marked on it, and a trend must still read it once version 2 is in use.
+V1_PATH = default_questionnaire_path().parent / "published" / "rasso_review_v1.json"
+
+
+def publish_default_questionnaire(
+    session: Session, *, now: datetime, path: Path | None = None
+) -> QuestionnaireVersion:
+    """Stores the shipped questionnaire (or the file at path) as a published version."""
+    _, document = load_questionnaire(path or default_questionnaire_path())
     version = QuestionnaireVersion(
         questionnaire_id=str(document["id"]),
         version=int(document["version"]),

@@ -21,13 +21,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.services.inspection.versions import current_review_questionnaire
 from inspections.answers import Answer as DomainAnswer
 from inspections.runtime import enabled_questions
 from inspections.scoring import score_inspection
 from questionnaires.loader import parse_questionnaire
 from questionnaires.model import QuestionKind
 from storage import trend_rollup
+from support.scheduling_data import V1_PATH, publish_default_questionnaire
 from storage.models import (
     Answer,
     CaseReview,
@@ -43,7 +43,8 @@ LONDON_UNIT = "RASSO London North"
 WESSEX = "Wessex"
 WESSEX_UNIT = "RASSO Wessex"
 
-# Scored marks per inspection when nothing conditional is enabled (see rasso_review.json).
+# Scored marks per inspection when nothing conditional is enabled (see version 1 of the
+# questionnaire, questionnaires/published/rasso_review_v1.json, which this history is marked on).
 PCD_SCORED = 13  # meeting offered (no EA meeting), 3 case strategy, 2 pre-charge work,
 # 2 charging, 4 victim safety, 1 written review
 EA_SCORED = 9  # 1 meeting, 3 case strategy, 1 third-party material, 3 victim safety, 1 written
@@ -107,7 +108,7 @@ def person(
 
 
 def build_world(session: Session, *, now: datetime, lawyers: int = 3) -> World:
-    version = current_review_questionnaire(session, now=now)
+    version = publish_default_questionnaire(session, now=now, path=V1_PATH)
     admin = person(
         session,
         name="Ada Admin",

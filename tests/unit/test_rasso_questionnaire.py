@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
+from inspections.runtime import applicable_questions
+from questionnaires.lineage import unaccounted_ids
 from questionnaires.loader import default_questionnaire_path, load_questionnaire, validate_document
-from questionnaires.model import QuestionKind, Questionnaire, ScaleOption
+from questionnaires.model import (
+    OUTCOMES_BY_REVIEW_TYPE,
+    QuestionKind,
+    Questionnaire,
+    ScaleOption,
+    Subject,
+)
 
-SEEDS = {"000", "001", "002", "003", "004"}
+SEEDS = Path(default_questionnaire_path()).parent / "seeds"
+SHARED_SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+V1 = default_questionnaire_path().parent / "published" / "rasso_review_v1.json"
 
 
 @pytest.fixture(scope="module")
@@ -16,8 +29,13 @@ def questionnaire() -> Questionnaire:
     return loaded
 
 
-def ids_for(questionnaire: Questionnaire, review_type: str) -> list[str]:
-    return [q.id for q in questionnaire.questions if review_type in q.applies_to]
+def ids_for(questionnaire: Questionnaire, review_type: str, outcome: str | None = None) -> list[str]:
+    return [q.id for q in applicable_questions(questionnaire, Subject(review_type, outcome))]
+
+
+def seed_text(document: str) -> str:
+    (path,) = SEEDS.glob(f"{document}_*.txt")
+    return " ".join(path.read_text(encoding="utf-8").split())
 
 
 def test_shipped_file_lives_in_the_package_and_validates_cleanly() -> None:
@@ -26,79 +44,115 @@ def test_shipped_file_lives_in_the_package_and_validates_cleanly() -> None:
 
     assert (path.parent.name, path.name) == ("questionnaires", "rasso_review.json")
     assert validate_document(raw) == []
-    assert (raw["id"], raw["version"]) == ("rasso_review", 1)
+    assert (raw["id"], raw["version"]) == ("rasso_review", 2)
 
 
-def test_question_ids_are_the_stable_ones_in_order(questionnaire: Questionnaire) -> None:
-    # Answers are stored against these ids: renaming one breaks every earlier inspection.
-    assert [q.id for q in questionnaire.questions] == [
-        "ea_meeting_offered_recorded",
-        "pcd_ea_meeting_held",
-        "pcd_meeting_offered_recorded",
-        "suspect_focused_strategy",
-        "reasonable_lines_of_enquiry",
-        "assumptions_misconceptions",
-        "ccb_relevant",
-        "ccb_addressed",
-        "intoxication_relevant",
-        "intoxication_addressed",
-        "previous_allegations_relevant",
-        "previous_allegations_addressed",
-        "historic_offences_relevant",
-        "historic_offences_addressed",
+def test_version_1_as_published_still_validates_and_v2_accounts_for_each_of_its_ids(
+    questionnaire: Questionnaire,
+) -> None:
+    v1, raw = load_questionnaire(V1)
+
+    assert (raw["version"], validate_document(raw)) == (1, [])
+    assert unaccounted_ids(v1, questionnaire) == []
+    assert sorted(questionnaire.retired) == [
         "action_plan_quality",
-        "third_party_material",
         "code_test_applied",
-        "charges_reflect_offending",
-        "safeguarding_considered",
-        "special_measures_considered",
-        "isva_offer_recorded",
-        "victim_communication",
-        "review_language",
-        "overall_mark",
-        "key_learning_point",
+        "ea_meeting_offered_recorded",
+        "pcd_meeting_offered_recorded",
+        "third_party_material",
     ]
 
 
-def test_question_counts_per_review_type(questionnaire: Questionnaire) -> None:
-    early_advice = ids_for(questionnaire, "early_advice")
-    pre_charge = ids_for(questionnaire, "pre_charge_decision")
+def test_every_citation_quotes_a_phrase_of_the_seed_and_section_it_names(
+    questionnaire: Questionnaire,
+) -> None:
+    # The quote is compared with runs of whitespace collapsed, exactly otherwise.
+    wrong = [
+        (q.id, q.source.document, q.source.quote)
+        for q in questionnaire.questions
+        if not q.source.quote
+        or " ".join(q.source.quote.split()) not in seed_text(q.source.document)
+    ]
+    assert wrong == []
+    assert all(q.source.section.strip() for q in questionnaire.questions)
 
-    assert (len(questionnaire.questions), len(early_advice), len(pre_charge)) == (25, 19, 24)
-    assert set(early_advice) - set(pre_charge) == {"ea_meeting_offered_recorded"}
-    assert set(pre_charge) - set(early_advice) == {
-        "pcd_ea_meeting_held",
-        "pcd_meeting_offered_recorded",
-        "action_plan_quality",
-        "code_test_applied",
-        "charges_reflect_offending",
-        "victim_communication",
+
+@pytest.mark.skipif(not SHARED_SEEDS.is_dir(), reason="no ../shared/seeds beside this checkout")
+def test_the_seed_copies_are_the_shared_seed_documents() -> None:
+    shared = {p.name: p.read_bytes() for p in SHARED_SEEDS.glob("*.txt")}
+    copies = {p.name: p.read_bytes() for p in SEEDS.glob("*.txt")}
+    assert copies == shared
+
+
+def test_the_checker_finds_a_quote_that_is_not_in_the_seed() -> None:
+    assert "87 of the 90 cases" in seed_text("001")
+    assert "88 of the 90 cases" not in seed_text("001")
+
+
+def test_questions_per_review_type_and_outcome(questionnaire: Questionnaire) -> None:
+    counts = {
+        (review_type, outcome): len(ids_for(questionnaire, review_type, outcome))
+        for review_type, outcomes in OUTCOMES_BY_REVIEW_TYPE.items()
+        for outcome in (None, *outcomes)
+    }
+    assert counts == {
+        ("early_advice", None): 27,
+        ("early_advice", "advice_given"): 27,
+        ("pre_charge_decision", None): 26,
+        ("pre_charge_decision", "action_plan"): 35,
+        ("pre_charge_decision", "charge"): 34,
+        ("pre_charge_decision", "threshold_charge"): 34,
+        ("pre_charge_decision", "no_further_action"): 30,
     }
 
 
-def test_every_question_cites_a_seed_document_and_section(questionnaire: Questionnaire) -> None:
-    uncited = [
-        q.id
-        for q in questionnaire.questions
-        if q.source.document not in SEEDS or not q.source.section.strip()
-    ]
-    assert uncited == []
-
-
-def test_the_critical_questions_are_exactly_the_victim_safety_ones(
+def test_an_action_plan_is_never_asked_about_the_decision_or_the_charges(
     questionnaire: Questionnaire,
 ) -> None:
-    critical = [(q.id, q.section_id, q.weight) for q in questionnaire.questions if q.critical]
+    action_plan = set(ids_for(questionnaire, "pre_charge_decision", "action_plan"))
+    charge = set(ids_for(questionnaire, "pre_charge_decision", "charge"))
+    no_further_action = set(ids_for(questionnaire, "pre_charge_decision", "no_further_action"))
+    decision_and_charges = {
+        "charge_decision_correct",
+        "full_code_test_reasoned",
+        "charges_reflect_offending",
+        "charge_rationale_recorded",
+        "victim_communication",
+    }
+
+    assert action_plan & decision_and_charges == set()
+    assert decision_and_charges <= charge
+    assert "nfa_decision_correct" in no_further_action
+    assert "nfa_decision_correct" not in charge | action_plan
+    unknown = set(ids_for(questionnaire, "pre_charge_decision"))
+    assert {"charge_decision_correct", "nfa_decision_correct"} & unknown == set()
+
+
+def test_the_cps_direct_question_is_asked_only_of_cps_direct(questionnaire: Questionnaire) -> None:
+    local = Subject("pre_charge_decision", "threshold_charge")
+    cps_direct = Subject("pre_charge_decision", "threshold_charge", cps_direct=True)
+
+    asked = {q.id for q in applicable_questions(questionnaire, cps_direct)}
+    not_asked = {q.id for q in applicable_questions(questionnaire, local)}
+    assert asked - not_asked == {"cpsd_offences_flagged"}
+
+
+def test_the_critical_questions_are_safety_and_the_decisions(
+    questionnaire: Questionnaire,
+) -> None:
+    critical = [(q.id, q.scale_id, q.weight) for q in questionnaire.questions if q.critical]
     assert critical == [
-        ("safeguarding_considered", "victim_safety", 2.0),
-        ("special_measures_considered", "victim_safety", 2.0),
-        ("isva_offer_recorded", "victim_safety", 2.0),
+        ("charge_decision_correct", "decision", 2.0),
+        ("threshold_charge_correct", "decision", 2.0),
+        ("nfa_decision_correct", "decision", 2.0),
+        ("safeguarding_considered", "standard", 2.0),
+        ("special_measures_considered", "standard", 2.0),
     ]
-    both = frozenset({"early_advice", "pre_charge_decision"})
-    assert [q.id for q in questionnaire.questions if q.critical and q.applies_to != both] == []
+    isva = questionnaire.question("isva_offer_recorded")
+    assert (isva.critical, isva.weight) == (False, 1.0)
 
 
-def test_every_condition_points_back_to_an_earlier_yes_no_question(
+def test_every_condition_points_back_to_an_earlier_yes_no_or_scale_question(
     questionnaire: Questionnaire,
 ) -> None:
     position = {q.id: i for i, q in enumerate(questionnaire.questions)}
@@ -106,26 +160,41 @@ def test_every_condition_points_back_to_an_earlier_yes_no_question(
         for condition in question.conditions:
             gate = questionnaire.question(condition.question_id)
             assert position[gate.id] < position[question.id]
-            assert gate.kind is QuestionKind.YES_NO
+            assert gate.kind is not QuestionKind.FREE_TEXT
             assert question.applies_to <= gate.applies_to
 
 
-def test_gates_and_the_questions_they_open(questionnaire: Questionnaire) -> None:
+def test_the_meeting_is_asked_as_offered_held_and_recorded(questionnaire: Questionnaire) -> None:
     gated = {
         q.id: (c.question_id, sorted(c.answer_in))
-        for q in questionnaire.questions
+        for q in questionnaire.section("meeting").questions
         for c in q.conditions
     }
-    assert gated == {
-        "pcd_meeting_offered_recorded": ("pcd_ea_meeting_held", ["no"]),
-        "ccb_addressed": ("ccb_relevant", ["yes"]),
-        "intoxication_addressed": ("intoxication_relevant", ["yes"]),
-        "previous_allegations_addressed": ("previous_allegations_relevant", ["yes"]),
-        "historic_offences_addressed": ("historic_offences_relevant", ["yes"]),
+    assert set(gated) == {
+        "ea_meeting_held",
+        "ea_meeting_recorded",
+        "pcd_meeting_offered",
+        "pcd_meeting_held",
+        "pcd_meeting_recorded",
     }
-    assert (
-        questionnaire.question("pcd_ea_meeting_held").text == "Was there an early advice meeting?"
-    )
+    assert gated["pcd_meeting_offered"] == ("pcd_ea_meeting_held", ["no"])
+
+
+def test_every_scale_question_has_statements_for_the_lawyer_and_a_short_label(
+    questionnaire: Questionnaire,
+) -> None:
+    missing = [
+        q.id
+        for q in questionnaire.questions
+        if not q.label or (q.kind is QuestionKind.SCALE and q.statements is None)
+    ]
+    assert missing == []
+    # Statements address the lawyer; they are not questions nor instructions to inspectors.
+    for q in questionnaire.questions:
+        if q.statements is not None:
+            for said in (q.statements.met, q.statements.not_met):
+                assert not said.rstrip().endswith("?"), q.id
+                assert not re.search(r"\bMark\b|Not applicable|alerts", said), q.id
 
 
 def test_standard_scale_is_the_domain_scale(questionnaire: Questionnaire) -> None:
@@ -147,7 +216,7 @@ def test_each_kind_uses_the_right_scale(questionnaire: Questionnaire) -> None:
         for kind in QuestionKind
     }
     assert scales_by_kind == {
-        QuestionKind.SCALE: {"standard", "overall"},
+        QuestionKind.SCALE: {"standard", "decision", "overall"},
         QuestionKind.YES_NO: {"yes_no"},
         QuestionKind.FREE_TEXT: {None},
     }
@@ -166,9 +235,11 @@ def test_overall_mark_is_recorded_but_not_weighted(questionnaire: Questionnaire)
     assert (learning.kind, learning.required) == (QuestionKind.FREE_TEXT, True)
 
 
-def test_charging_decision_questions_weigh_double(questionnaire: Questionnaire) -> None:
-    weights = {q.id: q.weight for q in questionnaire.section("charging_decision").questions}
-    assert weights == {"code_test_applied": 2.0, "charges_reflect_offending": 2.0}
+def test_the_decision_scale_has_no_not_applicable(questionnaire: Questionnaire) -> None:
+    assert questionnaire.scales["decision"].options == (
+        ScaleOption("correct", "Correct decision", 1.0),
+        ScaleOption("wrong", "Wrong decision", 0.0, reason_required=True),
+    )
 
 
 def test_texts_fit_in_slack_blocks(questionnaire: Questionnaire) -> None:
