@@ -33,5 +33,5 @@ def action_plan_questions(questionnaire: Questionnaire) -> tuple[AgendaQuestion,
             scale = questionnaire.scale_for(question)
             if question.kind is QuestionKind.SCALE and scale is not None:
                 labels = {option.code: option.label for option in scale.options}
-                found.append(AgendaQuestion(question.id, question.text, labels))
+                found.append(AgendaQuestion(question.id, question.short_label, labels))
     return tuple(found)

@@ -48,8 +48,11 @@ OTHER_LAWYER = Member(
 )  # fmt: skip
 OTHER_URN = "43CD5678926"
 SAFEGUARD = "safeguarding_considered"
-# All Fully met but these two (weights 1 and 2 of 18): (18 - 0.5 - 1) / 18.
-PARTLY = {"suspect_focused_strategy": "Not prioritised.", "code_test_applied": "Thin reasons."}
+# All Fully met but these two (weights 1 and 2 of 23): (23 - 0.5 - 1) / 23.
+PARTLY = {
+    "suspect_focused_strategy": "Not prioritised.",
+    "full_code_test_reasoned": "Thin reasons.",
+}
 
 
 @pytest.fixture
@@ -121,7 +124,8 @@ class Player:
                 self.click(self.card(), "Write answer", opens_modal=True)
                 self.submit({"text": {"value": "Keep the rationale for each task on file."}})
             else:
-                self.mark("Fully met" if "Fully met" in texts else "No")
+                passing = [m for m in ("Fully met", "Correct decision") if m in texts]
+                self.mark(passing[0] if passing else "No")
 
 
 def _button_texts(message: Message) -> list[str]:
@@ -168,17 +172,17 @@ def submitted(
 def test_on_submit_the_lawyer_and_the_line_manager_each_get_one_message(
     submitted: Player, standin: SlackStandIn, bot: RunningBot, assigned: Assigned
 ) -> None:
-    assert _texts(standin, LAWYER) == [f"Feedback on your review of {URN}: overall score 91.7%"]
-    assert _texts(standin, DEPUTY) == [f"Feedback copy: {LAWYER.name}, {URN}, 91.7%"]
+    assert _texts(standin, LAWYER) == [f"Feedback on your review of {URN}: overall score 93.5%"]
+    assert _texts(standin, DEPUTY) == [f"Feedback copy: {LAWYER.name}, {URN}, 93.5%"]
     assert _texts(standin, MANAGER) == []  # the Unit Head gets alerts, not every copy
     feedback = _blocks_text(standin.last_message_to(LAWYER.slack_id))
-    assert "Case strategy: 83.3%" in feedback and "The charging decision: 75.0%" in feedback
+    assert "Case strategy: 90.0%" in feedback and "The charging decision: 85.7%" in feedback
     assert "*Partially met*: Does the review set out a suspect-focused" in feedback
     assert "Not prioritised." in feedback and "Thin reasons." in feedback
     assert "Keep the rationale for each task on file." in feedback
     with bot.uow() as uow:
         inspection = uow.session.get(Inspection, assigned.inspection_id)
-        assert inspection is not None and inspection.score == pytest.approx(16.5 / 18)
+        assert inspection is not None and inspection.score == pytest.approx(21.5 / 23)
     assert standin.violations == []
 
 
@@ -351,7 +355,7 @@ def test_one_challenge_upheld_and_one_amended_rescores_and_everyone_is_told(
 
     outcome = standin.last_message_to(LAWYER.slack_id)
     assert outcome.text == f"The outcome of your challenge on {URN}"
-    assert "The overall score is now *97.2%* (it was 91.7%)." in _blocks_text(outcome)
+    assert "The overall score is now *97.8%* (it was 93.5%)." in _blocks_text(outcome)
     assert "*Upheld*: Partially met" in _blocks_text(outcome)
     assert "*Amended* from Partially met to *Fully met*" in _blocks_text(outcome)
     copy = f"Challenge on {URN} decided"
@@ -361,14 +365,14 @@ def test_one_challenge_upheld_and_one_amended_rescores_and_everyone_is_told(
     with bot.uow() as uow:
         session = uow.session
         inspection = session.get(Inspection, assigned.inspection_id)
-        assert inspection is not None and inspection.score == pytest.approx(17.5 / 18)
+        assert inspection is not None and inspection.score == pytest.approx(22.5 / 23)
         statuses = session.execute(select(Challenge.question_id, Challenge.status)).all()
         assert sorted(statuses) == [
-            ("code_test_applied", "amended"),
+            ("full_code_test_reasoned", "amended"),
             ("suspect_focused_strategy", "upheld"),
         ]
         revisions = session.scalar(
-            select(func.count()).where(AnswerRevision.question_id == "code_test_applied")
+            select(func.count()).where(AnswerRevision.question_id == "full_code_test_reasoned")
         )
         assert revisions == 2
         actions = set(session.scalars(select(AuditEvent.action)))
@@ -377,9 +381,9 @@ def test_one_challenge_upheld_and_one_amended_rescores_and_everyone_is_told(
         # The submission counted the inspection in the trend roll-ups and the amendment moved
         # its mark: they hold what a rebuild from the answers gives.
         kept = rollups_as_rebuilt(session, bot.settings.timezone, datetime.now(UTC))
-        marks = {(r[5], r[6]): r[7] for r in kept[0] if r[5] == "code_test_applied"}
-        assert marks == {("code_test_applied", "fully_met"): 1}
-        assert [r[4:] for r in kept[1]] == [(1, pytest.approx(17.5 / 18), 1)]
+        marks = {(r[5], r[6]): r[7] for r in kept[0] if r[5] == "full_code_test_reasoned"}
+        assert marks == {("full_code_test_reasoned", "fully_met"): 1}
+        assert [r[4:] for r in kept[1]] == [(1, pytest.approx(22.5 / 23), 1)]
     assert standin.violations == []
 
 
@@ -440,7 +444,9 @@ def test_home_shows_lawyers_their_own_feedback_and_managers_only_their_team(
     deliver_outbox()
     lawyer = Player(driver, standin, LAWYER.slack_id)
     lawyer.click(standin.messages_to(LAWYER.slack_id)[0], "Challenge a mark", opens_modal=True)
-    lawyer.submit({"marks": {"value": ["code_test_applied"]}, "reason": {"value": "See annex."}})
+    lawyer.submit(
+        {"marks": {"value": ["full_code_test_reasoned"]}, "reason": {"value": "See annex."}}
+    )
     submit_inspections(
         bot.uow,
         reviews=[(OTHER_LAWYER.email, OTHER_URN)],
@@ -458,7 +464,7 @@ def test_home_shows_lawyers_their_own_feedback_and_managers_only_their_team(
     for manager in (DEPUTY, MANAGER):  # the line manager, and the Unit Head above them
         home = homes[manager.name]
         assert URN in home and OTHER_URN not in home
-        assert "Does the review consider the victim's safety" in home  # the open alert
+        assert "Does the review consider the protections the victim needs" in home  # the open alert
         assert "Was the right test applied and recorded" in home  # the open challenge
     assert OTHER_URN in homes[OTHER_MANAGER.name] and URN not in homes[OTHER_MANAGER.name]
     assert standin.violations == []

@@ -95,8 +95,8 @@ def test_back_and_changing_an_earlier_answer(
     talk.click(talk.card(), text="Back")
     assert talk.question_id() == "pcd_ea_meeting_held"
     talk.answer("No")
-    assert talk.question_id() == "pcd_meeting_offered_recorded"
-    assert second != "pcd_meeting_offered_recorded"
+    assert talk.question_id() == "pcd_meeting_offered"
+    assert second != "pcd_meeting_offered"
     with bot.uow() as uow:
         revisions = uow.session.scalars(
             select(AnswerRevision.option_code)

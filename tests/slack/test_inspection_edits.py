@@ -22,7 +22,7 @@ from bot.offline.standin import Message, SlackStandIn
 from bot.slack.blocks.prompts import NOTE_LABEL
 from storage.models import Answer, AnswerRevision, AuditEvent
 
-EDITED = "suspect_focused_strategy"  # weight 1 of the 18 scored in a charging review
+EDITED = "suspect_focused_strategy"  # weight 1 of the 23 scored in a charging review
 
 
 def _answers(bot: RunningBot, inspection_id: int) -> dict[str, tuple[str | None, str | None]]:
@@ -87,7 +87,7 @@ def test_an_answer_edited_from_the_summary_returns_to_the_summary_rescored(
     assert "Check your answers" in summary.text
     row = _summary_row(summary, EDITED)
     assert "Partially met" in row and "The strategy looks at the victim first." in row
-    assert _overall(summary) == "*Overall score: 97.2%*"  # (18 - 0.5) / 18
+    assert _overall(summary) == "*Overall score: 97.8%*"  # (23 - 0.5) / 23
     assert "Submit" in button_texts(summary)
     assert _revisions(bot, assigned.inspection_id, EDITED) == [
         (1, "fully_met"),

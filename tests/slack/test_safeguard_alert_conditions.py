@@ -29,8 +29,8 @@ from questionnaires.loader import (
 from storage.models import Alert, AuditEvent
 from storage.questionnaire_versions import publish_questionnaire
 
-GATE = "isva_relevant"
-SAFEGUARD = "isva_offer_recorded"
+GATE = "protections_relevant"
+SAFEGUARD = "safeguarding_considered"
 
 
 def _with_conditional_safeguard() -> dict[str, Any]:
@@ -46,7 +46,7 @@ def _with_conditional_safeguard() -> dict[str, Any]:
             "id": GATE,
             "kind": "yes_no",
             "scale": "yes_no",
-            "text": "Is a referral to an Independent Sexual Violence Adviser relevant here?",
+            "text": "Do the victim's safety and protections arise at this stage of the case?",
             "source": questions[at]["source"],
         },
     )
@@ -75,7 +75,9 @@ def directory(
 
 def _pass_until(talk: Conversation, question_id: str) -> None:
     while talk.question_id() != question_id:
-        talk.answer("Fully met" if "Fully met" in button_texts(talk.card()) else "No")
+        texts = button_texts(talk.card())
+        passing = [m for m in ("Fully met", "Correct decision") if m in texts]
+        talk.answer(passing[0] if passing else "No")
 
 
 def _back_to(talk: Conversation, question_id: str) -> None:
@@ -108,7 +110,9 @@ def test_a_safeguard_that_stops_applying_resolves_its_alert_once(
     _pass_until(talk, GATE)
     talk.answer("Yes")
     assert talk.question_id() == SAFEGUARD
-    talk.submit(talk.open_modal(text="Not met"), {"reason": {"value": "No ISVA offer on file."}})
+    talk.submit(
+        talk.open_modal(text="Not met"), {"reason": {"value": "No protections considered on file."}}
+    )
     assert deliver_outbox().sent == 1
 
     _back_to(talk, GATE)
@@ -120,10 +124,10 @@ def test_a_safeguard_that_stops_applying_resolves_its_alert_once(
     assert [t.startswith(alert_text) for t in texts] == [True, False]
     assert texts[1] == f"{resolved_text}: now Not applicable"
     resolved = standin.last_message_to(MANAGER.slack_id)
-    assert "No ISVA offer on file." not in str(resolved.blocks)  # the Not met's reason
+    assert "No protections considered on file." not in str(resolved.blocks)  # the Not met's reason
     assert "does not apply to the review" in str(resolved.blocks)
     assert "has changed the mark" not in str(resolved.blocks)
-    assert "Independent Sexual Violence Adviser" in str(resolved.blocks)
+    assert "protections the victim needs" in str(resolved.blocks)
 
     # On again (the Not met is still stored: the alert reopens, silently), then off again.
     _back_to(talk, GATE)

@@ -13,21 +13,24 @@ from bot.services.inspection.state import SUMMARY, questionnaire_of
 from bot.services.inspection.versions import current_review_questionnaire
 from inspections.answers import Answer
 from inspections.runtime import next_question
-from questionnaires.model import QuestionKind, Questionnaire
+from questionnaires.model import QuestionKind, Questionnaire, Subject
 from storage.models import Answer as AnswerRow
 from storage.models import AnswerRevision, CaseReview, Inspection, Person
 from storage.uow import UnitOfWork
 
 REVIEW_TYPE = "pre_charge_decision"
+OUTCOME = "charge"
 LEARNING = "Keep the rationale for each action-plan task on the file."
 
 
 def answers_for(
     questionnaire: Questionnaire, marks: Mapping[str, tuple[str, str | None]]
 ) -> dict[str, Answer]:
-    """Fully met, No to every gate and a learning point, except the marks given (code, reason)."""
+    """The best mark (Fully met, Correct decision), No to every gate and a learning point,
+    except the marks given (code, reason)."""
     given: dict[str, Answer] = {}
-    while question := next_question(questionnaire, review_type=REVIEW_TYPE, answers=given):
+    subject = Subject(REVIEW_TYPE, OUTCOME)
+    while question := next_question(questionnaire, review_type=subject, answers=given):
         if question.id in marks:
             code, reason = marks[question.id]
             given[question.id] = Answer(question.id, code, reason=reason)
@@ -36,7 +39,12 @@ def answers_for(
         elif question.kind is QuestionKind.YES_NO:
             given[question.id] = Answer(question.id, "no")
         else:
-            given[question.id] = Answer(question.id, "fully_met")
+            scale = questionnaire.scale_for(question)
+            assert scale is not None
+            best = max(
+                (o for o in scale.options if o.score is not None), key=lambda o: o.score or 0
+            )
+            given[question.id] = Answer(question.id, best.code)
     return given
 
 
@@ -67,7 +75,7 @@ def submit_inspections(
                 lawyer_id=lawyer.id,
                 completed_at=now,
                 action_plan_count=0,
-                outcome="charge",
+                outcome=OUTCOME,
                 source_id=f"test-{urn}",
                 identity_key=f"test-{urn}",
                 received_at=now,

@@ -29,7 +29,9 @@ def questionnaire() -> Questionnaire:
     return loaded
 
 
-def ids_for(questionnaire: Questionnaire, review_type: str, outcome: str | None = None) -> list[str]:
+def ids_for(
+    questionnaire: Questionnaire, review_type: str, outcome: str | None = None
+) -> list[str]:
     return [q.id for q in applicable_questions(questionnaire, Subject(review_type, outcome))]
 
 

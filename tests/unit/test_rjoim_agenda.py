@@ -21,9 +21,17 @@ def test_the_shipped_questionnaire_shows_the_action_plan_section_marks() -> None
 
     found = action_plan_questions(questionnaire)
 
-    assert [q.question_id for q in found] == ["action_plan_quality", "third_party_material"]
+    assert [q.question_id for q in found] == [
+        "action_plan_proportionate",
+        "action_plan_tailored",
+        "action_plan_rationale",
+        "action_plan_dates",
+        "action_plan_timing",
+        "action_plan_dcp_review",
+    ]
     assert all(q.labels == MARK_LABELS for q in found)
-    assert all(q.text for q in found)
+    # Short labels, whole words: "Action plan dates", not a 200-character question.
+    assert [q.text for q in found][3] == "Action plan dates"
 
 
 def test_only_marked_questions_of_sections_holding_an_action_plan_question() -> None:
