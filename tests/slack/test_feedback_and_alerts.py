@@ -465,7 +465,7 @@ def test_home_shows_lawyers_their_own_feedback_and_managers_only_their_team(
         home = homes[manager.name]
         assert URN in home and OTHER_URN not in home
         assert "Does the review consider the protections the victim needs" in home  # the open alert
-        assert "Was the right test applied and recorded" in home  # the open challenge
+        assert "Does the review apply the Full Code Test with reasons" in home  # the open challenge
     assert OTHER_URN in homes[OTHER_MANAGER.name] and URN not in homes[OTHER_MANAGER.name]
     assert standin.violations == []
 

@@ -10,8 +10,8 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from support.slack_world import ADMIN, LAWYER, MANAGER, Member, RunningBot
 from support.scheduling_data import V1_PATH, publish_default_questionnaire
+from support.slack_world import ADMIN, LAWYER, MANAGER, Member, RunningBot
 from support.trend_data import Given, add_open, add_submitted, person
 
 from bot.offline.driver import SlackDriver

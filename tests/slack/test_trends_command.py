@@ -11,8 +11,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from PIL import Image
 from sqlalchemy import select
-from support.slack_world import ADMIN, LAWYER, MANAGER, STRANGER, Member, RunningBot
 from support.scheduling_data import V1_PATH, publish_default_questionnaire
+from support.slack_world import ADMIN, LAWYER, MANAGER, STRANGER, Member, RunningBot
 from support.trend_data import Given, add_submitted, person
 
 from bot import refusals

@@ -27,7 +27,6 @@ from inspections.scoring import score_inspection
 from questionnaires.loader import parse_questionnaire
 from questionnaires.model import QuestionKind
 from storage import trend_rollup
-from support.scheduling_data import V1_PATH, publish_default_questionnaire
 from storage.models import (
     Answer,
     CaseReview,
@@ -37,6 +36,7 @@ from storage.models import (
     TrendMonthInspections,
     TrendMonthMarks,
 )
+from support.scheduling_data import V1_PATH, publish_default_questionnaire
 
 LONDON = "London North"
 LONDON_UNIT = "RASSO London North"
