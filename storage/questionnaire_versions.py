@@ -10,7 +10,22 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from questionnaires.lineage import unaccounted_ids
+from questionnaires.loader import parse_questionnaire
 from storage.models import AuditEvent, QuestionnaireVersion
+
+
+class DroppedQuestions(Exception):
+    """A new version stops asking questions of the version before without saying what became
+    of them, so a trend could no longer follow them."""
+
+    def __init__(self, questionnaire_id: str, version: int, previous: int, ids: list[str]) -> None:
+        super().__init__(
+            f"{questionnaire_id} version {version} no longer asks {', '.join(ids)} "
+            f"(asked in version {previous}). List each under \"renamed\" (with the id that "
+            f"asks the same thing now) or under \"retired\" (with the reason)."
+        )
+        self.ids = ids
 
 
 class VersionConflict(Exception):
@@ -46,10 +61,13 @@ def publish_questionnaire(
     now: datetime,
     actor: str = "system",
 ) -> PublishOutcome:
-    """Store a new version; the same content again is a no-op, different content a conflict."""
+    """Store a new version; the same content again is a no-op, different content a conflict,
+    and a version that drops a question of the one before without renaming or retiring it is
+    refused (DroppedQuestions)."""
     existing = _find(session, questionnaire_id, version)
     if existing is not None:
         return _unchanged_or_conflict(existing, content_hash)
+    _refuse_dropped_questions(session, questionnaire_id, version, content)
     row = QuestionnaireVersion(
         questionnaire_id=questionnaire_id,
         version=version,
@@ -93,6 +111,25 @@ def latest_version(session: Session, questionnaire_id: str) -> QuestionnaireVers
         .order_by(QuestionnaireVersion.version.desc())
         .limit(1)
     ).first()
+
+
+def _refuse_dropped_questions(
+    session: Session, questionnaire_id: str, version: int, content: dict[str, Any]
+) -> None:
+    previous = session.scalars(
+        select(QuestionnaireVersion)
+        .where(
+            QuestionnaireVersion.questionnaire_id == questionnaire_id,
+            QuestionnaireVersion.version < version,
+        )
+        .order_by(QuestionnaireVersion.version.desc())
+        .limit(1)
+    ).first()
+    if previous is None:
+        return
+    dropped = unaccounted_ids(parse_questionnaire(previous.content), parse_questionnaire(content))
+    if dropped:
+        raise DroppedQuestions(questionnaire_id, version, previous.version, dropped)
 
 
 def _find(session: Session, questionnaire_id: str, version: int) -> QuestionnaireVersion | None:

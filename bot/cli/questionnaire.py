@@ -43,7 +43,11 @@ def validate(args: argparse.Namespace, settings: Settings) -> int:
 
 def publish(args: argparse.Namespace, settings: Settings) -> int:
     from bot.bootstrap import unit_of_work
-    from storage.questionnaire_versions import VersionConflict, publish_questionnaire
+    from storage.questionnaire_versions import (
+        DroppedQuestions,
+        VersionConflict,
+        publish_questionnaire,
+    )
 
     loaded = _load(args.file)
     if loaded is None:
@@ -59,8 +63,8 @@ def publish(args: argparse.Namespace, settings: Settings) -> int:
                 content_hash=content_hash(document),
                 now=datetime.now(UTC),
             )
-        except VersionConflict as conflict:
-            print(f"{args.file}: {conflict}", file=sys.stderr)
+        except (VersionConflict, DroppedQuestions) as refused:
+            print(f"{args.file}: {refused}", file=sys.stderr)
             return 1
         uow.commit()
     print(f"{questionnaire.id} v{questionnaire.version}: {outcome.status}.")

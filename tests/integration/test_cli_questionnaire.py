@@ -166,3 +166,52 @@ def test_publishing_a_bad_file_exits_1_and_stores_nothing(
 
     assert "$.sections[0].questions[1].weight (question ccb_addressed)" in capsys.readouterr().err
     assert fixture_versions(uow_factory) == []
+
+
+SHIPPED = Path(__file__).parents[2] / "questionnaires" / "rasso_review.json"
+SHIPPED_V1 = SHIPPED.parent / "published" / "rasso_review_v1.json"
+
+
+def rasso_versions(uow_factory: Callable[[], UnitOfWork]) -> list[int]:
+    with uow_factory() as uow:
+        query = select(QuestionnaireVersion.version).where(
+            QuestionnaireVersion.questionnaire_id == "rasso_review"
+        )
+        return sorted(uow.session.scalars(query).all())
+
+
+def test_version_2_publishes_over_version_1(
+    on_database: None,
+    uow_factory: Callable[[], UnitOfWork],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["questionnaire", "publish", str(SHIPPED_V1)]) == 0
+    assert main(["questionnaire", "publish", str(SHIPPED)]) == 0
+
+    assert capsys.readouterr().out.splitlines() == [
+        "rasso_review v1: created.",
+        "rasso_review v2: created.",
+    ]
+    assert rasso_versions(uow_factory) == [1, 2]
+
+
+def test_a_version_that_drops_a_question_without_saying_so_is_refused_naming_it(
+    on_database: None,
+    uow_factory: Callable[[], UnitOfWork],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["questionnaire", "publish", str(SHIPPED_V1)]) == 0
+    document = json.loads(SHIPPED.read_text(encoding="utf-8"))
+    del document["retired"]["code_test_applied"]
+    dropping = tmp_path / "dropping.json"
+    dropping.write_text(json.dumps(document), encoding="utf-8")
+    capsys.readouterr()
+
+    assert main(["questionnaire", "publish", str(dropping)]) == 1
+
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "no longer asks code_test_applied (asked in version 1)" in err
+    assert '"renamed"' in err and '"retired"' in err
+    assert rasso_versions(uow_factory) == [1]
