@@ -4,11 +4,12 @@ commands and the tests all build through here."""
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 
 from slack_bolt import App
@@ -42,6 +43,9 @@ LISTENER_MODULES = (inspection, commands, home, decline, feedback, messages)
 LISTENER_THREADS = 2 * HTTP_THREADS
 APP_LOGGER = "bot.app"  # the Bolt app's logger, and its listeners' errors
 SOCKET_LOGGER = "bot.socket_mode"  # connections and reconnects in Socket Mode
+# How long the receiving thread may still wait on a socket Slack asked us to leave (slack_sdk's
+# is 3 s): the new connection is read from only once that wait ends.
+RETIRING_SOCKET_TIMEOUT = 0.01
 
 
 @dataclass(frozen=True)
@@ -147,7 +151,24 @@ def scheduler_for(bot: Bot, database: Database, *, clock: Clock = system_clock) 
 
 
 class LoggedSocketModeHandler(SocketModeHandler):
-    """Bolt's Socket Mode handler, with the one request log line HTTP requests get."""
+    """Bolt's Socket Mode handler (slack_sdk's builtin client), with the one request log line
+    HTTP requests get, one line per reconnect, and no 3 s wait after Slack asks for one.
+
+    When Slack sends ``{"type": "disconnect"}``, the client opens a new connection and then
+    closes the old one (slack_sdk socket_mode/builtin/client.py, ``connect``). Closing takes
+    the old connection's receive lock (builtin/connection.py, ``disconnect``), which the
+    client's one receiving thread holds while it waits in ``recv`` on the old socket
+    (builtin/internals.py, ``_receive_messages``) for up to the socket's 3 s timeout, and
+    Slack sends nothing more there. Only then does that thread move to the new connection,
+    so the first request on it waited about 3 s. slack_sdk has no setting for that timeout;
+    the receiving thread calls our message listener right after reading the "disconnect",
+    before it waits again, so the listener shortens the old socket's timeout there.
+    """
+
+    def __init__(self, app: App, app_token: str | None, *, web_client: WebClient) -> None:
+        super().__init__(app, app_token, web_client=web_client)
+        self.client.on_message_listeners.append(self._on_message)
+        self.client.on_close_listeners.append(self._on_close)
 
     def handle(self, client: BaseSocketModeClient, req: SocketModeRequest) -> None:
         started = time.perf_counter()
@@ -156,20 +177,43 @@ class LoggedSocketModeHandler(SocketModeHandler):
         seen = request_log.described_envelope(req.type, req.payload)
         request_log.record(seen, "acked", time.perf_counter() - started)
 
+    def _on_message(self, raw_message: str) -> None:
+        # Runs on the receiving thread for every message: parse only a likely "disconnect".
+        if not raw_message.startswith("{") or '"disconnect"' not in raw_message:
+            return
+        message = json.loads(raw_message)
+        if message.get("type") != "disconnect":
+            return
+        logging.getLogger(SOCKET_LOGGER).info(
+            "Slack asked for a new Socket Mode connection (%s): reconnecting",
+            message.get("reason"),
+        )
+        # The connection read from is still the current one: the client replaces it only
+        # after opening the new one, which takes a call to Slack first.
+        session = self.client.current_session
+        sock = session.sock if session is not None else None
+        if sock is not None:
+            with suppress(OSError):  # already closed: nothing to wait for
+                sock.settimeout(RETIRING_SOCKET_TIMEOUT)
+
+    def _on_close(self, code: int, reason: str | None) -> None:
+        # Slack closed the socket (a close frame). slack_sdk calls this before it drops the
+        # socket, so its own reconnect attempt here finds it still open and does nothing; its
+        # monitor reconnects at its next look (Bolt's ping_interval, 10 s).
+        logging.getLogger(SOCKET_LOGGER).warning(
+            "Socket Mode connection closed (code %s): reconnecting", code
+        )
+
 
 def socket_mode_handler(app: App, settings: Settings) -> SocketModeHandler:
-    """Socket Mode on slack_sdk's builtin adapter. After Slack asks for a reconnect it answers
-    the first request about 3 s late (bench/socket_mode.py); the websocket-client adapter
-    answered in 12 ms but, in the same harness, sometimes did not reconnect at all, which is
-    worse. Reconnects are logged: each means Slack or the network dropped the socket."""
-    handler = LoggedSocketModeHandler(
+    """Socket Mode on slack_sdk's builtin adapter, which answers the first request after Slack
+    asks for a reconnect in about 130 ms (bench/socket_mode.py; 3.1 s before the handler cut
+    the old socket's 3 s read timeout, see LoggedSocketModeHandler). The websocket-client
+    adapter answered in 12 ms but, in the same harness, sometimes did not reconnect at all,
+    which is worse. Each reconnect is logged, one line: Slack asked for it, or the socket
+    was closed."""
+    return LoggedSocketModeHandler(
         app,
         settings.slack_app_token,
         web_client=WebClient(token=settings.slack_app_token, base_url=app.client.base_url),
     )
-    handler.client.on_close_listeners.append(
-        lambda *_: logging.getLogger(SOCKET_LOGGER).warning(
-            "Socket Mode connection closed: reconnecting"
-        )
-    )
-    return handler

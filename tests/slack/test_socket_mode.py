@@ -1,6 +1,7 @@
 """Socket Mode as `dipsample serve` runs it (bootstrap.socket_mode_handler), against a local
 WebSocket server: requests are acknowledged, and after Slack asks for a reconnect the client
-opens a new connection and answers on it; the log says so, one line a request."""
+opens a new connection and answers on it; the log says so, one line a request and one for the
+reconnect."""
 
 from __future__ import annotations
 
@@ -44,7 +45,7 @@ def _home_opened() -> dict[str, object]:
     }
 
 
-@pytest.mark.slow  # the builtin adapter takes about 3 s to answer after the reconnect
+@pytest.mark.slow  # closing slack_sdk's client waits out its socket's 3 s read timeout
 def test_requests_are_answered_before_and_after_slack_asks_for_a_reconnect(
     server: SocketModeServer,
     standin: SlackStandIn,
@@ -69,6 +70,7 @@ def test_requests_are_answered_before_and_after_slack_asks_for_a_reconnect(
             standin.wait_for(lambda: len(standin.calls_to("views.publish")) == 2)
             opened = len(standin.calls_to("apps.connections.open"))
             logged = list(caplog.messages)
+            socket_lines = [r.getMessage() for r in caplog.records if r.name == SOCKET_LOGGER]
         finally:
             handler.close()
 
@@ -79,3 +81,6 @@ def test_requests_are_answered_before_and_after_slack_asks_for_a_reconnect(
     requests = [m for m in logged if m.startswith("slack request")]
     assert len(requests) == 2
     assert all("kind=event_callback action=app_home_opened user=U0STRANGE1" in m for m in requests)
+    assert socket_lines == [
+        "Slack asked for a new Socket Mode connection (refresh_requested): reconnecting"
+    ]
