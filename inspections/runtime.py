@@ -134,7 +134,7 @@ def _mark_problems(questionnaire: Questionnaire, question: Question, answer: Ans
     choices = ", ".join(o.label for o in scale.options)
     if answer.option_code is None:
         return [f"Question {question.id} needs a mark: choose one of {choices}."]
-    option = scale.option(answer.option_code)
+    option = questionnaire.option_for(question, answer.option_code)
     if option is None:
         return [
             f"{answer.option_code!r} is not a mark for question {question.id}: "

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 REVIEW_TYPES = ("early_advice", "pre_charge_decision")
@@ -154,6 +154,21 @@ class Questionnaire:
 
     def scale_for(self, question: Question) -> Scale | None:
         return self.scales[question.scale_id] if question.scale_id else None
+
+    def options_for(self, question: Question) -> tuple[ScaleOption, ...]:
+        """The marks a question offers: its scale's, except that Not applicable on a critical
+        question needs a reason, since it takes a safety or decision check out of the figures."""
+        scale = self.scale_for(question)
+        if scale is None:
+            return ()
+        if not question.critical:
+            return scale.options
+        return tuple(
+            replace(o, reason_required=True) if o.not_applicable else o for o in scale.options
+        )
+
+    def option_for(self, question: Question, code: str) -> ScaleOption | None:
+        return next((o for o in self.options_for(question) if o.code == code), None)
 
     def section(self, section_id: str) -> Section:
         return next(s for s in self.sections if s.id == section_id)

@@ -54,7 +54,6 @@ def card_for(state: FlowState, *, timezone: str) -> dict[str, Any]:
 def question_view(
     state: FlowState, review: ReviewInfo, question: Question, position: int, total: int
 ) -> QuestionCard:
-    scale = state.questionnaire.scale_for(question)
     return QuestionCard(
         inspection_id=state.inspection_id,
         card_version=state.card_version,
@@ -63,7 +62,9 @@ def question_view(
         position=position,
         total=total,
         question=question,
-        options=scale.options if scale and question.kind is not QuestionKind.FREE_TEXT else (),
+        options=state.questionnaire.options_for(question)
+        if question.kind is not QuestionKind.FREE_TEXT
+        else (),
         current_answer=state.answers.get(question.id),
         can_go_back=position > 1 or state.current == SUMMARY,
     )

@@ -50,6 +50,8 @@ def question(
     applies_to: frozenset[str] = frozenset(REVIEW_TYPES),
     conditions: tuple[Condition, ...] = (),
     scale_id: str | None = None,
+    outcomes: frozenset[str] | None = None,
+    cps_direct_only: bool = False,
 ) -> Question:
     """A question whose section is filled in by `section()`; the scale follows from the kind."""
     default_scale = {QuestionKind.SCALE: STANDARD_SCALE.id, QuestionKind.YES_NO: YES_NO_SCALE.id}
@@ -65,6 +67,8 @@ def question(
         required=required,
         applies_to=applies_to,
         conditions=conditions,
+        outcomes=outcomes,
+        cps_direct_only=cps_direct_only,
     )
 
 

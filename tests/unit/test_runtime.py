@@ -22,7 +22,7 @@ from inspections.runtime import (
     position,
     validate_answer,
 )
-from questionnaires.model import Question, QuestionKind, Questionnaire
+from questionnaires.model import Question, QuestionKind, Questionnaire, Subject
 
 # m1 "was a meeting offered?" enables m2, whose mark enables m3; s3 is for charging reviews only.
 WALK = questionnaire(
@@ -239,3 +239,53 @@ def test_an_answer_to_a_different_question_is_refused() -> None:
     assert problems(mark("m2", "fully_met"), question_id="s1") == [
         "This answer is for question m2, not s1."
     ]
+
+
+def test_not_applicable_on_a_critical_question_needs_a_reason() -> None:
+    critical, other = WALK.question("s1"), WALK.question("m2")
+
+    bare = validate_answer(WALK, question=critical, answer=Answer("s1", "not_applicable"))
+    given = Answer("s1", "not_applicable", reason="No victim contact at this stage.")
+
+    assert bare == ["Not applicable needs a written reason (question s1)."]
+    assert validate_answer(WALK, question=critical, answer=given) == []
+    assert validate_answer(WALK, question=other, answer=Answer("m2", "not_applicable")) == []
+    na = [o for o in WALK.options_for(critical) if o.not_applicable]
+    assert [o.reason_required for o in na] == [True]
+
+
+# By outcome: d1 is asked of a charge, d2 of no further action, d3 of either, c1 of CPS Direct.
+BY_OUTCOME = questionnaire(
+    section(
+        "decision",
+        question("d1", applies_to=frozenset({PCD}), outcomes=frozenset({"charge"})),
+        question("d2", applies_to=frozenset({PCD}), outcomes=frozenset({"no_further_action"})),
+        question(
+            "d3",
+            applies_to=frozenset({PCD}),
+            outcomes=frozenset({"action_plan", "charge", "threshold_charge", "no_further_action"}),
+        ),
+        question("c1", cps_direct_only=True),
+        question("e1", outcomes=frozenset({"advice_given"}), applies_to=frozenset({EA})),
+    )
+)
+
+
+@pytest.mark.parametrize(
+    ("subject", "expected"),
+    [
+        (Subject(PCD, "charge"), ["d1", "d3"]),
+        (Subject(PCD, "no_further_action"), ["d2", "d3"]),
+        (Subject(PCD, "action_plan"), ["d3"]),
+        # Not known: only what applies whatever the outcome of a pre-charge decision.
+        (Subject(PCD), ["d3"]),
+        (Subject(PCD, "charge", cps_direct=True), ["d1", "d3", "c1"]),
+        # An early advice review can only have been advice given.
+        (Subject(EA), ["e1"]),
+        (PCD, ["d3"]),  # a review type alone is a subject whose outcome is not known
+    ],
+)
+def test_questions_apply_by_outcome_and_cps_direct(
+    subject: Subject | str, expected: list[str]
+) -> None:
+    assert ids(applicable_questions(BY_OUTCOME, subject)) == expected

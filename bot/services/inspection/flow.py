@@ -177,8 +177,7 @@ def mark(
         inspection, person, state = _open(uow, click, "answer")
         _check_current(inspection, question_id)
         question = state.questionnaire.question(question_id)
-        scale = state.questionnaire.scale_for(question)
-        option = scale.option(option_code) if scale else None
+        option = state.questionnaire.option_for(question, option_code)
         if option is not None and option.reason_required:
             return ReasonNeeded(state, question_id, option_code)
         previous = state.answers.get(question_id)
