@@ -49,13 +49,22 @@ class ReviewFacts:
 class MarkedQuestion:
     question_id: str
     section_title: str
-    text: str
+    text: str  # the question, as the inspector was asked it
     mark: str  # the option's label, e.g. "Partially met"
     reason: str | None = None
     comment: str | None = None
-    guidance: str = ""
+    guidance: str = ""  # no longer filled: guidance is for inspectors (kept to read old feedback)
     critical_failure: bool = False
-    statement: str = ""  # for the lawyer: what they did well, or what to develop
+    # For the lawyer: what they did well or what to develop (the question's own text when its
+    # questionnaire has no statements), and the short label; empty in feedback stored before.
+    statement: str = ""
+    label: str = ""
+
+    @property
+    def said(self) -> str:
+        """What the lawyer reads for this mark."""
+        return self.statement or self.text
+
     was: str | None = None  # the mark before the inspector amended it after a challenge
 
 
@@ -131,8 +140,8 @@ class ManagerSummary:
     overall_mark: str | None
     sections: tuple[SectionMark, ...]
     done_well_count: int
-    to_develop: tuple[tuple[str, str], ...]  # (question text, mark)
-    critical_failures: tuple[str, ...]  # question texts
+    to_develop: tuple[tuple[str, str], ...]  # (short label, mark)
+    critical_failures: tuple[str, ...]  # short labels
     key_learning_point: str | None
 
 
@@ -167,6 +176,8 @@ def compose_feedback(
         if option is None or option.score is None:
             continue
         given = answers[question.id]
+        well = option.score >= _top_score(questionnaire, question)
+        statements = question.statements
         marked = MarkedQuestion(
             question_id=question.id,
             section_title=questionnaire.section(question.section_id).title,
@@ -174,12 +185,12 @@ def compose_feedback(
             mark=option.label,
             reason=_words(given.reason),
             comment=_words(given.comment),
-            guidance=question.guidance.strip(),
             critical_failure=is_critical_failure(questionnaire, question=question, answer=given),
             was=amended.get(question.id),
+            statement=(statements.met if well else statements.not_met) if statements else "",
+            label=question.short_label,
         )
-        top = _top_score(questionnaire, question)
-        (done_well if option.score >= top else to_develop).append(marked)
+        (done_well if well else to_develop).append(marked)
     overall_label, overall_reason = _overall(questionnaire, enabled, answers)
     return FeedbackDocument(
         inspection_id=inspection_id,
@@ -207,8 +218,8 @@ def manager_summary(document: FeedbackDocument) -> ManagerSummary:
         overall_mark=document.overall_mark,
         sections=document.sections,
         done_well_count=len(document.done_well),
-        to_develop=tuple((m.text, m.mark) for m in document.to_develop),
-        critical_failures=tuple(m.text for m in document.critical_failures),
+        to_develop=tuple((m.label or m.text, m.mark) for m in document.to_develop),
+        critical_failures=tuple(m.label or m.text for m in document.critical_failures),
         key_learning_point=document.key_learning_point,
     )
 

@@ -22,8 +22,8 @@ class DroppedQuestions(Exception):
     def __init__(self, questionnaire_id: str, version: int, previous: int, ids: list[str]) -> None:
         super().__init__(
             f"{questionnaire_id} version {version} no longer asks {', '.join(ids)} "
-            f"(asked in version {previous}). List each under \"renamed\" (with the id that "
-            f"asks the same thing now) or under \"retired\" (with the reason)."
+            f'(asked in version {previous}). List each under "renamed" (with the id that '
+            f'asks the same thing now) or under "retired" (with the reason).'
         )
         self.ids = ids
 

@@ -177,7 +177,10 @@ def test_on_submit_the_lawyer_and_the_line_manager_each_get_one_message(
     assert _texts(standin, MANAGER) == []  # the Unit Head gets alerts, not every copy
     feedback = _blocks_text(standin.last_message_to(LAWYER.slack_id))
     assert "Case strategy: 90.0%" in feedback and "The charging decision: 85.7%" in feedback
-    assert "*Partially met*: Does the review set out a suspect-focused" in feedback
+    # The lawyer reads statements addressed to them, not the inspector's questions or guidance.
+    assert "*Partially met*: Build the case strategy around the suspect" in feedback
+    assert "Does the review" not in feedback and "Was " not in feedback
+    assert "What inspectors look for" not in feedback and "Mark Not applicable" not in feedback
     assert "Not prioritised." in feedback and "Thin reasons." in feedback
     assert "Keep the rationale for each task on file." in feedback
     with bot.uow() as uow:

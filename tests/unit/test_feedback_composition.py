@@ -29,7 +29,7 @@ from inspections.feedback import (
     manager_summary,
 )
 from inspections.scoring import score_inspection
-from questionnaires.model import QuestionKind, Questionnaire, Scale, ScaleOption
+from questionnaires.model import QuestionKind, Questionnaire, Scale, ScaleOption, Statements
 
 OVERALL_SCALE = Scale(
     id="overall",
@@ -95,7 +95,7 @@ def test_fully_met_marks_are_what_was_done_well_with_the_inspectors_comments() -
     ]
 
 
-def test_partial_and_unmet_marks_are_to_develop_with_reasons_and_guidance() -> None:
+def test_partial_and_unmet_marks_are_to_develop_with_reasons() -> None:
     document = compose()
 
     assert document.to_develop == (
@@ -105,6 +105,7 @@ def test_partial_and_unmet_marks_are_to_develop_with_reasons_and_guidance() -> N
             text="Synthetic question a2?",
             mark="Partially met",
             reason="Lines of enquiry listed but not prioritised.",
+            label="Synthetic question a2?",
         ),
         MarkedQuestion(
             question_id="b1",
@@ -113,6 +114,7 @@ def test_partial_and_unmet_marks_are_to_develop_with_reasons_and_guidance() -> N
             mark="Not met",
             reason="No safeguarding considered.",
             critical_failure=True,
+            label="Synthetic question b1?",
         ),
     )
     assert [m.question_id for m in document.critical_failures] == ["b1"]
@@ -140,12 +142,23 @@ def test_score_section_marks_overall_mark_and_key_learning_point_are_carried() -
     assert document.key_learning_point == "Record the safeguarding plan."
 
 
-def test_guidance_of_the_question_goes_with_a_mark_to_develop() -> None:
-    guided = questionnaire(section("s", replace(question("q1"), guidance=" Prioritise them. ")))
+def test_the_lawyer_reads_the_statements_never_the_inspectors_guidance() -> None:
+    stated = replace(
+        question("q1"),
+        guidance="Mark Not applicable when there is no victim contact.",
+        statements=Statements(met="You set out the strategy.", not_met="Set out the strategy."),
+        label="Strategy set out",
+    )
+    form = questionnaire(section("s", stated, question("q2")))
 
-    document = compose(guided, answers(mark("q1", "not_met")))
+    develop = compose(form, answers(mark("q1", "not_met"), mark("q2", "not_met"))).to_develop
+    well = compose(form, answers(mark("q1", "fully_met"), mark("q2", "fully_met"))).done_well
 
-    assert document.to_develop[0].guidance == "Prioritise them."
+    assert [(m.said, m.label, m.guidance) for m in develop] == [
+        ("Set out the strategy.", "Strategy set out", ""),
+        ("Synthetic question q2?", "Synthetic question q2?", ""),  # no statements: the text
+    ]
+    assert well[0].said == "You set out the strategy."
 
 
 def test_a_questionnaire_without_a_key_learning_question_has_none() -> None:

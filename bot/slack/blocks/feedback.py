@@ -100,7 +100,7 @@ def manager_copy(feedback_id: int, summary: ManagerSummary, *, timezone: str) ->
     ]
     if summary.critical_failures:
         failed = "\n".join(f"• {esc(text, 400)}" for text in summary.critical_failures[:5])
-        blocks.append(section(f":warning: *Safeguards marked Not met*\n{failed}"))
+        blocks.append(section(f":warning: *Safety or decision points that failed*\n{failed}"))
     counts = (
         f"{plural(summary.done_well_count, 'mark')} fully met; "
         f"{plural(len(summary.to_develop), 'mark')} to develop."
@@ -143,12 +143,12 @@ def _opening(doc: FeedbackDocument, timezone: str) -> list[Block]:
         section(_marks_text(doc.score, doc.overall_mark, doc.overall_reason, doc.sections, doc)),
     ]
     if doc.critical_failures:
-        failed = "\n".join(f"• {esc(m.text, 400)}" for m in doc.critical_failures[:5])
+        failed = "\n".join(f"• {esc(m.said, 400)}" for m in doc.critical_failures[:5])
         blocks.append(
             section(
-                ":warning: *Victim safety*\nThese safeguards were marked Not met. Your "
-                "managers were told at once, so that they can help while the case is live:\n"
-                + failed
+                ":warning: *Needs attention while the case is live*\nThese points of victim "
+                "safety or of the decision itself did not meet the standard. Your managers were "
+                "told at once, so that they can help you put them right:\n" + failed
             )
         )
     return blocks
@@ -161,19 +161,22 @@ def _marks_text(
     sections: Sequence[SectionMark],
     doc: FeedbackDocument | None = None,
 ) -> str:
-    lines = [f"*Overall score: {score_text(score)}*"]
-    if doc is not None and doc.original_score is not None:
-        lines[0] += f" (first sent as {score_text(doc.original_score)}, before a challenge)"
+    # The overall mark (does the review meet the standard?) leads; the score is beside it.
+    lines = []
     if overall_mark:
         lines.append(f"*Overall mark: {esc(overall_mark, 60)}*")
         if overall_reason:
             lines.append(quote(overall_reason, 600))
+    score_line = f"*Overall score: {score_text(score)}*"
+    if doc is not None and doc.original_score is not None:
+        score_line += f" (first sent as {score_text(doc.original_score)}, before a challenge)"
+    lines.append(score_line)
     lines += [f"{esc(s.title, 150)}: {percentage(s.score)}" for s in sections[:20]]
     return _fit(lines, MAX_SECTION_TEXT)
 
 
 def _done_well(mark: MarkedQuestion) -> str:
-    line = f"• {esc(mark.text, 300)}{_amended(mark)}"
+    line = f"• {esc(mark.said, 300)}{_amended(mark)}"
     if mark.comment:
         line += "\n" + quote(mark.comment, 400)
     return line
@@ -181,13 +184,11 @@ def _done_well(mark: MarkedQuestion) -> str:
 
 def _to_develop(mark: MarkedQuestion) -> str:
     flag = ":warning: " if mark.critical_failure else ""
-    lines = [f"• {flag}*{esc(mark.mark, 40)}*: {esc(mark.text, 300)}{_amended(mark)}"]
+    lines = [f"• {flag}*{esc(mark.mark, 40)}*: {esc(mark.said, 300)}{_amended(mark)}"]
     if mark.reason:
         lines.append(f"_Inspector's reason:_\n{quote(mark.reason, 700)}")
     if mark.comment:
         lines.append(f"_Comment:_\n{quote(mark.comment, 300)}")
-    if mark.guidance:
-        lines.append(f"_What inspectors look for:_ {esc(mark.guidance, 400)}")
     return "\n".join(lines)
 
 
