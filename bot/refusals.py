@@ -109,6 +109,11 @@ NOT_THE_CURRENT_QUESTION = "That question is not the one on the card any more; n
 FIRST_QUESTION = "This is the first question; there is nothing before it."
 NO_LONGER_APPLIES = "That question no longer applies, given the answers so far."
 UNANSWERED = "Some questions are still unanswered; answer them before submitting."
+# {why}: the overall mark's disagreement with the marks (inspections.overall).
+OVERALL_UNCONFIRMED = (
+    "{why} Change the overall mark, or give your reason with it (Back to the overall mark, "
+    "then Mark with a reason), before submitting."
+)
 NOT_IN_INSPECTION = "That question is not part of this inspection; nothing was changed."
 NOT_ASSIGNED_TO_YOU = "This inspection is not assigned to you."
 ALREADY_STARTED = (

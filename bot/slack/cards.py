@@ -15,12 +15,12 @@ from bot.slack.blocks.viewmodels import (
     SummaryCard,
     SummaryRow,
 )
+from inspections.feedback import OVERALL_MARK
 from inspections.lifecycle import Status
+from inspections.overall import confirmation_needed
 from inspections.runtime import is_complete
 from inspections.scoring import is_critical_failure
 from questionnaires.model import Question, QuestionKind
-
-SHORT_TEXT = 120
 
 
 def review_info(state: FlowState, timezone: str) -> ReviewInfo:
@@ -85,7 +85,7 @@ def summary_of(state: FlowState, review: ReviewInfo) -> SummaryCard:
             SummaryRow(
                 section_title=questionnaire.section(question.section_id).title,
                 question_id=question.id,
-                short_text=_short(question.text),
+                short_text=question.short_label,
                 answer=label,
                 reason=given.reason if given else None,
                 comment=given.comment if given else None,
@@ -107,11 +107,22 @@ def summary_of(state: FlowState, review: ReviewInfo) -> SummaryCard:
         rows=tuple(rows),
         section_scores=section_scores,
         score=result.score,
-        critical_failures=tuple(questionnaire.question(q).text for q in result.critical_failures),
+        critical_failures=tuple(
+            questionnaire.question(q).short_label for q in result.critical_failures
+        ),
         complete=complete,
         missing=0 if complete else missing,
+        overall_mark=_overall_label(state),
+        overall_mismatch=confirmation_needed(
+            questionnaire, review_type=state.review.subject, answers=state.answers
+        ),
     )
 
 
-def _short(text: str) -> str:
-    return text if len(text) <= SHORT_TEXT else text[: SHORT_TEXT - 1].rstrip() + "…"
+def _overall_label(state: FlowState) -> str | None:
+    given = state.answers.get(OVERALL_MARK)
+    if given is None or given.option_code is None:
+        return None
+    question = state.questionnaire.question(OVERALL_MARK)
+    option = state.questionnaire.option_for(question, given.option_code)
+    return option.label if option else None

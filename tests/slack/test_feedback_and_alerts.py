@@ -26,6 +26,7 @@ from bot.offline.standin import Message, SlackStandIn
 from bot.services.people.directory import import_people
 from storage.models import (
     Alert,
+    Answer,
     AnswerRevision,
     AuditEvent,
     Challenge,
@@ -442,7 +443,7 @@ def test_home_shows_lawyers_their_own_feedback_and_managers_only_their_team(
 ) -> None:
     inspector.answer_until(stop=SAFEGUARD)
     inspector.mark("Not met", "No safety plan.")
-    inspector.answer_until(partly=PARTLY)
+    inspector.answer_until(partly={**PARTLY, "overall_mark": "The safety gap matters."})
     inspector.click(inspector.card(), "Submit")
     deliver_outbox()
     lawyer = Player(driver, standin, LAWYER.slack_id)
@@ -477,3 +478,39 @@ def _home_text(driver: SlackDriver, standin: SlackStandIn, member: Member) -> st
     assert driver.app_home_opened(member.slack_id).status == 200
     standin.wait_for(lambda: standin.has_home_view(member.slack_id))
     return json.dumps(standin.home_view(member.slack_id).blocks)
+
+
+def test_an_overall_fully_met_beside_a_failed_safeguard_needs_a_reason_before_submit(
+    inspector: Player,
+    assigned: Assigned,
+    driver: SlackDriver,
+    standin: SlackStandIn,
+    bot: RunningBot,
+) -> None:
+    inspector.answer_until(stop=SAFEGUARD)
+    inspector.mark("Not met", "No safety plan.")
+    inspector.answer_until(stop="overall_mark")
+
+    # Fully met overall beside a failed safeguard: the mark opens the reason modal, and an
+    # empty reason is answered inline with what disagrees; nothing is stored.
+    inspector.click(inspector.card(), "Fully met", opens_modal=True)
+    modal = standin.views_opened[-1]
+    empty = driver.submit_view(inspector.user, modal, {"reason": {"value": ""}})
+    assert empty.json is not None and empty.json["response_action"] == "errors"
+    said = json.dumps(empty.json["errors"])
+    assert "The overall mark is Fully met, but" in said and "Victim protections" in said
+    with bot.uow() as uow:
+        stored = uow.session.scalars(
+            select(Answer.question_id).where(Answer.inspection_id == assigned.inspection_id)
+        ).all()
+    assert "overall_mark" not in stored
+
+    inspector.submit({"reason": {"value": "The gap was closed by the police the next day."}})
+    inspector.answer_until()
+    summary = json.dumps(inspector.card().blocks)
+    assert "*Overall mark: Fully met*" in summary
+    assert "The overall mark is Fully met, but" not in summary  # explained, so no warning
+    inspector.click(inspector.card(), "Submit")
+    with bot.uow() as uow:
+        inspection = uow.session.get(Inspection, assigned.inspection_id)
+        assert inspection is not None and inspection.status == "submitted"

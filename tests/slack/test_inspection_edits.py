@@ -61,7 +61,8 @@ def _section_texts(message: Message) -> list[str]:
 
 def _overall(summary: Message) -> str:
     scores = next(b for b in summary.blocks if "Overall score" in str(b.get("text")))
-    return str(scores["text"]["text"]).splitlines()[0]
+    lines = str(scores["text"]["text"]).splitlines()
+    return next(line for line in lines if line.startswith("*Overall score"))
 
 
 def _dm_as_it_stands(standin: SlackStandIn, user: str) -> list[tuple[str, int, str]]:

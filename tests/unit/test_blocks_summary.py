@@ -169,7 +169,7 @@ def test_section_scores_and_critical_failures_are_shown() -> None:
     payload = summary_card(summary_for(qn, given))
     text = all_text(payload["blocks"])
     assert "*Overall score: 50.0%*\nSection a: 75.0%\nSection b: 0.0%" in text
-    assert ":warning: *Safeguards marked Not met*\n• Synthetic question b1?" in text
+    assert ":warning: *Safety or decision points that failed*\n• Synthetic question b1?" in text
     assert ":warning: *Synthetic question b1?*\nNot met\n>Synthetic reason." in text
 
 

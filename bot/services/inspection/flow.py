@@ -22,6 +22,7 @@ from bot.services.feedback import alerts
 from bot.services.feedback import documents as feedback
 from bot.services.inspection.state import STATE_LOADING, SUMMARY, FlowState, load_state
 from inspections.answers import Answer
+from inspections.feedback import OVERALL_MARK
 from inspections.lifecycle import (
     Action,
     ActorProblem,
@@ -31,6 +32,7 @@ from inspections.lifecycle import (
     card_problem,
     start_needs_current_card,
 )
+from inspections.overall import confirmation_needed, overall_mismatch
 from inspections.runtime import is_complete, next_question, validate_answer
 from inspections.scoring import score_inspection
 from storage import answers_repo, audit, people_repo, trend_flags, trend_rollup
@@ -180,6 +182,12 @@ def mark(
         option = state.questionnaire.option_for(question, option_code)
         if option is not None and option.reason_required:
             return ReasonNeeded(state, question_id, option_code)
+        if question_id == OVERALL_MARK and overall_mismatch(
+            state.questionnaire,
+            review_type=state.review.subject,
+            answers={**state.answers, question_id: Answer(question_id, option_code)},
+        ):
+            return ReasonNeeded(state, question_id, option_code)  # to confirm it
         previous = state.answers.get(question_id)
         given = Answer(
             question_id=question_id,
@@ -212,6 +220,12 @@ def _record(
 ) -> FlowState:
     question = state.questionnaire.question(given.question_id)
     problems = validate_answer(state.questionnaire, question=question, answer=given)
+    if question.id == OVERALL_MARK:
+        answers = {**state.answers, given.question_id: given}
+        unconfirmed = confirmation_needed(
+            state.questionnaire, review_type=state.review.subject, answers=answers
+        )
+        problems += [unconfirmed] if unconfirmed else []
     if problems:
         raise InvalidInput(problems)
     answers_repo.record_answer(uow.session, inspection, given, by=person.id, now=click.now)
@@ -271,6 +285,11 @@ def submit(uow: UnitOfWork, click: CardClick) -> FlowState:
         review_type = state.review.subject
         if not is_complete(state.questionnaire, review_type=review_type, answers=state.answers):
             raise Refused(refusals.UNANSWERED)
+        unconfirmed = confirmation_needed(
+            state.questionnaire, review_type=review_type, answers=state.answers
+        )
+        if unconfirmed:
+            raise Refused(refusals.OVERALL_UNCONFIRMED.format(why=unconfirmed))
         result = score_inspection(
             state.questionnaire, review_type=review_type, answers=state.answers
         )

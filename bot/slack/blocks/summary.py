@@ -50,7 +50,9 @@ def summary_card(card: SummaryCard) -> dict[str, Any]:
     ]
     if card.critical_failures:
         lines = "\n".join(f"• {esc(text, 300)}" for text in card.critical_failures)
-        top.append(section(f":warning: *Safeguards marked Not met*\n{lines}"))
+        top.append(section(f":warning: *Safety or decision points that failed*\n{lines}"))
+    if card.overall_mismatch:
+        top.append(section(f":warning: {esc(card.overall_mismatch, 600)}"))
     top.append(divider())
     bottom = [divider(), *_closing(card)]
     rows = _rows(card, MAX_MESSAGE_BLOCKS - len(top) - len(bottom))
@@ -63,7 +65,8 @@ def _score_text(score: float | None) -> str:
 
 
 def _scores(card: SummaryCard) -> str:
-    lines = [f"*Overall score: {_score_text(card.score)}*"]
+    lines = [f"*Overall mark: {esc(card.overall_mark, 60)}*"] if card.overall_mark else []
+    lines.append(f"*Overall score: {_score_text(card.score)}*")
     lines += [f"{esc(title, 150)}: {_score_text(score)}" for title, score in card.section_scores]
     return "\n".join(lines)
 

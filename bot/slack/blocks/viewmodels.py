@@ -128,6 +128,8 @@ class SummaryCard:
     critical_failures: tuple[str, ...] = ()  # question texts
     complete: bool = False
     missing: int = 0  # required questions still unanswered
+    overall_mark: str | None = None  # the overall mark's label, once given
+    overall_mismatch: str | None = None  # why it disagrees with the marks, unless explained
 
     def __post_init__(self) -> None:
         _card(self.inspection_id, self.card_version)
