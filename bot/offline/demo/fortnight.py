@@ -221,6 +221,7 @@ class Fortnight:
 
     def _critical_failure(self, inspector: Inspector, urn: str, day: date, wall: time) -> None:
         inspector.answer("Not met", "No safeguarding or special measures considered in the review.")
+        inspector.critical_failed = True
         self.story.critical = urn
         head, manager = cast.unit_head(_area_of(urn)), cast.line_manager(_area_of(urn))
         alerts_before = {

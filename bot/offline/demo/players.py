@@ -97,6 +97,8 @@ class Inspector(Player):
         super().__init__(member, driver, standin)
         self.rng = random.Random(seed)
         self.pinned: str | None = None  # the ts of the inspection card being worked on
+        # A critical question failed in the inspection being marked: the overall mark follows.
+        self.critical_failed = False
 
     def pin(self, ts: str) -> None:
         """Work on this card: it is updated in place, while reminders may arrive below it."""
@@ -154,6 +156,10 @@ class Inspector(Player):
         if "Write answer" in labels:
             self._on_card("Write answer", {"text": {"value": self.rng.choice(LEARNING_POINTS)}})
             return question, "Write answer"
+        if question == "overall_mark" and self.critical_failed:
+            self.critical_failed = False
+            self.answer("Not met", "A safeguard was missed on a live case.")
+            return question, "Not met"
         if "Correct decision" in labels:  # the demo's decisions are all sound
             self.answer("Correct decision")
             return question, "Correct decision"
