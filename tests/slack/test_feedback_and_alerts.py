@@ -125,8 +125,7 @@ class Player:
                 self.click(self.card(), "Write answer", opens_modal=True)
                 self.submit({"text": {"value": "Keep the rationale for each task on file."}})
             else:
-                passing = [m for m in ("Fully met", "Correct decision") if m in texts]
-                self.mark(passing[0] if passing else "No")
+                self.mark("Fully met" if "Fully met" in texts else "No")
 
 
 def _button_texts(message: Message) -> list[str]:

@@ -26,8 +26,7 @@ LEARNING = "Keep the rationale for each action-plan task on the file."
 def answers_for(
     questionnaire: Questionnaire, marks: Mapping[str, tuple[str, str | None]]
 ) -> dict[str, Answer]:
-    """The best mark (Fully met, Correct decision), No to every gate and a learning point,
-    except the marks given (code, reason)."""
+    """Fully met, No to every gate and a learning point, except the marks given (code, reason)."""
     given: dict[str, Answer] = {}
     subject = Subject(REVIEW_TYPE, OUTCOME)
     while question := next_question(questionnaire, review_type=subject, answers=given):
@@ -39,12 +38,7 @@ def answers_for(
         elif question.kind is QuestionKind.YES_NO:
             given[question.id] = Answer(question.id, "no")
         else:
-            scale = questionnaire.scale_for(question)
-            assert scale is not None
-            best = max(
-                (o for o in scale.options if o.score is not None), key=lambda o: o.score or 0
-            )
-            given[question.id] = Answer(question.id, best.code)
+            given[question.id] = Answer(question.id, "fully_met")
     return given
 
 

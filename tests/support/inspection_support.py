@@ -74,16 +74,13 @@ class Conversation:
         self.submit(self.open_modal(text="Write answer"), {"text": {"value": text}})
 
     def answer_all_passing(self) -> None:
-        """Fully met for marks, a correct decision, No for gates, a sentence for free text,
-        until the summary."""
+        """Fully met for marks, No for gates, a sentence for free text, until the summary."""
         while "Check your answers" not in self.card().text:
             labels = button_texts(self.card())
             if "Write answer" in labels:
                 self.write(LEARNING)
             elif "Fully met" in labels:
                 self.answer("Fully met")
-            elif "Correct decision" in labels:
-                self.answer("Correct decision")
             else:
                 self.answer("No")
 

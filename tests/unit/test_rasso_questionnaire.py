@@ -239,8 +239,8 @@ def test_overall_mark_is_recorded_but_not_weighted(questionnaire: Questionnaire)
 
 def test_the_decision_scale_has_no_not_applicable(questionnaire: Questionnaire) -> None:
     assert questionnaire.scales["decision"].options == (
-        ScaleOption("correct", "Correct decision", 1.0),
-        ScaleOption("wrong", "Wrong decision", 0.0, reason_required=True),
+        ScaleOption("fully_met", "Fully met", 1.0),
+        ScaleOption("not_met", "Not met", 0.0, reason_required=True),
     )
 
 

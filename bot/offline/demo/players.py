@@ -160,9 +160,6 @@ class Inspector(Player):
             self.critical_failed = False
             self.answer("Not met", "A safeguard was missed on a live case.")
             return question, "Not met"
-        if "Correct decision" in labels:  # the demo's decisions are all sound
-            self.answer("Correct decision")
-            return question, "Correct decision"
         if "Fully met" not in labels:
             label = "Yes" if self.rng.random() < 0.3 else "No"
             self.answer(label)

@@ -29,8 +29,9 @@ from questionnaires.model import QuestionKind, ScaleOption
 NOTE_LABEL = "Mark with a reason or comment"
 WRITE_LABEL = "Write answer"
 CRITICAL_NOTE = (
-    ":warning: A safeguard question: marking it Not met alerts the lawyer's managers "
-    "straight away, so they can act while the case is live."
+    ":warning: A critical question (victim safety or the decision itself): marking it Not met "
+    "alerts the lawyer's managers straight away, so they can act while the case is live. Not "
+    "applicable needs a reason here."
 )
 
 
