@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from inspections.feedback import OVERALL_MARK
 from inspections.periods import Period
 from inspections.scopes import Scope
 from inspections.trends import Change, Share, change_between, is_suppressed, mean
@@ -50,6 +51,9 @@ class Figures:
     mean_score: float | None
     fully_met: Share  # of the marks on scored questions
     critical_failures: int
+    # Reviews whose overall mark is the top one (Fully met): the share of reviews meeting the
+    # standard, one per inspection, so its interval counts reviews, not marks.
+    meeting_standard: Share = field(default_factory=Share)
 
     @property
     def suppressed(self) -> bool:
@@ -176,7 +180,9 @@ PREVIOUS, CURRENT = 0, 1
 
 
 def figures_of(marks: Iterable[MarkTally], inspections: Iterable[InspectionTally]) -> Figures:
-    mark_list = [m for m in marks if m.scored]
+    all_marks = list(marks)
+    mark_list = [m for m in all_marks if m.scored]
+    overall = [m for m in all_marks if m.question_id == OVERALL_MARK]
     inspection_list = list(inspections)
     return Figures(
         inspections=sum(t.inspections for t in inspection_list),
@@ -185,6 +191,7 @@ def figures_of(marks: Iterable[MarkTally], inspections: Iterable[InspectionTally
         ),
         fully_met=Share(sum(m.fully_met for m in mark_list), sum(m.marks for m in mark_list)),
         critical_failures=sum(m.critical_failures for m in mark_list),
+        meeting_standard=Share(sum(m.fully_met for m in overall), sum(m.marks for m in overall)),
     )
 
 

@@ -2,7 +2,8 @@
 
 London North, 2026-Q1 (the period under test), hand-counted:
 - lawyer 1: 5 pre-charge decisions (13 scored marks each): 4 with "suspect-focused strategy"
-  partially met and "review language" not met, 1 with the critical "safeguarding" not met;
+  partially met, "review language" not met and the overall mark Partially met, 1 with the
+  critical "safeguarding" not met and the overall mark Not met;
 - lawyer 2: 5 pre-charge decisions, all fully met; one also has coercive control relevant and
   addressed "partially met" (one more mark), one a stale "coercive control addressed: not met"
   left from a question the inspector then disabled (not a mark);
@@ -39,7 +40,11 @@ from storage.uow import UnitOfWork
 TZ = ZoneInfo("Europe/London")
 Q1 = quarter_of(date(2026, 1, 1))
 NOW = datetime(2026, 4, 20, 10, 0, tzinfo=UTC)
-PARTIAL = {"suspect_focused_strategy": "partially_met", "review_language": "not_met"}
+PARTIAL = {
+    "suspect_focused_strategy": "partially_met",
+    "review_language": "not_met",
+    "overall_mark": "partially_met",  # unweighted: no effect on the marks or the score
+}
 Q4_PARTIAL = {
     q: "partially_met"
     for q in (
@@ -81,7 +86,11 @@ def world(uow_factory: Callable[[], UnitOfWork], source: str) -> World:
                 urn=f"01AA{n:05d}26",
             )
         add_submitted(
-            s, w, lawyer=l1, submitted_at=at(10), marks={"safeguarding_considered": "not_met"}
+            s,
+            w,
+            lawyer=l1,
+            submitted_at=at(10),
+            marks={"safeguarding_considered": "not_met", "overall_mark": "not_met"},
         )
         add_submitted(
             s,
@@ -152,6 +161,9 @@ def test_the_area_headline_matches_the_hand_counted_figures(
     assert summary.previous.fully_met == Share(80, 130)
     assert summary.previous.inspections == 10
     assert summary.change.direction is Direction.UP
+    # Overall marks: lawyer 1's five reviews fall short (4 Partially met, 1 Not met), the other
+    # seven are Fully met; one per review, so the interval counts 12 reviews.
+    assert f.meeting_standard == Share(7, 12)
 
 
 def test_sections_questions_and_themes_are_counted_by_the_database(

@@ -171,6 +171,7 @@ def as_table(summary: TrendSummary) -> str:
         return "\n".join(lines) + "\n"
     lines += [
         f"Inspections:        {f.inspections}",
+        f"Meeting standard:   {share_text(f.meeting_standard)} of reviews (overall Fully met)",
         f"Mean quality score: {mean_text(f.mean_score)}",
         f"Marks fully met:    {share_text(f.fully_met)}",
         f"Critical failures:  {f.critical_failures}",
@@ -229,6 +230,7 @@ def _figures(f: Figures) -> dict[str, Any]:
         return {"inspections": FEWER_THAN_MIN}
     return {
         "inspections": f.inspections,
+        "meeting_standard": _share_document(f.meeting_standard, True),
         "mean_score": f.mean_score,
         **_share_document(f.fully_met, True),
         "critical_failures": f.critical_failures,

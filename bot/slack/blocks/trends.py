@@ -81,6 +81,7 @@ def figures_pairs(summary: TrendSummary) -> list[tuple[str, str]]:
     f = summary.figures
     return [
         ("Inspections", str(f.inspections)),
+        ("Reviews meeting the standard", share_text(f.meeting_standard)),
         ("Mean quality score", mean_text(f.mean_score)),
         ("Marks fully met", share_text(f.fully_met)),
         ("Critical failures", str(f.critical_failures)),
