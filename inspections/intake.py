@@ -31,6 +31,16 @@ CASE_COLUMNS = (
     "outcome",
     "source_id",
 )
+# Optional: a file or item without them still imports. The dates say how long the police
+# waited (referred_at: the referral or file received) and when the investigator meeting was
+# offered and held; the substantive count leaves out action plans that asked for nothing new.
+OPTIONAL_CASE_COLUMNS = (
+    "substantive_action_plan_count",
+    "referred_at",
+    "meeting_offered_at",
+    "meeting_held_at",
+)
+OPTIONAL_TIMES = ("referred_at", "meeting_offered_at", "meeting_held_at")
 # Police URN: 2-digit force, 2-letter station, 5-digit number, 2-digit year; ASCII only
 # (\d would match any script's digits, full-width ones included).
 URN_PATTERN = re.compile(r"^[0-9]{2}[A-Z]{2}[0-9]{5}[0-9]{2}$")
@@ -79,6 +89,10 @@ class CaseReviewRow:
     action_plan_count: int
     outcome: str | None
     source_id: str | None
+    substantive_action_plan_count: int | None = None
+    referred_at: datetime | None = None
+    meeting_offered_at: datetime | None = None
+    meeting_held_at: datetime | None = None
 
     @property
     def identity(self) -> str:
@@ -89,10 +103,13 @@ class CaseReviewRow:
         return f"review:{self.urn}|{self.review_type}|{completed}"
 
 
-def check_columns(columns: Iterable[str] | None, expected: tuple[str, ...]) -> list[RowProblem]:
+def check_columns(
+    columns: Iterable[str] | None, expected: tuple[str, ...], optional: tuple[str, ...] = ()
+) -> list[RowProblem]:
     present = list(columns or [])
+    known = (*expected, *optional)
     problems = [RowProblem(1, c, "missing column") for c in expected if c not in present]
-    problems += [RowProblem(1, c, "unknown column") for c in present if c not in expected]
+    problems += [RowProblem(1, c, "unknown column") for c in present if c not in known]
     return problems
 
 
@@ -205,18 +222,33 @@ def parse_case_reviews(
                 RowProblem(number, "lawyer_email", f"{lawyer!r} is not a lawyer in the directory")
             )
         completed_at = _parse_time(_text(raw, "completed_at"), number, row_problems)
-        count_text = _text(raw, "action_plan_count") or "0"
-        plain = count_text.isascii() and count_text.isdigit() and len(count_text) <= 9
-        count = int(count_text) if plain else -1
-        if not 0 <= count <= MAX_ACTION_PLANS:
-            count = 0
+        count = _count(
+            _text(raw, "action_plan_count") or "0", number, "action_plan_count", row_problems
+        )
+        substantive_text = _text(raw, "substantive_action_plan_count")
+        substantive = (
+            _count(substantive_text, number, "substantive_action_plan_count", row_problems)
+            if substantive_text
+            else None
+        )
+        if substantive is not None and substantive > count:
             row_problems.append(
                 RowProblem(
                     number,
-                    "action_plan_count",
-                    f"{_shown(count_text)} is not a whole number from 0 to {MAX_ACTION_PLANS}",
+                    "substantive_action_plan_count",
+                    f"{substantive} is more than the {count} action plans on the case",
                 )
             )
+        times = {
+            name: _parse_time(text, number, row_problems, name)
+            for name in OPTIONAL_TIMES
+            if (text := _text(raw, name))
+        }
+        for name, value in times.items():
+            if value is not None and completed_at is not None and value > completed_at:
+                row_problems.append(
+                    RowProblem(number, name, "is after the review was completed (completed_at)")
+                )
         outcome = _text(raw, "outcome") or None
         if outcome is not None and outcome not in OUTCOMES:
             row_problems.append(
@@ -241,20 +273,39 @@ def parse_case_reviews(
                     count,
                     outcome,
                     source_id,
+                    substantive,
+                    times.get("referred_at"),
+                    times.get("meeting_offered_at"),
+                    times.get("meeting_held_at"),
                 )
             )
     return ([] if problems else reviews), problems
 
 
-def _parse_time(text: str, number: int, problems: list[RowProblem]) -> datetime | None:
+def _count(text: str, number: int, field: str, problems: list[RowProblem]) -> int:
+    plain = text.isascii() and text.isdigit() and len(text) <= 9
+    count = int(text) if plain else -1
+    if not 0 <= count <= MAX_ACTION_PLANS:
+        problems.append(
+            RowProblem(
+                number, field, f"{_shown(text)} is not a whole number from 0 to {MAX_ACTION_PLANS}"
+            )
+        )
+        return 0
+    return count
+
+
+def _parse_time(
+    text: str, number: int, problems: list[RowProblem], field: str = "completed_at"
+) -> datetime | None:
     try:
         value = datetime.fromisoformat(text)
     except ValueError:
-        problems.append(RowProblem(number, "completed_at", f"{text!r} is not an ISO 8601 time"))
+        problems.append(RowProblem(number, field, f"{_shown(text)} is not an ISO 8601 time"))
         return None
     if value.tzinfo is None or value.utcoffset() is None:
         problems.append(
-            RowProblem(number, "completed_at", f"{text!r} has no time zone (add Z or +01:00)")
+            RowProblem(number, field, f"{_shown(text)} has no time zone (add Z or +01:00)")
         )
         return None
     try:
@@ -265,8 +316,8 @@ def _parse_time(text: str, number: int, problems: list[RowProblem]) -> datetime 
         problems.append(
             RowProblem(
                 number,
-                "completed_at",
-                f"{text!r} is not between {EARLIEST_COMPLETED.year} and "
+                field,
+                f"{_shown(text)} is not between {EARLIEST_COMPLETED.year} and "
                 f"{LATEST_COMPLETED.year - 1}",
             )
         )

@@ -14,7 +14,7 @@ from bot.services.intake.policy_file import InvalidSamplingPolicy
 from bot.services.intake.reviews import IntakeReport, Progress, ingest_reviews, validate_reviews
 from bot.services.intake.sampling import policy_from_settings
 from bot.settings import Settings
-from inspections.intake import CASE_COLUMNS
+from inspections.intake import CASE_COLUMNS, OPTIONAL_CASE_COLUMNS
 from storage.sampling_policies import PolicyVersionConflict
 
 PROGRESS_EVERY = 2000  # rows; smaller imports finish before progress would help
@@ -22,7 +22,7 @@ PROGRESS_EVERY = 2000  # rows; smaller imports finish before progress would help
 
 def import_cases(args: argparse.Namespace, settings: Settings) -> int:
     try:
-        table = read_table(args.file, CASE_COLUMNS)
+        table = read_table(args.file, CASE_COLUMNS, OPTIONAL_CASE_COLUMNS)
         policy = policy_from_settings(settings)
     except UnreadableFile as error:
         print(error, file=sys.stderr)

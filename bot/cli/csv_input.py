@@ -20,13 +20,13 @@ class CsvTable:
     problems: list[RowProblem] = field(default_factory=list)
 
 
-def read_table(path: str, columns: tuple[str, ...]) -> CsvTable:
+def read_table(path: str, columns: tuple[str, ...], optional: tuple[str, ...] = ()) -> CsvTable:
     """The rows, with any problem of the file's shape (header, ragged rows) already found."""
     table = CsvTable()
     try:
         with open(path, newline="", encoding="utf-8-sig") as handle:
             reader = csv.DictReader(handle)
-            table.problems += check_columns(reader.fieldnames, columns)
+            table.problems += check_columns(reader.fieldnames, columns, optional)
             for record in reader:
                 if None in record:  # DictReader files surplus values under the key None
                     message = "more values than the header has columns"

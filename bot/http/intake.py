@@ -19,7 +19,7 @@ from bot.clock import Clock, system_clock
 from bot.services.intake.reviews import ingest_reviews, validate_reviews
 from bot.services.intake.sampling import policy_from_settings
 from bot.settings import Settings
-from inspections.intake import CASE_COLUMNS, RowProblem
+from inspections.intake import CASE_COLUMNS, OPTIONAL_CASE_COLUMNS, RowProblem
 from inspections.sampling import SamplingPolicy
 from storage.sampling_policies import PolicyVersionConflict
 from storage.uow import UnitOfWork
@@ -28,7 +28,8 @@ log = logging.getLogger(__name__)
 
 PATH = "/intake/case-reviews"
 MAX_BODY_BYTES = 16 * 1024 * 1024
-OPTIONAL_FIELDS = frozenset({"outcome", "source_id"})
+OPTIONAL_FIELDS = frozenset({"outcome", "source_id", *OPTIONAL_CASE_COLUMNS})
+KNOWN_FIELDS = frozenset(CASE_COLUMNS) | OPTIONAL_FIELDS
 ACTOR = "intake-api"
 
 StartResponse = Callable[..., Any]
@@ -146,7 +147,7 @@ def _fields(items: list[Any]) -> tuple[list[tuple[int, Mapping[str, object]]], l
             problems.append(RowProblem(number, None, "not a JSON object"))
             continue
         shape = [
-            RowProblem(number, key, "unknown field") for key in item if key not in CASE_COLUMNS
+            RowProblem(number, key, "unknown field") for key in item if key not in KNOWN_FIELDS
         ]
         shape += [
             RowProblem(number, name, "missing field")
@@ -156,7 +157,7 @@ def _fields(items: list[Any]) -> tuple[list[tuple[int, Mapping[str, object]]], l
         shape += [
             RowProblem(number, key, "must be a string or a number")
             for key, value in item.items()
-            if key in CASE_COLUMNS and isinstance(value, dict | list | bool)
+            if key in KNOWN_FIELDS and isinstance(value, dict | list | bool)
         ]
         problems += shape
         if not shape:

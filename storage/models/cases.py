@@ -35,6 +35,11 @@ class CaseReview(Base):
     action_plan_count: Mapped[int]
     outcome: Mapped[str | None]
     source_id: Mapped[str | None] = mapped_column(unique=True)
+    # Optional intake fields (None when the feed did not say).
+    substantive_action_plan_count: Mapped[int | None]
+    referred_at: Mapped[datetime | None]
+    meeting_offered_at: Mapped[datetime | None]
+    meeting_held_at: Mapped[datetime | None]
     # Computed by intake: the source id when given, else URN|review type|completed time (UTC).
     identity_key: Mapped[str] = mapped_column(unique=True)
     received_at: Mapped[datetime]

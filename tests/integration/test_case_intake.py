@@ -209,3 +209,32 @@ def test_a_long_import_prints_its_progress_on_stderr(
     err = capsys.readouterr().err
     assert "2,000 of 2,500 reviews stored and sampled" in err
     assert "2,500 of 2,500 reviews stored and sampled" in err
+
+
+def test_a_file_with_the_optional_columns_stores_them_and_one_without_still_imports(
+    cli: Callable[..., int], uow_factory: UowFactory, tmp_path: Path
+) -> None:
+    with open(FIXTURES / "cases.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    extra = ("substantive_action_plan_count", "referred_at", "meeting_held_at")
+    path = tmp_path / "with-dates.csv"
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, [*CASE_COLUMNS, *extra])
+        writer.writeheader()
+        first = {**rows[0], "substantive_action_plan_count": "1"}
+        first["referred_at"] = "2026-02-20T09:00:00Z"
+        first["meeting_held_at"] = ""
+        writer.writerow(first)
+
+    assert cli("cases", "import", str(path)) == 0
+    assert cli("cases", "import", str(FIXTURES / "cases.csv")) == 0
+
+    with uow_factory() as uow:
+        stored = uow.session.scalars(
+            select(CaseReview).where(CaseReview.urn == rows[0]["urn"])
+        ).one()
+        others = uow.session.scalars(select(CaseReview).where(CaseReview.id != stored.id)).all()
+    assert stored.substantive_action_plan_count == 1
+    assert stored.referred_at == datetime(2026, 2, 20, 9, 0, tzinfo=UTC)
+    assert stored.meeting_held_at is None
+    assert others and all(r.referred_at is None for r in others)

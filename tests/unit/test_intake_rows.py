@@ -2,6 +2,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 from inspections.intake import (
     CASE_COLUMNS,
+    OPTIONAL_CASE_COLUMNS,
     PEOPLE_COLUMNS,
     check_columns,
     parse_case_reviews,
@@ -216,3 +217,51 @@ def test_names_with_a_hyphen_or_apostrophe_are_not_formulas() -> None:
     )
     assert problems == []
     assert [p.name for p in people] == ["-Ann O'Neill-Smith"]
+
+
+def test_the_optional_dates_and_substantive_count_are_read_when_given() -> None:
+    given = review(
+        substantive_action_plan_count="1",
+        referred_at="2026-10-20T09:00:00+01:00",
+        meeting_offered_at="2026-10-22T12:00:00Z",
+        meeting_held_at="",
+    )
+    (parsed,), problems = parse_case_reviews([(2, given)], lawyer_emails=LAWYERS)
+
+    assert problems == []
+    assert parsed.substantive_action_plan_count == 1
+    assert parsed.referred_at == datetime(2026, 10, 20, 8, 0, tzinfo=UTC)
+    assert parsed.meeting_offered_at == datetime(2026, 10, 22, 12, 0, tzinfo=UTC)
+    assert parsed.meeting_held_at is None
+    # A row without the optional fields at all still parses, with them empty.
+    (plain,), _ = parse_case_reviews([(2, review())], lawyer_emails=LAWYERS)
+    assert (plain.substantive_action_plan_count, plain.referred_at) == (None, None)
+
+
+def test_the_optional_columns_may_be_present_or_absent_but_nothing_else() -> None:
+    with_dates = [*CASE_COLUMNS, "referred_at", "meeting_held_at"]
+
+    assert check_columns(with_dates, CASE_COLUMNS, OPTIONAL_CASE_COLUMNS) == []
+    assert check_columns(CASE_COLUMNS, CASE_COLUMNS, OPTIONAL_CASE_COLUMNS) == []
+    assert [str(p) for p in check_columns([*CASE_COLUMNS, "referred"], CASE_COLUMNS)] == [
+        "row 1, field 'referred': unknown column"
+    ]
+
+
+def test_bad_optional_values_are_named_by_field() -> None:
+    assert review_problems(
+        referred_at="yesterday",
+        meeting_offered_at="2026-10-22T12:00:00",
+        meeting_held_at="2026-11-03T10:00:00Z",
+        substantive_action_plan_count="3",
+    ) == [
+        "row 2, field 'substantive_action_plan_count': 3 is more than the 2 action plans on "
+        "the case",
+        "row 2, field 'referred_at': 'yesterday' is not an ISO 8601 time",
+        "row 2, field 'meeting_offered_at': '2026-10-22T12:00:00' has no time zone (add Z or "
+        "+01:00)",
+        "row 2, field 'meeting_held_at': is after the review was completed (completed_at)",
+    ]
+    assert review_problems(substantive_action_plan_count="-1") == [
+        "row 2, field 'substantive_action_plan_count': '-1' is not a whole number from 0 to 999"
+    ]

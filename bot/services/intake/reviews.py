@@ -303,6 +303,10 @@ def _review_values(item: _Item, now: datetime) -> dict[str, Any]:
         "action_plan_count": row.action_plan_count,
         "outcome": row.outcome,
         "source_id": row.source_id,
+        "substantive_action_plan_count": row.substantive_action_plan_count,
+        "referred_at": row.referred_at,
+        "meeting_offered_at": row.meeting_offered_at,
+        "meeting_held_at": row.meeting_held_at,
         "identity_key": item.identity,
         "received_at": now,
     }
