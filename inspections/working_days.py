@@ -39,6 +39,18 @@ def previous_working_day(day: date, holidays: Collection[date]) -> date:
     return day
 
 
+def working_days_between(start: date, end: date, holidays: Collection[date]) -> int:
+    """The working days after start, up to and including end: a referral on Friday answered
+    on the Monday took 1 working day; answered the same day, 0."""
+    if end < start:
+        raise ValueError(f"end {end} is before start {start}")
+    count, day = 0, start
+    while day < end:
+        day += _ONE_DAY
+        count += is_working_day(day, holidays)
+    return count
+
+
 def add_working_days(
     start: datetime, days: int, *, tz: ZoneInfo, holidays: Collection[date]
 ) -> datetime:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from bot.services.inspection.state import SUMMARY, FlowState
+from bot.services.inspection.state import SUMMARY, FlowState, ReviewSummary
 from bot.slack.blocks.prompts import paused_card, question_card
 from bot.slack.blocks.summary import submitted_card, summary_card
 from bot.slack.blocks.viewmodels import (
@@ -15,11 +16,13 @@ from bot.slack.blocks.viewmodels import (
     SummaryCard,
     SummaryRow,
 )
+from inspections.bank_holidays import england_and_wales_bank_holidays
 from inspections.feedback import OVERALL_MARK
 from inspections.lifecycle import Status
 from inspections.overall import confirmation_needed
 from inspections.runtime import is_complete
 from inspections.scoring import is_critical_failure
+from inspections.working_days import working_days_between
 from questionnaires.model import Question, QuestionKind
 
 
@@ -32,7 +35,23 @@ def review_info(state: FlowState, timezone: str) -> ReviewInfo:
         completed_at=state.review.completed_at,
         due_at=state.due_at,
         timezone=timezone,
+        referred_at=state.review.referred_at,
+        meeting_offered_at=state.review.meeting_offered_at,
+        meeting_held_at=state.review.meeting_held_at,
+        working_days_to_complete=_working_days_to_complete(state.review, timezone),
     )
+
+
+def _working_days_to_complete(review: ReviewSummary, timezone: str) -> int | None:
+    if review.referred_at is None:
+        return None
+    zone = ZoneInfo(timezone)
+    start, end = (
+        review.referred_at.astimezone(zone).date(),
+        review.completed_at.astimezone(zone).date(),
+    )
+    holidays = england_and_wales_bank_holidays(range(start.year, end.year + 1))
+    return working_days_between(start, end, holidays)
 
 
 def card_for(state: FlowState, *, timezone: str) -> dict[str, Any]:

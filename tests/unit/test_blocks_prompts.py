@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -189,3 +190,19 @@ def test_paused_card_offers_resume() -> None:
     assert "at question 4 of 19" in all_text(payload["blocks"])
     (resume,) = buttons(payload["blocks"])
     assert read_click(resume) == Click(actions.RESUME, ActionValue(11, 6))
+
+
+def test_the_referral_and_meeting_dates_from_intake_are_shown_with_the_working_days() -> None:
+    dated = review(
+        referred_at=datetime(2026, 11, 10, 9, 0, tzinfo=UTC),
+        meeting_held_at=datetime(2026, 11, 12, 14, 0, tzinfo=UTC),
+        working_days_to_complete=5,
+    )
+
+    text = all_text(question_card(card(review=dated))["blocks"])
+
+    assert (
+        "Referred Tue 10 Nov 2026, 09:00 · meeting held Thu 12 Nov 2026, 14:00 · review "
+        "completed Tue 17 Nov 2026, 10:00 (5 working days after the referral)"
+    ) in text
+    assert "Referred" not in all_text(question_card(card())["blocks"])  # intake said nothing

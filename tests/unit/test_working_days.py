@@ -9,6 +9,7 @@ from inspections.working_days import (
     is_working_day,
     reminder_time,
     working_day_on_or_after,
+    working_days_between,
 )
 
 LONDON = ZoneInfo("Europe/London")
@@ -193,3 +194,15 @@ def test_a_working_day_is_its_own_first_working_day_and_a_holiday_leads_to_the_n
     holidays = {good_friday, easter_monday}
     assert working_day_on_or_after(date(2026, 4, 2), holidays) == date(2026, 4, 2)
     assert working_day_on_or_after(good_friday, holidays) == date(2026, 4, 7)
+
+
+def test_working_days_between_skips_weekends_and_bank_holidays() -> None:
+    holidays = england_and_wales_bank_holidays([2026])
+    friday, monday = date(2026, 2, 20), date(2026, 2, 23)
+
+    assert working_days_between(friday, friday, holidays) == 0
+    assert working_days_between(friday, monday, holidays) == 1
+    # Thursday 2 April to Tuesday 7 April 2026: Good Friday and Easter Monday are holidays.
+    assert working_days_between(date(2026, 4, 2), date(2026, 4, 7), holidays) == 1
+    with pytest.raises(ValueError, match="before start"):
+        working_days_between(monday, friday, holidays)

@@ -47,6 +47,9 @@ class ReviewSummary:
     lawyer_name: str
     completed_at: datetime
     outcome: str | None = None
+    referred_at: datetime | None = None
+    meeting_offered_at: datetime | None = None
+    meeting_held_at: datetime | None = None
 
     @property
     def subject(self) -> Subject:
@@ -136,6 +139,9 @@ def load_state(session: Session, inspection_id: int) -> FlowState:
             lawyer_name=review.lawyer.name,
             completed_at=review.completed_at,
             outcome=review.outcome,
+            referred_at=review.referred_at,
+            meeting_offered_at=review.meeting_offered_at,
+            meeting_held_at=review.meeting_held_at,
         ),
         questionnaire=questionnaire_of(inspection.questionnaire_version),
         answers=answers,

@@ -18,12 +18,13 @@ from bot.slack.blocks.text import (
     context,
     esc,
     escape,
+    format_local,
     message,
     plain,
     quote,
     section,
 )
-from bot.slack.blocks.viewmodels import PausedCard, QuestionCard
+from bot.slack.blocks.viewmodels import PausedCard, QuestionCard, ReviewInfo
 from questionnaires.model import QuestionKind, ScaleOption
 
 NOTE_LABEL = "Mark with a reason or comment"
@@ -49,6 +50,8 @@ def question_card(card: QuestionCard) -> dict[str, Any]:
         context(where(card)),
         section(f"*{esc(question.text, 2900)}*"),
     ]
+    if dates := _dates(card.review):  # for the questions of timeliness and of the meeting
+        blocks.append(context(escape(dates)))
     if question.critical:
         blocks.append(context(escape(CRITICAL_NOTE)))
     if question.guidance.strip():
@@ -59,6 +62,28 @@ def question_card(card: QuestionCard) -> dict[str, Any]:
     blocks.append({"type": "actions", "elements": _navigation(card)})
     fallback = f"{card.review.urn} · Question {card.position} of {card.total}: {question.text}"
     return message(fallback, blocks)
+
+
+def _dates(review: ReviewInfo) -> str | None:
+    """What intake said of the referral and the meeting; None when it said nothing."""
+    zone = review.timezone
+    said = [
+        f"{what} {format_local(moment, zone)}"
+        for what, moment in (
+            ("Referred", review.referred_at),
+            ("meeting offered", review.meeting_offered_at),
+            ("meeting held", review.meeting_held_at),
+        )
+        if moment is not None
+    ]
+    if not said:
+        return None
+    completed = f"review completed {format_local(review.completed_at, zone)}"
+    if review.working_days_to_complete is not None:
+        days = review.working_days_to_complete
+        completed += f" ({days} working day{'' if days == 1 else 's'} after the referral)"
+    line = " · ".join([*said, completed])
+    return line[0].upper() + line[1:]
 
 
 def _current_answer(card: QuestionCard) -> str:

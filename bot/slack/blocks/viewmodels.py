@@ -40,6 +40,11 @@ class ReviewInfo:
     completed_at: datetime
     due_at: datetime | None  # None while the review waits for an eligible inspector
     timezone: str = "Europe/London"
+    # From intake when it says: for questions of timeliness and of the meeting.
+    referred_at: datetime | None = None
+    meeting_offered_at: datetime | None = None
+    meeting_held_at: datetime | None = None
+    working_days_to_complete: int | None = None  # from the referral to the review
 
     def __post_init__(self) -> None:
         if not self.urn.strip():
