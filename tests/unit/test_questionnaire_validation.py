@@ -439,3 +439,54 @@ def test_content_hash_changes_when_wording_changes() -> None:
     reworded = copy.deepcopy(doc)
     reworded["sections"][0]["questions"][0]["text"] += " (reworded)"
     assert content_hash(reworded) != content_hash(doc)
+
+
+def test_renamed_and_retired_ids_must_be_of_questions_no_longer_asked() -> None:
+    doc = valid_doc()
+    doc["renamed"] = {"old_strategy": "ccb_addressed", "ccb_relevant": "ccb_addressed"}
+    doc["retired"] = {"old_strategy": "Split.", "gone": "Asked of the police."}
+    doc["renamed"]["older"] = "nowhere"
+
+    assert validate_document(doc) == [
+        Problem("$.renamed.ccb_relevant", "'ccb_relevant' is still asked, so it cannot be renamed"),
+        Problem("$.renamed.older", "'older' is renamed to 'nowhere', which is not a question here"),
+        Problem("$.retired.old_strategy", "'old_strategy' is both renamed and retired"),
+    ]
+
+
+def test_an_outcome_the_questions_review_types_cannot_have_is_refused() -> None:
+    doc = valid_doc()
+    doc["sections"][0]["questions"][1]["applies_to"] = ["early_advice"]
+    doc["sections"][0]["questions"][1]["outcomes"] = ["advice_given", "charge"]
+    doc["sections"][0]["questions"][0]["applies_to"] = ["early_advice"]
+
+    assert validate_document(doc) == [
+        Problem(f"{Q1}.outcomes", "'charge' is not an outcome of early_advice", "ccb_addressed")
+    ]
+
+
+def test_a_question_gated_on_one_asked_for_fewer_outcomes_is_refused() -> None:
+    doc = valid_doc()
+    doc["sections"][0]["questions"][0]["outcomes"] = ["advice_given", "charge"]
+
+    assert validate_document(doc) == [
+        Problem(
+            f"{Q1}.enabled_when[0].question",
+            "condition refers to 'ccb_relevant', which is not asked when the outcome is "
+            "action_plan, no_further_action, threshold_charge",
+            "ccb_addressed",
+        )
+    ]
+
+
+def test_statements_belong_to_scale_questions_only() -> None:
+    doc = valid_doc()
+    doc["sections"][0]["questions"][0]["statements"] = {"met": "Done.", "not_met": "Do it."}
+
+    assert validate_document(doc) == [
+        Problem(
+            f"{Q0}.statements",
+            "only a scale question has statements for the lawyer",
+            "ccb_relevant",
+        )
+    ]
