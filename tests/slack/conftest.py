@@ -182,14 +182,21 @@ def directory(bot: RunningBot, clock: ManualClock) -> tuple[Member, ...]:
 
 
 @pytest.fixture
+def review_outcome() -> str:
+    """The outcome intake gave the review under inspection; a test may parametrize it."""
+    return "charge"
+
+
+@pytest.fixture
 def assigned(
     bot: RunningBot,
     directory: tuple[Member, ...],
     clock: ManualClock,
     standin: SlackStandIn,
     deliver_outbox: Callable[[], DispatchReport],
+    review_outcome: str,
 ) -> Assigned:
-    inspection_id = seed_review(bot, urn=URN, now=clock())
+    inspection_id = seed_review(bot, urn=URN, now=clock(), outcome=review_outcome)
     with bot.uow() as uow:
         outcome = retry_queued_assignments(uow, now=clock(), settings=bot.settings)
     assert outcome.assigned == 1

@@ -73,7 +73,7 @@ class Assigned:
     message: Message  # the assignment message in the inspector's DM
 
 
-def seed_review(bot: RunningBot, *, urn: str, now: datetime) -> int:
+def seed_review(bot: RunningBot, *, urn: str, now: datetime, outcome: str = "charge") -> int:
     """A completed review, sampled, waiting for an inspector: the inspection's id."""
     with bot.uow() as uow:
         session = uow.session
@@ -87,7 +87,7 @@ def seed_review(bot: RunningBot, *, urn: str, now: datetime) -> int:
             lawyer_id=lawyer.id,
             completed_at=now,
             action_plan_count=0,
-            outcome="charge",
+            outcome=outcome,
             source_id=f"test-{urn}",
             identity_key=f"test-{urn}",
             received_at=now,
