@@ -293,6 +293,12 @@ class Fortnight:
                 labels = button_labels(message)
                 if "Acknowledge" not in labels:
                     continue
+                # Feedback speaks to the lawyer: statements, not the inspectors' questions.
+                shown = str(message.blocks)
+                check(
+                    "Does the review" not in shown and "What inspectors look for" not in shown,
+                    f"{member.name}'s feedback shows an inspector's question or guidance",
+                )
                 if (
                     day >= CHALLENGE_DAY
                     and self.story.challenged is None
