@@ -30,13 +30,21 @@ from bot.jobs.scheduler import PeriodicJob, Scheduler, standard_jobs
 from bot.settings import Settings
 from bot.slack.client import make_outbox_client, make_web_client
 from bot.slack.context import BotContext
-from bot.slack.listeners import commands, decline, feedback, home, inspection, messages
+from bot.slack.listeners import (
+    commands,
+    decline,
+    feedback,
+    home,
+    inspection,
+    interventions,
+    messages,
+)
 from storage import outbox
 from storage.db import make_engine
 from storage.db import session_factory as make_session_factory
 from storage.uow import UnitOfWork
 
-LISTENER_MODULES = (inspection, commands, home, decline, feedback, messages)
+LISTENER_MODULES = (inspection, commands, home, decline, feedback, interventions, messages)
 # Bolt runs each listener on this pool while the request thread waits for its ack(); what a
 # listener does after acknowledging (showing the next card) keeps its thread a little longer,
 # so the pool has room for every waitress thread and as many finishing their Slack calls.

@@ -59,3 +59,12 @@ class Alert(Base):
     kind: Mapped[str]
     raised_at: Mapped[datetime]
     resolved_at: Mapped[datetime | None]
+    # The intervention's life (inspections.interventions): person ids are of people, kept
+    # without a foreign key so the columns could be added without copying the table.
+    acknowledged_at: Mapped[datetime | None]
+    acknowledged_by: Mapped[int | None]
+    action_taken: Mapped[str | None] = mapped_column(Text)
+    outcome: Mapped[str | None]
+    closed_at: Mapped[datetime | None]
+    closed_by: Mapped[int | None]
+    escalated_at: Mapped[datetime | None]

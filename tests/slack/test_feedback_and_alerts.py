@@ -257,7 +257,7 @@ def test_when_the_line_manager_is_the_unit_head_they_get_one_alert(
     inspector.answer_until(stop=SAFEGUARD)
     inspector.mark("Not met", "No safety plan.")
 
-    assert deliver_outbox().sent == 1
+    assert deliver_outbox().sent == 2  # the manager, and the lawyer told at the same moment
     assert [t.split(":")[0] for t in _texts(standin, MANAGER)] == [f"Safeguard alert on {URN}"]
 
 
@@ -267,12 +267,16 @@ def test_a_critical_not_met_alerts_the_line_manager_and_unit_head_before_submit(
     inspector.answer_until(stop=SAFEGUARD)
     inspector.mark("Not met", "No safety plan or bail conditions considered.")
 
-    assert deliver_outbox().sent == 2
+    assert deliver_outbox().sent == 3
     for manager in (DEPUTY, MANAGER):
         alert = standin.last_message_to(manager.slack_id)
         assert alert.text.startswith(f"Safeguard alert on {URN}: Does the review consider the")
         assert "No safety plan or bail conditions considered." in _blocks_text(alert)
-    assert _texts(standin, LAWYER) == []
+    # The lawyer is told at the same moment, without the inspector's reason, and who will call.
+    assert _texts(standin, LAWYER) == [f"A point on your live case {URN} needs attention now"]
+    notice = _blocks_text(standin.last_message_to(LAWYER.slack_id))
+    assert f"{DEPUTY.name} and {MANAGER.name} will be in touch" in notice
+    assert "No safety plan" not in notice
     assert "Check your answers" not in inspector.card().text  # not submitted yet
 
 
@@ -446,7 +450,10 @@ def test_home_shows_lawyers_their_own_feedback_and_managers_only_their_team(
     inspector.click(inspector.card(), "Submit")
     deliver_outbox()
     lawyer = Player(driver, standin, LAWYER.slack_id)
-    lawyer.click(standin.messages_to(LAWYER.slack_id)[0], "Challenge a mark", opens_modal=True)
+    feedback = next(
+        m for m in standin.messages_to(LAWYER.slack_id) if m.text.startswith("Feedback on")
+    )
+    lawyer.click(feedback, "Challenge a mark", opens_modal=True)
     lawyer.submit(
         {"marks": {"value": ["full_code_test_reasoned"]}, "reason": {"value": "See annex."}}
     )
@@ -513,3 +520,59 @@ def test_an_overall_fully_met_beside_a_failed_safeguard_needs_a_reason_before_su
     with bot.uow() as uow:
         inspection = uow.session.get(Inspection, assigned.inspection_id)
         assert inspection is not None and inspection.status == "submitted"
+
+
+def test_a_manager_acknowledges_and_closes_the_intervention_and_both_copies_show_it(
+    inspector: Player,
+    driver: SlackDriver,
+    standin: SlackStandIn,
+    bot: RunningBot,
+    deliver_outbox: Callable[[], DispatchReport],
+) -> None:
+    inspector.answer_until(stop=SAFEGUARD)
+    inspector.mark("Not met", "No safety plan.")
+    deliver_outbox()
+    deputy, head = (Player(driver, standin, m.slack_id) for m in (DEPUTY, MANAGER))
+    assert _button_texts(deputy.card()) == ["Acknowledge", "Record what was done"]
+
+    # Someone it was not sent to is refused, and the refusal is audited.
+    other = Player(driver, standin, OTHER_MANAGER.slack_id)
+    response = driver.click(other.user, deputy.card(), text="Acknowledge")
+    assert response.status == 200
+    standin.wait_for(lambda: standin.ephemerals_to(other.user))
+    assert "Only the managers this alert was sent to" in standin.ephemerals_to(other.user)[-1].text
+
+    deputy.click(deputy.card(), "Acknowledge")
+    standin.wait_for(lambda: deputy.card().edits == 1 and head.card().edits == 1)
+    for copy in (deputy.card(), head.card()):
+        assert f"Acknowledged by {DEPUTY.name}" in _blocks_text(copy)
+        assert _button_texts(copy) == ["Record what was done"]
+
+    head.click(head.card(), "Record what was done", opens_modal=True)
+    modal = standin.views_opened[-1]
+    empty = driver.submit_view(head.user, modal, {"action": {"value": ""}})
+    assert empty.json is not None and empty.json["response_action"] == "errors"
+    head.submit(
+        {
+            "outcome": {"value": "safeguarding_steps_taken"},
+            "action": {"value": "Asked the police to review bail conditions today."},
+        }
+    )
+    standin.wait_for(lambda: deputy.card().edits == 2 and head.card().edits == 2)
+    for copy in (deputy.card(), head.card()):
+        shown = _blocks_text(copy)
+        assert f"Closed by {MANAGER.name}" in shown and "Safeguarding steps taken" in shown
+        assert "Asked the police to review bail conditions today." in shown
+        assert _button_texts(copy) == []
+    with bot.uow() as uow:
+        alert = uow.session.scalars(select(Alert)).one()
+        assert (alert.outcome, alert.closed_at is not None) == ("safeguarding_steps_taken", True)
+        actions = uow.session.scalars(
+            select(AuditEvent.action).where(AuditEvent.entity_type == "alert")
+        ).all()
+    assert actions == [
+        "refused:intervention.acknowledge",
+        "intervention.acknowledged",
+        "intervention.closed",
+    ]
+    assert standin.violations == []

@@ -112,7 +112,7 @@ def test_a_safeguard_that_stops_applying_resolves_its_alert_once(
     talk.submit(
         talk.open_modal(text="Not met"), {"reason": {"value": "No protections considered on file."}}
     )
-    assert deliver_outbox().sent == 1
+    assert deliver_outbox().sent == 2  # the manager (who heads the unit) and the lawyer
 
     _back_to(talk, GATE)
     talk.answer("No")  # the safeguard no longer applies

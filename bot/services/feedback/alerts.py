@@ -18,8 +18,14 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from bot.services.inspection.state import FlowState
-from bot.slack.blocks.feedback_alerts import SafeguardNote, alert_message, alert_resolved_message
+from bot.slack.blocks.feedback_alerts import (
+    SafeguardNote,
+    alert_message,
+    alert_resolved_message,
+    lawyer_notice_message,
+)
 from inspections.answers import Answer
+from inspections.interventions import MARK_CHANGED
 from inspections.line_management import alert_recipients
 from inspections.safeguards import safeguards_switched
 from inspections.scoring import is_critical_failure
@@ -34,6 +40,14 @@ NO_LONGER_APPLIES = "Not applicable"
 
 def raised_key(inspection_id: int, question_id: str, person_id: int) -> str:
     return f"alert:{inspection_id}:{question_id}:raised:{person_id}"
+
+
+def lawyer_key(inspection_id: int, question_id: str, person_id: int) -> str:
+    return f"alert:{inspection_id}:{question_id}:lawyer:{person_id}"
+
+
+def escalated_key(inspection_id: int, question_id: str, person_id: int) -> str:
+    return f"alert:{inspection_id}:{question_id}:escalated:{person_id}"
 
 
 def resolved_key(inspection_id: int, question_id: str, person_id: int) -> str:
@@ -112,10 +126,12 @@ def _raise(
             inspection_id=state.inspection_id, question_id=question.id, kind=KIND, raised_at=now
         )
         session.add(alert)
-    alert.resolved_at = None
+    # Reopened, the intervention is open again; who acknowledged it stays on the record.
+    alert.resolved_at = alert.closed_at = alert.closed_by = None
+    alert.outcome = alert.action_taken = None
     session.flush()
     # A reopened alert finds its messages already written: the managers hear of it once.
-    sent = _tell_managers(session, state, question, answer, raised=True, now=now)
+    sent = _tell_managers(session, state, question, answer, raised=True, now=now, alert=alert)
     _audit(session, action, state, question, answer, sent, now)
     return alert
 
@@ -132,6 +148,8 @@ def _resolve(
 ) -> None:
     """``mark`` overrides the answer's label in the note (a question that no longer applies)."""
     alert.resolved_at = now
+    if alert.closed_at is None:
+        alert.closed_at, alert.outcome = now, MARK_CHANGED
     sent = _tell_managers(session, state, question, answer, raised=False, now=now, mark=mark)
     details: dict[str, object] = {} if mark is None else {"no_longer_applies": True}
     _audit(session, "alert.resolved", state, question, answer, sent, now, details)
@@ -146,27 +164,27 @@ def _tell_managers(
     raised: bool,
     now: datetime,
     mark: str | None = None,
+    alert: Alert | None = None,
 ) -> list[int]:
-    """The managers newly written to (none when their messages already exist)."""
+    """The managers newly written to (none when their messages already exist); with a raised
+    alert, the lawyer is told at the same moment."""
     lawyer = session.get(Person, state.review.lawyer_id)
     recipients = (
         alert_recipients(lawyer, people_repo.managers_above(session, lawyer))
         if lawyer is not None
         else []
     )
-    scale = state.questionnaire.scale_for(question)
-    option = scale.option(answer.option_code) if scale and answer.option_code else None
-    note = SafeguardNote(
-        urn=state.review.urn,
-        review_type=state.review.review_type,
-        area=state.review.area,
-        lawyer_name=state.review.lawyer_name,
-        safeguard=question.text,
-        mark=mark or (option.label if option else "answered"),
-        reason=answer.reason,
-        no_longer_applies=mark == NO_LONGER_APPLIES,
-    )
+    note = note_of(state, question, answer, mark=mark, alert_id=alert.id if alert else None)
     payload = alert_message(note) if raised else alert_resolved_message(note)
+    if raised and lawyer is not None:
+        outbox.enqueue(
+            session,
+            dedupe_key=lawyer_key(state.inspection_id, question.id, lawyer.id),
+            kind="alert_lawyer",
+            recipient_person_id=lawyer.id,
+            payload=lawyer_notice_message(note, [m.name for m in recipients]),
+            now=now,
+        )
     written = []
     for manager in recipients:
         key = raised_key if raised else resolved_key
@@ -181,6 +199,31 @@ def _tell_managers(
         if message is not None:
             written.append(manager.id)
     return written
+
+
+def note_of(
+    state: FlowState,
+    question: Question,
+    answer: Answer,
+    *,
+    mark: str | None = None,
+    alert_id: int | None = None,
+) -> SafeguardNote:
+    """What an alert about this answer says."""
+    option = (
+        state.questionnaire.option_for(question, answer.option_code) if answer.option_code else None
+    )
+    return SafeguardNote(
+        urn=state.review.urn,
+        review_type=state.review.review_type,
+        area=state.review.area,
+        lawyer_name=state.review.lawyer_name,
+        safeguard=question.text,
+        mark=mark or (option.label if option else "answered"),
+        reason=answer.reason,
+        no_longer_applies=mark == NO_LONGER_APPLIES,
+        alert_id=alert_id,
+    )
 
 
 def _audit(

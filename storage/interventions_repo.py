@@ -1,0 +1,65 @@
+"""Queries of interventions (alerts with a life): their messages, the ones due for escalation,
+and the list for the command line and the App Home."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Row, select
+from sqlalchemy.orm import Session
+
+from storage.models import Alert, CaseReview, Inspection, OutboxMessage, Person
+
+
+def message_prefixes(alert: Alert) -> tuple[str, str]:
+    """The dedupe keys of the alert's messages to managers start with the first, of its
+    escalations with the second (bot.services.feedback.alerts writes both)."""
+    base = f"alert:{alert.inspection_id}:{alert.question_id}"
+    return f"{base}:raised:", f"{base}:escalated:"
+
+
+def alert_messages(session: Session, alert: Alert) -> list[OutboxMessage]:
+    """Every copy of the alert sent or waiting: to the managers, and to whoever it was
+    escalated to. Their recipients are the people who may act on it."""
+    raised, escalated = message_prefixes(alert)
+    query = (
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.dedupe_key.startswith(raised, autoescape=True)
+            | OutboxMessage.dedupe_key.startswith(escalated, autoescape=True)
+        )
+        .order_by(OutboxMessage.id)
+    )
+    return list(session.scalars(query))
+
+
+def lock(session: Session, alert_id: int) -> Alert | None:
+    """The alert, locked to the end of the transaction: two clicks are taken one by one."""
+    return session.get(Alert, alert_id, with_for_update=True)
+
+
+def awaiting_acknowledgement(session: Session) -> Sequence[Alert]:
+    """Open, unacknowledged and not yet escalated: the candidates for escalation."""
+    query = select(Alert).where(
+        Alert.closed_at.is_(None),
+        Alert.acknowledged_at.is_(None),
+        Alert.escalated_at.is_(None),
+    )
+    return session.scalars(query.order_by(Alert.raised_at, Alert.id)).all()
+
+
+def listing(
+    session: Session, *, area: str | None = None
+) -> Sequence[Row[tuple[Alert, str, str, str, str]]]:
+    """Every intervention, oldest first, with its URN, Area, lawyer's name and email."""
+    query: Any = (
+        select(Alert, CaseReview.urn, CaseReview.area, Person.name, Person.email)
+        .join(Inspection, Inspection.id == Alert.inspection_id)
+        .join(CaseReview, CaseReview.id == Inspection.case_review_id)
+        .join(Person, Person.id == CaseReview.lawyer_id)
+        .order_by(Alert.raised_at, Alert.id)
+    )
+    if area is not None:
+        query = query.where(CaseReview.area == area)
+    return session.execute(query).all()

@@ -1,0 +1,88 @@
+"""The intervention's rules: who may act, in which order, and when it is escalated."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from inspections.bank_holidays import england_and_wales_bank_holidays
+from inspections.interventions import (
+    Record,
+    Stage,
+    Step,
+    escalation_due,
+    outcome_problem,
+    step_problem,
+    working_hours_between,
+)
+
+LONDON = ZoneInfo("Europe/London")
+HOLIDAYS = england_and_wales_bank_holidays([2026])
+RAISED = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)  # Monday 10:00 (GMT)
+
+
+def test_the_stages_follow_the_record() -> None:
+    assert Record(RAISED).stage is Stage.RAISED
+    assert Record(RAISED, acknowledged_at=RAISED).stage is Stage.ACKNOWLEDGED
+    assert Record(RAISED, RAISED, closed_at=RAISED).stage is Stage.CLOSED
+
+
+def test_only_a_recipient_acts_and_each_step_once() -> None:
+    raised, acknowledged = Record(RAISED), Record(RAISED, acknowledged_at=RAISED)
+    closed = Record(RAISED, RAISED, closed_at=RAISED)
+
+    assert step_problem(raised, Step.ACKNOWLEDGE, person_id=1, recipients={1, 2}) is None
+    assert step_problem(raised, Step.RECORD_OUTCOME, person_id=2, recipients={1, 2}) is None
+    assert step_problem(acknowledged, Step.RECORD_OUTCOME, person_id=1, recipients={1}) is None
+    assert step_problem(raised, Step.ACKNOWLEDGE, person_id=3, recipients={1, 2}) == (
+        "Only the managers this alert was sent to can act on it."
+    )
+    assert step_problem(acknowledged, Step.ACKNOWLEDGE, person_id=1, recipients={1}) == (
+        "This intervention has already been acknowledged."
+    )
+    assert step_problem(closed, Step.RECORD_OUTCOME, person_id=1, recipients={1}) == (
+        "This intervention is already closed."
+    )
+
+
+def test_an_outcome_needs_a_known_outcome_and_what_was_done() -> None:
+    assert outcome_problem("decision_reconsidered", "Reviewed the NFA with the lawyer.") is None
+    assert outcome_problem("decision_reconsidered", "  ") == (
+        "Say what was done, in a sentence or two."
+    )
+    assert (outcome_problem("shrugged", "x") or "").startswith("Choose an outcome:")
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "hours"),
+    [
+        # Monday 10:00 to 14:00: 4 hours.
+        (datetime(2026, 3, 2, 10, 0, tzinfo=UTC), datetime(2026, 3, 2, 14, 0, tzinfo=UTC), 4.0),
+        # Friday 15:00 to Monday 11:00: 2 hours on Friday, 2 on Monday, none at the weekend.
+        (datetime(2026, 3, 6, 15, 0, tzinfo=UTC), datetime(2026, 3, 9, 11, 0, tzinfo=UTC), 4.0),
+        # Thursday 2 April 16:00 to Tuesday 7 April 10:00 (BST): Good Friday and Easter Monday
+        # are bank holidays, so 1 hour on Thursday and 1 on Tuesday.
+        (datetime(2026, 4, 2, 15, 0, tzinfo=UTC), datetime(2026, 4, 7, 9, 0, tzinfo=UTC), 2.0),
+        # Raised at night: nothing counts until 09:00.
+        (datetime(2026, 3, 2, 22, 0, tzinfo=UTC), datetime(2026, 3, 3, 9, 30, tzinfo=UTC), 0.5),
+    ],
+)
+def test_working_hours_skip_nights_weekends_and_bank_holidays(
+    start: datetime, end: datetime, hours: float
+) -> None:
+    assert working_hours_between(start, end, tz=LONDON, holidays=HOLIDAYS) == pytest.approx(hours)
+
+
+def test_escalation_is_due_after_four_working_hours_unacknowledged() -> None:
+    friday_3pm = datetime(2026, 3, 6, 15, 0, tzinfo=UTC)
+    record = Record(friday_3pm)
+    monday = datetime(2026, 3, 9, 10, 59, tzinfo=UTC)
+
+    def due(at: datetime, r: Record = record) -> bool:
+        return escalation_due(r, now=at, within_hours=4, tz=LONDON, holidays=HOLIDAYS)
+
+    assert not due(monday)  # 3 h 59 min of working time
+    assert due(monday.replace(minute=0, hour=11))
+    assert not due(monday.replace(hour=12), Record(friday_3pm, acknowledged_at=friday_3pm))
