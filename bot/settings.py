@@ -27,6 +27,8 @@ class Settings:
     inspector_capacity: int = 8  # open inspections one inspector may hold at once
     independence: str = "unit"  # "unit": not the lawyer's unit; "area": not their Area
     due_working_days: int = 2
+    # An intervention not acknowledged within this many working hours is escalated.
+    acknowledge_within_hours: float = 4.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -49,4 +51,7 @@ class Settings:
             inspector_capacity=int(get("DIPSAMPLE_INSPECTOR_CAPACITY") or cls.inspector_capacity),
             independence=get("DIPSAMPLE_INDEPENDENCE") or cls.independence,
             due_working_days=int(get("DIPSAMPLE_DUE_WORKING_DAYS") or cls.due_working_days),
+            acknowledge_within_hours=float(
+                get("DIPSAMPLE_ACKNOWLEDGE_WITHIN_HOURS") or cls.acknowledge_within_hours
+            ),
         )

@@ -77,6 +77,26 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--format", choices=("table", "json"), default="table")
     listing.set_defaults(handler=_lazy("bot.cli.inspections", "list_inspections"))
 
+    interventions = groups.add_parser(
+        "interventions", help="safeguard and decision alerts and what was done"
+    ).add_subparsers(dest="action", required=True, metavar="ACTION")
+    listed = interventions.add_parser("list", help="every intervention, oldest first")
+    listed.add_argument("--status", help="raised, acknowledged or closed")
+    listed.add_argument("--area", help="one Area")
+    listed.add_argument("--format", choices=("table", "json"), default="table")
+    listed.set_defaults(handler=_lazy("bot.cli.interventions", "list_interventions"))
+
+    jobs = groups.add_parser("jobs", help="the periodic jobs").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    jobs.add_parser("list", help="name every periodic job").set_defaults(
+        handler=_lazy("bot.cli.jobs", "list_jobs")
+    )
+    run = jobs.add_parser("run", help="run jobs once (all when none is named)")
+    run.add_argument("names", nargs="*", metavar="NAME")
+    run.add_argument("--now", help="run as of this ISO 8601 time (default: now)")
+    run.set_defaults(handler=_lazy("bot.cli.jobs", "run_jobs"))
+
     serve = groups.add_parser("serve", help="run the Slack bot")
     serve.add_argument("--http", action="store_true", help="HTTP mode even with SLACK_APP_TOKEN")
     serve.add_argument("--port", type=int, default=3000, help="HTTP port (default 3000)")

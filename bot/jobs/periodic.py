@@ -20,6 +20,7 @@ from bot.jobs.outbox import DEFAULT_BATCH, DispatchReport, dispatch_due
 from bot.services.assignment.assign import RetryOutcome, retry_queued_assignments
 from bot.services.assignment.reminders import SweepReport, sweep_reminders
 from bot.services.intake.floor import FloorReport, top_up_monthly_floor
+from bot.services.interventions.escalation import EscalationReport, escalate_unacknowledged
 from bot.services.people.directory import SlackResolution, resolve_slack_ids
 from bot.services.trends.reports import ReportRun, quarterly_packs, weekly_digests
 from bot.settings import Settings
@@ -33,6 +34,7 @@ MONTHLY_FLOOR_TOP_UP = "monthly-floor-top-up"
 WEEKLY_DIGEST = "weekly-digest"
 QUARTERLY_PACK = "quarterly-apr-pack"
 SLACK_ID_RESOLUTION = "slack-id-resolution"
+INTERVENTION_ESCALATION = "intervention-escalation"
 
 T = TypeVar("T")
 SessionFactory = Callable[[], Session]
@@ -114,6 +116,23 @@ def run_quarterly_packs(
         now,
         session_factory,
         lambda _since: quarterly_packs(UnitOfWork(session_factory), now=now, tz=settings.timezone),
+    )
+
+
+def run_intervention_escalation(
+    now: datetime, *, session_factory: SessionFactory, settings: Settings
+) -> JobResult[EscalationReport]:
+    """Interventions unacknowledged for the working hours allowed go to the national leads."""
+    return _as_singleton(
+        INTERVENTION_ESCALATION,
+        now,
+        session_factory,
+        lambda _since: escalate_unacknowledged(
+            UnitOfWork(session_factory),
+            now=now,
+            tz=settings.timezone,
+            within_hours=settings.acknowledge_within_hours,
+        ),
     )
 
 

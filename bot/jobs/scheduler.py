@@ -45,6 +45,7 @@ class Intervals:
     monthly_floor_top_up: timedelta = timedelta(hours=1)
     reports: timedelta = timedelta(minutes=5)  # each report decides for itself whether it is due
     slack_id_resolution: timedelta = timedelta(hours=1)
+    intervention_escalation: timedelta = timedelta(minutes=5)
 
 
 def standard_jobs(
@@ -85,6 +86,13 @@ def standard_jobs(
             jobs.WEEKLY_DIGEST,
             every.reports,
             lambda now: jobs.run_weekly_digest(
+                now, session_factory=session_factory, settings=settings
+            ),
+        ),
+        PeriodicJob(
+            jobs.INTERVENTION_ESCALATION,
+            every.intervention_escalation,
+            lambda now: jobs.run_intervention_escalation(
                 now, session_factory=session_factory, settings=settings
             ),
         ),
