@@ -76,14 +76,14 @@ def submitted_count(session: Session, lawyer_ids: Collection[int]) -> int:
 def open_alerts(
     session: Session, lawyer_ids: Collection[int], *, limit: int
 ) -> Sequence[Row[tuple[Alert, Inspection, str, str]]]:
-    """Unresolved alerts on the lawyers' reviews, newest first, with URN and lawyer's name."""
+    """Open interventions on the lawyers' reviews, oldest first, with URN and lawyer's name."""
     query = (
         select(Alert, Inspection, CaseReview.urn, Person.name)
         .join(Inspection, Inspection.id == Alert.inspection_id)
         .join(CaseReview, CaseReview.id == Inspection.case_review_id)
         .join(Person, Person.id == CaseReview.lawyer_id)
-        .where(Alert.resolved_at.is_(None), CaseReview.lawyer_id.in_(lawyer_ids))
-        .order_by(Alert.raised_at.desc(), Alert.id.desc())
+        .where(Alert.closed_at.is_(None), CaseReview.lawyer_id.in_(lawyer_ids))
+        .order_by(Alert.raised_at, Alert.id)
         .limit(limit)
     )
     return session.execute(query).all()

@@ -474,7 +474,8 @@ def test_home_shows_lawyers_their_own_feedback_and_managers_only_their_team(
     for manager in (DEPUTY, MANAGER):  # the line manager, and the Unit Head above them
         home = homes[manager.name]
         assert URN in home and OTHER_URN not in home
-        assert "Does the review consider the protections the victim needs" in home  # the open alert
+        assert "Victim protections considered · " not in home  # a label, not the question
+        assert "not yet acknowledged" in home and "Victim protections considered" in home
         assert "Does the review apply the Full Code Test with reasons" in home  # the open challenge
     assert OTHER_URN in homes[OTHER_MANAGER.name] and URN not in homes[OTHER_MANAGER.name]
     assert standin.violations == []
@@ -576,3 +577,36 @@ def test_a_manager_acknowledges_and_closes_the_intervention_and_both_copies_show
         "intervention.closed",
     ]
     assert standin.violations == []
+
+
+def test_a_wrong_decision_raises_one_intervention_however_often_the_mark_flips(
+    inspector: Player,
+    deliver_outbox: Callable[[], DispatchReport],
+    standin: SlackStandIn,
+    bot: RunningBot,
+) -> None:
+    inspector.answer_until(stop="charge_decision_correct")
+    for _ in range(2):
+        inspector.mark("Not met", "The evidence did not meet the Full Code Test.")
+        inspector.click(inspector.card(), "Back")
+        inspector.mark("Fully met")
+        inspector.click(inspector.card(), "Back")
+    inspector.mark("Not met", "The evidence did not meet the Full Code Test.")
+
+    deliver_outbox()
+    for manager in (DEPUTY, MANAGER):
+        texts = _texts(standin, manager)
+        assert [t.split(":")[0] for t in texts] == [
+            f"Safeguard alert on {URN}",
+            f"Safeguard alert on {URN} resolved",
+        ]
+        assert "the decision itself" in _blocks_text(standin.messages_to(manager.slack_id)[0])
+    assert _texts(standin, LAWYER) == [f"A point on your live case {URN} needs attention now"]
+    with bot.uow() as uow:
+        (alert,) = uow.session.scalars(select(Alert)).all()
+        # Open again: the last mark is Not met; the first flip back closed it as mark_changed.
+        assert (alert.question_id, alert.closed_at, alert.resolved_at) == (
+            "charge_decision_correct",
+            None,
+            None,
+        )

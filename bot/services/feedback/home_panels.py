@@ -99,7 +99,13 @@ def _open_alerts(session: Session, lawyer_ids: list[int]) -> list[AlertItem]:
     ):
         questionnaire = questionnaire_of(inspection.questionnaire_version)
         found.append(
-            AlertItem(urn, name, questionnaire.question(alert.question_id).text, alert.raised_at)
+            AlertItem(
+                urn,
+                name,
+                questionnaire.question(alert.question_id).short_label,
+                alert.raised_at,
+                acknowledged=alert.acknowledged_at is not None,
+            )
         )
     return found
 

@@ -57,11 +57,12 @@ def alert_message(note: SafeguardNote, status: InterventionStatus | None = None)
     blocks: list[Block] = [
         header("Safeguard alert"),
         section(
-            f":rotating_light: An inspection of *{esc(note.urn, 60)}* has found a victim "
-            f"safety safeguard marked *{esc(note.mark, 40)}*. The case may still be live, so "
-            "you can step in now rather than wait for the inspection to finish."
+            f":rotating_light: An inspection of *{esc(note.urn, 60)}* has marked a critical "
+            f"question *{esc(note.mark, 40)}*: a point of victim safety or of the decision "
+            "itself. The case may still be live, so you can step in now rather than wait for "
+            "the inspection to finish."
         ),
-        section(f"*Safeguard missed*\n{esc(note.safeguard, 1500)}"),
+        section(f"*The question*\n{esc(note.safeguard, 1500)}"),
     ]
     if note.reason:
         blocks.append(section(f"*Inspector's reason*\n{quote(note.reason, 1500)}"))
@@ -130,7 +131,7 @@ def escalation_message(note: SafeguardNote, hours: float) -> dict[str, Any]:
             f":arrow_up: An alert on *{esc(note.urn, 60)}* has not been acknowledged by the "
             f"lawyer's managers within {hours:g} working hours. The case may still be live."
         ),
-        section(f"*Safeguard missed*\n{esc(note.safeguard, 1500)}"),
+        section(f"*The question*\n{esc(note.safeguard, 1500)}"),
         _review_fields(note),
         context("You receive this as a national inspection lead."),
     ]

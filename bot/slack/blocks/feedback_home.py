@@ -49,6 +49,7 @@ class AlertItem:
     lawyer_name: str
     safeguard: str
     raised_at: datetime
+    acknowledged: bool = False
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ def panel_blocks(panels: FeedbackPanels) -> list[Block]:
     if panels.team is not None:
         blocks += [divider()] if blocks else []
         blocks += [header("Your team")]
-        blocks.append(context("*Safeguard alerts still open*"))
+        blocks.append(context("*Interventions still open, oldest first*"))
         blocks += _listed(panels.alerts, lambda a: _alert_block(a, panels.timezone), "None.", 6)
         blocks.append(context("*Challenges waiting for the inspector*"))
         blocks += _listed(panels.challenges, _challenge_block, "None.", 6)
@@ -133,7 +134,9 @@ def _alert_block(alert: AlertItem, timezone: str) -> Block:
     when = format_local(alert.raised_at, timezone)
     return section(
         f":rotating_light: *{esc(alert.urn, 60)}* · {esc(alert.lawyer_name, 200)} · "
-        f"since {escape(when)}\n{esc(alert.safeguard, 600)}"
+        f"since {escape(when)} · "
+        f"{'acknowledged' if alert.acknowledged else '*not yet acknowledged*'}\n"
+        f"{esc(alert.safeguard, 600)}"
     )
 
 
