@@ -241,6 +241,32 @@ class Fortnight:
             f"{self.stamp(day, wall)}  {inspector.member.name} marked a critical question Not met "
             f"on {urn}: alert sent to {manager.name} and {head.name} before submit"
         )
+        self._act_on_alert(manager, head, urn, day, wall)
+
+    def _act_on_alert(
+        self, manager: cast.Member, head: cast.Member, urn: str, day: date, wall: time
+    ) -> None:
+        """The line manager acknowledges the alert; the Unit Head records what was done."""
+        standin, driver = self.world.standin, self.world.driver
+        line, top = Player(manager, driver, standin), Player(head, driver, standin)
+        alert = next(m for m in reversed(line.messages()) if m.text.startswith("Safeguard alert"))
+        line.click(alert, "Acknowledge")
+        alert_copy = next(
+            m for m in reversed(top.messages()) if m.text.startswith("Safeguard alert")
+        )
+        top.click_and_fill(
+            alert_copy,
+            "Record what was done",
+            {
+                "outcome": {"value": "safeguarding_steps_taken"},
+                "action": {"value": "Asked the officer in the case to review bail conditions."},
+            },
+        )
+        standin.wait_for(lambda: "Closed by" in str(line.card().blocks))
+        self.say(
+            f"{self.stamp(day, wall)}  {manager.name} acknowledged the alert on {urn}; "
+            f"{head.name} recorded what was done (safeguarding steps taken): both copies updated"
+        )
 
     def _decline(
         self, inspector: Inspector, assignment: Message, urn: str, day: date, wall: time
