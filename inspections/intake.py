@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from inspections.areas import AREAS
 from inspections.spreadsheet import looks_like_formula
 
-ROLES = frozenset({"inspector", "lawyer", "manager", "admin"})
+ROLES = frozenset({"inspector", "lawyer", "manager", "admin", "ccp"})
 REVIEW_TYPES = frozenset({"early_advice", "pre_charge_decision"})
 OUTCOMES = frozenset(
     {"advice_given", "action_plan", "charge", "threshold_charge", "no_further_action"}

@@ -97,6 +97,17 @@ def active_admin_ids(session: Session) -> list[int]:
     return active_ids_with_role(session, "admin")
 
 
+def active_ccp_ids(session: Session, area: str) -> list[int]:
+    """The Area's Chief Crown Prosecutors in the directory (usually one, or none)."""
+    query = (
+        select(Person.id)
+        .join(PersonRole, PersonRole.person_id == Person.id)
+        .where(PersonRole.role == "ccp", Person.active, Person.area == area)
+        .order_by(Person.id)
+    )
+    return list(session.scalars(query))
+
+
 def away_between(session: Session, first: date, last: date) -> set[int]:
     """People with an absence overlapping the days first..last (inclusive)."""
     query = select(Absence.person_id).where(Absence.starts_on <= last, Absence.ends_on >= first)

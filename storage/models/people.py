@@ -10,7 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.models.base import Base, one_of
 
-ROLES = ("inspector", "lawyer", "manager", "admin")
+# ccp: an Area's Chief Crown Prosecutor (escalations of that Area's interventions).
+ROLES = ("inspector", "lawyer", "manager", "admin", "ccp")
 
 
 class Person(Base):

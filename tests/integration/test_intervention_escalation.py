@@ -18,8 +18,9 @@ from support.intake_data import import_fixture_people
 from bot.bootstrap import open_database
 from bot.cli.parser import main
 from bot.jobs.periodic import run_intervention_escalation
+from bot.services.people.directory import import_people
 from bot.settings import Settings
-from storage.models import Alert, AuditEvent, OutboxMessage
+from storage.models import Alert, AuditEvent, OutboxMessage, Person
 from storage.uow import UnitOfWork
 
 UowFactory = Callable[[], UnitOfWork]
@@ -168,3 +169,31 @@ def test_two_instances_running_the_job_at_once_escalate_once(
     escalated = sum(r.outcome.escalated for r in runs if r.outcome is not None)
     assert escalated == 1
     assert len(escalations(uow_factory)) == 1
+
+
+def test_the_areas_chief_crown_prosecutor_gets_the_escalation_when_the_directory_names_one(
+    uow_factory: UowFactory, database_url: str
+) -> None:
+    alert_raised_at(uow_factory, datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    row = {
+        "email": "cora.ccp@example.test",
+        "name": "Cora Prosecutor",
+        "roles": "ccp",
+        "area": "Wessex",  # the lawyer's Area
+        "unit": "Area leadership",
+        "manager_email": "",
+        "slack_user_id": "U0CORA001",
+    }
+    with uow_factory() as uow:
+        assert import_people(uow, [(2, row)], now=datetime(2026, 3, 2, tzinfo=UTC)).problems == []
+    with uow_factory() as uow:
+        ccp = uow.session.scalars(select(Person.id).where(Person.email == row["email"])).one()
+
+    with open_database(database_url) as database:
+        run_intervention_escalation(
+            datetime(2026, 3, 3, 9, 0, tzinfo=UTC),
+            session_factory=database.sessions,
+            settings=Settings(database_url=database_url),
+        )
+
+    assert escalations(uow_factory) == [("alert_escalated", ccp)]

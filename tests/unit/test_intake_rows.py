@@ -72,7 +72,7 @@ def test_every_bad_people_row_is_named_and_nothing_is_returned() -> None:
     assert people == []
     assert [str(p) for p in problems] == [
         "row 3, field 'email': not an email address: 'not-an-email'",
-        "row 4, field 'roles': unknown role 'judge' (use admin, inspector, lawyer, manager)",
+        "row 4, field 'roles': unknown role 'judge' (use admin, ccp, inspector, lawyer, manager)",
         "row 4, field 'area': unknown Area 'Atlantis'",
         "row 5, field 'manager_email': manager ghost@example.test is neither in the file nor "
         "in the directory",

@@ -1,6 +1,7 @@
 """Escalation by time: an intervention nobody acknowledged within the working hours allowed
-goes to the national inspection leads, once (a unique key per recipient; the job runs as a
-singleton), so the alert a manager missed still reaches someone who can act."""
+goes to the Area's Chief Crown Prosecutor, or to the national inspection leads when the
+directory names none, once (a unique key per recipient; the job runs as a singleton), so the
+alert a manager missed still reaches someone who can act."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ def escalate_unacknowledged(
 ) -> EscalationReport:
     with uow:
         session = uow.session
-        leads = people_repo.active_admin_ids(session)
+        national = people_repo.active_admin_ids(session)
         escalated = written = 0
         for alert in interventions_repo.awaiting_acknowledgement(session):
             holidays = england_and_wales_bank_holidays(range(alert.raised_at.year, now.year + 2))
@@ -39,6 +40,7 @@ def escalate_unacknowledged(
             ):
                 continue
             state = load_state(session, alert.inspection_id)
+            leads = people_repo.active_ccp_ids(session, state.review.area) or national
             question = state.questionnaire.question(alert.question_id)
             answer = state.answers.get(alert.question_id, Answer(alert.question_id))
             payload = escalation_message(
