@@ -9,6 +9,7 @@ Pure rules: storage keeps the record, the bot asks these what may happen next.
 
 from __future__ import annotations
 
+import statistics
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -116,3 +117,56 @@ def escalation_due(
         return False
     hours = working_hours_between(record.raised_at, now, tz=tz, holidays=holidays)
     return hours >= within_hours
+
+
+@dataclass(frozen=True)
+class Spread:
+    """Elapsed hours: the median and the 90th percentile (the interpolated quantile)."""
+
+    median: float
+    p90: float
+
+
+@dataclass(frozen=True)
+class InterventionFigures:
+    raised: int
+    acknowledged: int
+    closed: int
+    to_acknowledge: Spread | None  # over those acknowledged; None when none were
+    to_close: Spread | None
+
+    @property
+    def still_open(self) -> int:
+        return self.raised - self.closed
+
+
+def figures_of(records: Collection[Record]) -> InterventionFigures:
+    """Counts and elapsed times (wall-clock hours, not working hours) of interventions raised
+    in a period; times only over those that reached the step."""
+    acknowledged = [
+        (r.acknowledged_at - r.raised_at).total_seconds() / 3600
+        for r in records
+        if r.acknowledged_at is not None
+    ]
+    closed = [
+        (r.closed_at - r.raised_at).total_seconds() / 3600
+        for r in records
+        if r.closed_at is not None
+    ]
+    return InterventionFigures(
+        raised=len(records),
+        acknowledged=len(acknowledged),
+        closed=len(closed),
+        to_acknowledge=_spread(acknowledged),
+        to_close=_spread(closed),
+    )
+
+
+def _spread(hours: list[float]) -> Spread | None:
+    if not hours:
+        return None
+    if len(hours) == 1:
+        return Spread(hours[0], hours[0])
+    # The "inclusive" method interpolates between the observed values (as R's type 7).
+    p90 = statistics.quantiles(hours, n=10, method="inclusive")[-1]
+    return Spread(statistics.median(hours), p90)

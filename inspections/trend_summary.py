@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from inspections.feedback import OVERALL_MARK
+from inspections.interventions import InterventionFigures
 from inspections.periods import Period
 from inspections.scopes import Scope
 from inspections.trends import Change, Share, change_between, is_suppressed, mean
@@ -149,6 +150,7 @@ class TrendSummary:
     questions: tuple[QuestionFigures, ...]
     themes: tuple[QuestionFigures, ...]  # most often not fully met first
     rows: tuple[Row, ...]
+    interventions: InterventionFigures | None = None  # raised in the period, in the scope
 
     @property
     def suppressed(self) -> bool:

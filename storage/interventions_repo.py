@@ -3,7 +3,8 @@ and the list for the command line and the App Home."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Row, select
@@ -63,3 +64,34 @@ def listing(
     if area is not None:
         query = query.where(CaseReview.area == area)
     return session.execute(query).all()
+
+
+def raised_between(
+    session: Session,
+    start: datetime,
+    end: datetime,
+    *,
+    area: str | None = None,
+    unit: str | None = None,
+    lawyer_ids: Collection[int] | None = None,
+    review_type: str | None = None,
+) -> list[tuple[datetime, datetime | None, datetime | None]]:
+    """(raised, acknowledged, closed) of the interventions raised in [start, end) in a scope."""
+    query: Any = (
+        select(Alert.raised_at, Alert.acknowledged_at, Alert.closed_at)
+        .join(Inspection, Inspection.id == Alert.inspection_id)
+        .join(CaseReview, CaseReview.id == Inspection.case_review_id)
+        .where(Alert.raised_at >= start, Alert.raised_at < end)
+    )
+    for column, value in (
+        (CaseReview.area, area),
+        (CaseReview.unit, unit),
+        (CaseReview.review_type, review_type),
+    ):
+        if value is not None:
+            query = query.where(column == value)
+    if lawyer_ids is not None:
+        query = query.where(CaseReview.lawyer_id.in_(list(lawyer_ids)))
+    return [
+        (raised, acknowledged, closed) for raised, acknowledged, closed in session.execute(query)
+    ]

@@ -8,7 +8,8 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -19,7 +20,11 @@ from bot.bootstrap import open_database
 from bot.cli.parser import main
 from bot.jobs.periodic import run_intervention_escalation
 from bot.services.people.directory import import_people
+from bot.services.trends.engine import summarise
 from bot.settings import Settings
+from inspections.interventions import InterventionFigures, Spread
+from inspections.periods import quarter_of
+from inspections.scopes import Scope, ScopeKind
 from storage.models import Alert, AuditEvent, OutboxMessage, Person
 from storage.uow import UnitOfWork
 
@@ -197,3 +202,36 @@ def test_the_areas_chief_crown_prosecutor_gets_the_escalation_when_the_directory
         )
 
     assert escalations(uow_factory) == [("alert_escalated", ccp)]
+
+
+def test_the_trend_summary_counts_interventions_and_their_times_in_scope(
+    uow_factory: UowFactory,
+) -> None:
+    raised = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
+    alert_id = alert_raised_at(uow_factory, raised)
+    with uow_factory() as uow:
+        alert = uow.session.get(Alert, alert_id)
+        assert alert is not None
+        alert.acknowledged_at = datetime(2026, 3, 2, 11, 30, tzinfo=UTC)  # 1.5 h
+        alert.closed_at = datetime(2026, 3, 3, 10, 0, tzinfo=UTC)  # 24 h
+        uow.commit()
+
+    q1 = quarter_of(date(2026, 1, 1))
+    with uow_factory() as uow:
+        wessex = summarise(
+            uow.session,
+            scope=Scope(ScopeKind.AREA, "Wessex", area="Wessex"),
+            period=q1,
+            review_type=None,
+            tz=ZoneInfo("Europe/London"),
+        )
+        london = summarise(
+            uow.session,
+            scope=Scope(ScopeKind.AREA, "London North", area="London North"),
+            period=q1,
+            review_type=None,
+            tz=ZoneInfo("Europe/London"),
+        )
+
+    assert wessex.interventions == InterventionFigures(1, 1, 1, Spread(1.5, 1.5), Spread(24, 24))
+    assert london.interventions == InterventionFigures(0, 0, 0, None, None)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -10,9 +10,11 @@ import pytest
 from inspections.bank_holidays import england_and_wales_bank_holidays
 from inspections.interventions import (
     Record,
+    Spread,
     Stage,
     Step,
     escalation_due,
+    figures_of,
     outcome_problem,
     step_problem,
     working_hours_between,
@@ -86,3 +88,27 @@ def test_escalation_is_due_after_four_working_hours_unacknowledged() -> None:
     assert not due(monday)  # 3 h 59 min of working time
     assert due(monday.replace(minute=0, hour=11))
     assert not due(monday.replace(hour=12), Record(friday_3pm, acknowledged_at=friday_3pm))
+
+
+def test_figures_count_each_step_and_spread_the_elapsed_hours() -> None:
+    def after(hours: float) -> datetime:
+        return RAISED + timedelta(hours=hours)
+
+    records = [
+        Record(RAISED, acknowledged_at=after(1), closed_at=after(10)),
+        Record(RAISED, acknowledged_at=after(2), closed_at=after(20)),
+        Record(RAISED, acknowledged_at=after(3)),
+        Record(RAISED, acknowledged_at=after(4)),
+        Record(RAISED, acknowledged_at=after(10)),
+        Record(RAISED),
+    ]
+
+    found = figures_of(records)
+
+    assert (found.raised, found.acknowledged, found.closed, found.still_open) == (6, 5, 2, 4)
+    # Acknowledged after 1, 2, 3, 4, 10 hours: median 3; the 90th percentile interpolates
+    # between 4 and 10 at position 0.9 x (5 - 1) = 3.6, so 4 + 0.6 x 6 = 7.6.
+    assert found.to_acknowledge == Spread(3.0, pytest.approx(7.6))
+    # Closed after 10 and 20 hours: median 15, 90th percentile 10 + 0.9 x 10 = 19.
+    assert found.to_close == Spread(15.0, pytest.approx(19.0))
+    assert figures_of([Record(RAISED)]).to_acknowledge is None

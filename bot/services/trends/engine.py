@@ -7,17 +7,18 @@ the weekly digest, the quarterly pack and the App Home panel alike.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from inspections.interventions import Record, figures_of
 from inspections.periods import Period, months_covering
 from inspections.scopes import Scope
 from inspections.trend_summary import TrendSummary, compose, section_shares
 from inspections.trends import Share, is_suppressed
-from storage import trend_queries
+from storage import interventions_repo, trend_queries
 
 SERIES_MONTHS = 12
 
@@ -45,7 +46,7 @@ def summarise(
     flt = trend_queries.scope_filter(scope, review_type)
     marks, inspections = trend_queries.tallies(session, flt, buckets, scope.breakdown)
     groups = {t.group for t in inspections if t.group is not None}
-    return compose(
+    summary = compose(
         scope=scope,
         period=period,
         review_type=review_type,
@@ -53,6 +54,17 @@ def summarise(
         inspections=inspections,
         labels=trend_queries.labels(session, scope.breakdown, groups),
     )
+    start, end = buckets.utc()[1:]
+    raised = interventions_repo.raised_between(
+        session,
+        start,
+        end,
+        area=flt.area,
+        unit=flt.unit,
+        lawyer_ids=flt.lawyer_ids,
+        review_type=review_type,
+    )
+    return replace(summary, interventions=figures_of([Record(*r) for r in raised]))
 
 
 def section_series(

@@ -11,11 +11,13 @@ import csv
 import io
 import json
 from collections.abc import Iterable
+from dataclasses import asdict
 from typing import Any
 
 from bot.slack.blocks.trends import (
     ROW_TITLES,
     change_text,
+    interventions_text,
     mean_text,
     period_text,
     row_text,
@@ -119,6 +121,15 @@ def as_document(summary: TrendSummary) -> dict[str, Any]:
     }
     if summary.suppressed:
         return document
+    found = summary.interventions
+    if found is not None:
+        document["interventions"] = {
+            "raised": found.raised,
+            "acknowledged": found.acknowledged,
+            "closed": found.closed,
+            "hours_to_acknowledge": asdict(found.to_acknowledge) if found.to_acknowledge else None,
+            "hours_to_close": asdict(found.to_close) if found.to_close else None,
+        }
     document["sections"] = [
         {
             "id": s.section_id,
@@ -175,6 +186,7 @@ def as_table(summary: TrendSummary) -> str:
         f"Mean quality score: {mean_text(f.mean_score)}",
         f"Marks fully met:    {share_text(f.fully_met)}",
         f"Critical failures:  {f.critical_failures}",
+        f"Interventions:      {interventions_text(summary.interventions)}",
         f"Change since {summary.previous_period.label}: "
         + change_text(summary.change, f, summary.previous, summary.previous_period),
         "",

@@ -25,6 +25,7 @@ from bot.slack.blocks.text import (
     review_type_label,
     section,
 )
+from inspections.interventions import InterventionFigures, Spread
 from inspections.periods import Period
 from inspections.scopes import Breakdown
 from inspections.trend_summary import Figures, QuestionFigures, Row, SectionFigures, TrendSummary
@@ -77,6 +78,25 @@ def change_text(
     return f"no clear change ({was}; the intervals overlap)"
 
 
+def interventions_text(found: InterventionFigures | None) -> str:
+    """E.g. "3 raised, 2 acknowledged (median 1.5 h, 90th percentile 3.0 h), 1 closed (…)"."""
+    if found is None or found.raised == 0:
+        return "none raised"
+
+    def spread(step: int, times: Spread | None, what: str) -> str:
+        said = f"{step} {what}"
+        if times is not None:
+            said += f" (median {times.median:.1f} h, 90th percentile {times.p90:.1f} h)"
+        return said
+
+    return (
+        f"{found.raised} raised, "
+        + spread(found.acknowledged, found.to_acknowledge, "acknowledged")
+        + ", "
+        + spread(found.closed, found.to_close, "closed")
+    )
+
+
 def figures_pairs(summary: TrendSummary) -> list[tuple[str, str]]:
     f = summary.figures
     return [
@@ -85,6 +105,7 @@ def figures_pairs(summary: TrendSummary) -> list[tuple[str, str]]:
         ("Mean quality score", mean_text(f.mean_score)),
         ("Marks fully met", share_text(f.fully_met)),
         ("Critical failures", str(f.critical_failures)),
+        ("Interventions", interventions_text(summary.interventions)),
         (
             f"Change since {summary.previous_period.label}",
             change_text(summary.change, f, summary.previous, summary.previous_period),
