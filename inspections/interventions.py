@@ -16,7 +16,7 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from inspections.working_days import is_working_day
+from inspections.working_days import is_working_day, working_days_between
 
 
 class Stage(StrEnum):
@@ -170,3 +170,13 @@ def _spread(hours: list[float]) -> Spread | None:
     # The "inclusive" method interpolates between the observed values (as R's type 7).
     p90 = statistics.quantiles(hours, n=10, method="inclusive")[-1]
     return Spread(statistics.median(hours), p90)
+
+
+def overdue(
+    record: Record, *, now: datetime, within_days: int, tz: ZoneInfo, holidays: Collection[date]
+) -> bool:
+    """Not closed within the working days allowed (counted from the day it was raised)."""
+    if record.stage is Stage.CLOSED:
+        return False
+    raised, today = record.raised_at.astimezone(tz).date(), now.astimezone(tz).date()
+    return today > raised and working_days_between(raised, today, holidays) > within_days

@@ -95,3 +95,27 @@ def raised_between(
     return [
         (raised, acknowledged, closed) for raised, acknowledged, closed in session.execute(query)
     ]
+
+
+def open_in_scope(
+    session: Session,
+    *,
+    area: str | None = None,
+    unit: str | None = None,
+    lawyer_ids: Collection[int] | None = None,
+) -> list[tuple[Alert, str]]:
+    """Interventions not yet closed on the scope's reviews, oldest first, with their URN."""
+    query: Any = (
+        select(Alert, CaseReview.urn)
+        .join(Inspection, Inspection.id == Alert.inspection_id)
+        .join(CaseReview, CaseReview.id == Inspection.case_review_id)
+        .where(Alert.closed_at.is_(None))
+        .order_by(Alert.raised_at, Alert.id)
+    )
+    if area is not None:
+        query = query.where(CaseReview.area == area)
+    if unit is not None:
+        query = query.where(CaseReview.unit == unit)
+    if lawyer_ids is not None:
+        query = query.where(CaseReview.lawyer_id.in_(list(lawyer_ids)))
+    return [(alert, urn) for alert, urn in session.execute(query)]

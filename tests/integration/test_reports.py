@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
@@ -31,7 +32,7 @@ from bot.slack.client import make_web_client
 from bot.slack.files import FILES_KEY, decoded
 from inspections.periods import quarter_of, week_of
 from storage.db import session_factory as make_session_factory
-from storage.models import OutboxMessage
+from storage.models import Alert, CaseReview, Inspection, OutboxMessage
 from storage.uow import UnitOfWork
 
 TZ = ZoneInfo("Europe/London")
@@ -245,3 +246,37 @@ def test_the_packs_files_arrive_in_its_thread_once_even_when_an_upload_fails(
     assert sum(t.retrying for t in turns) == 1  # the failed upload, retried on its own
     assert methods.count("chat.postMessage") == 2  # one pack per lead, never re-posted
     assert methods.count("files.completeUploadExternal") == 2  # one upload per lead
+
+
+def test_the_digest_lists_the_interventions_open_more_than_five_working_days(
+    uow_factory: Callable[[], UnitOfWork], world: World
+) -> None:
+    with uow_factory() as uow:
+        inspections = uow.session.scalars(
+            select(Inspection).join(CaseReview).where(CaseReview.area == LONDON)
+        ).all()
+        first, second = inspections[:2]
+        # Raised Monday 16 Feb: 10 working days open by MONDAY; raised Friday 27 Feb: 1.
+        for inspection, raised in ((first, datetime(2026, 2, 16, 10, tzinfo=UTC)),
+                                   (second, datetime(2026, 2, 27, 10, tzinfo=UTC))):  # fmt: skip
+            uow.session.add(
+                Alert(
+                    inspection_id=inspection.id,
+                    question_id="safeguarding_considered",
+                    kind="critical_failure",
+                    raised_at=raised,
+                )
+            )
+        urns = [i.case_review.urn for i in (first, second)]
+        uow.commit()
+
+    weekly_digests(uow_factory(), now=MONDAY, tz=TZ)
+
+    digests = {
+        r.recipient_person_id: json.dumps(r.payload) for r in outbox_rows(uow_factory, DIGEST_KIND)
+    }
+    london = digests[world.london_head.id]
+    assert "Interventions open more than 5 working days" in london
+    assert f"{urns[0]}: raised Mon 16 Feb 2026, 10:00, not acknowledged" in london
+    assert urns[1] not in london
+    assert "Interventions open" not in digests[world.wessex_head.id]

@@ -16,6 +16,7 @@ from inspections.interventions import (
     escalation_due,
     figures_of,
     outcome_problem,
+    overdue,
     step_problem,
     working_hours_between,
 )
@@ -112,3 +113,15 @@ def test_figures_count_each_step_and_spread_the_elapsed_hours() -> None:
     # Closed after 10 and 20 hours: median 15, 90th percentile 10 + 0.9 x 10 = 19.
     assert found.to_close == Spread(15.0, pytest.approx(19.0))
     assert figures_of([Record(RAISED)]).to_acknowledge is None
+
+
+def test_an_intervention_is_overdue_after_five_working_days_open() -> None:
+    monday = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
+
+    def late(now: datetime, record: Record | None = None) -> bool:
+        record = record or Record(monday)
+        return overdue(record, now=now, within_days=5, tz=LONDON, holidays=HOLIDAYS)
+
+    assert not late(datetime(2026, 3, 9, 16, 0, tzinfo=UTC))  # next Monday: 5 working days
+    assert late(datetime(2026, 3, 10, 9, 0, tzinfo=UTC))  # Tuesday: 6
+    assert not late(datetime(2026, 3, 10, 9, 0, tzinfo=UTC), Record(monday, monday, monday))

@@ -23,14 +23,15 @@ from bot.services.trends.charts import trend_chart
 from bot.services.trends.engine import SectionSeries, section_series, summarise
 from bot.services.trends.export import as_csv
 from bot.services.trends.summary import chart_data, viewer_for
-from bot.slack.blocks.reports import apr_message, digest_message
+from bot.slack.blocks.reports import OverdueIntervention, apr_message, digest_message
 from bot.slack.files import FILES_KEY, encoded
 from inspections.bank_holidays import england_and_wales_bank_holidays
+from inspections.interventions import CLOSE_WITHIN_DAYS, Record, overdue
 from inspections.periods import Period, quarter_of, week_of
 from inspections.scopes import Reach, Scope, ScopeKind, ScopeRequest, reach, resolve
 from inspections.trend_summary import TrendSummary
 from inspections.working_days import working_day_on_or_after
-from storage import audit, outbox, people_repo
+from storage import audit, interventions_repo, outbox, people_repo
 from storage.models import Person
 from storage.uow import UnitOfWork
 
@@ -85,12 +86,13 @@ def weekly_digests(uow: UnitOfWork, *, now: datetime, tz: ZoneInfo) -> ReportRun
             quarter = summarise(
                 session, scope=scope, period=quarter_of(local.date()), review_type=None, tz=tz
             )
+            late = _overdue_interventions(session, scope, now=now, tz=tz)
             sent = outbox.enqueue(
                 session,
                 dedupe_key=key,
                 kind=DIGEST_KIND,
                 recipient_person_id=manager_id,
-                payload=digest_message(last_week, quarter),
+                payload=digest_message(last_week, quarter, late, timezone=tz.key),
                 now=now,
             )
             if sent is not None:
@@ -98,6 +100,26 @@ def weekly_digests(uow: UnitOfWork, *, now: datetime, tz: ZoneInfo) -> ReportRun
                 enqueued += 1
             uow.commit()
     return ReportRun(True, week.label, enqueued, already, skipped)
+
+
+def _overdue_interventions(
+    session: Session, scope: Scope, *, now: datetime, tz: ZoneInfo
+) -> list[OverdueIntervention]:
+    """Interventions in the scope still open after CLOSE_WITHIN_DAYS working days."""
+    holidays = england_and_wales_bank_holidays(range(now.year - 1, now.year + 1))
+    return [
+        OverdueIntervention(urn, alert.raised_at, alert.acknowledged_at is not None)
+        for alert, urn in interventions_repo.open_in_scope(
+            session, area=scope.area, unit=scope.unit, lawyer_ids=scope.lawyer_ids or None
+        )
+        if overdue(
+            Record(alert.raised_at, alert.acknowledged_at, alert.closed_at),
+            now=now,
+            within_days=CLOSE_WITHIN_DAYS,
+            tz=tz,
+            holidays=holidays,
+        )
+    ]
 
 
 def quarterly_packs(

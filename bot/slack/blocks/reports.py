@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from bot.slack.blocks.text import Block, context, esc, fields_section, header, message, section
+from bot.slack.blocks.text import (
+    Block,
+    context,
+    esc,
+    fields_section,
+    format_local,
+    header,
+    message,
+    section,
+)
 from bot.slack.blocks.trends import (
     SUPPRESSED_NOTE,
     figures_pairs,
@@ -13,15 +25,38 @@ from bot.slack.blocks.trends import (
     titled_lines,
     trends_message,
 )
+from inspections.interventions import CLOSE_WITHIN_DAYS
 from inspections.trend_summary import TrendSummary
 from inspections.trends import FEWER_THAN_MIN
 
 DIGEST_THEMES = 3
 
 
-def digest_message(week: TrendSummary, quarter: TrendSummary) -> dict[str, Any]:
+@dataclass(frozen=True)
+class OverdueIntervention:
+    urn: str
+    raised_at: datetime
+    acknowledged: bool
+
+
+def digest_message(
+    week: TrendSummary,
+    quarter: TrendSummary,
+    overdue: Sequence[OverdueIntervention] = (),
+    *,
+    timezone: str = "Europe/London",
+) -> dict[str, Any]:
     title = f"Weekly digest: {week.scope.label}, week {week.period.label}"
     blocks: list[Block] = [header(title)]
+    if overdue:
+        lines = [
+            f"{esc(item.urn, 60)}: raised {format_local(item.raised_at, timezone)}, "
+            + ("acknowledged, no outcome recorded" if item.acknowledged else "not acknowledged")
+            for item in overdue[:10]
+        ]
+        blocks += titled_lines(
+            f"Interventions open more than {CLOSE_WITHIN_DAYS} working days", lines
+        )
     blocks += _part(f"Last week ({period_text(week.period)})", week)
     blocks += _part(f"This quarter so far ({quarter.period.label})", quarter)
     themes = [] if quarter.suppressed else list(quarter.themes[:DIGEST_THEMES])
