@@ -7,7 +7,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, case, func, select
 from sqlalchemy.orm import Session
 
 from storage.models import Alert, CaseReview, Inspection, OutboxMessage, Person
@@ -119,3 +119,17 @@ def open_in_scope(
     if lawyer_ids is not None:
         query = query.where(CaseReview.lawyer_id.in_(list(lawyer_ids)))
     return [(alert, urn) for alert, urn in session.execute(query)]
+
+
+def open_by_area(session: Session) -> list[tuple[str, int, int, datetime]]:
+    """Per Area with any open intervention: (Area, open, of them unacknowledged, oldest raised)."""
+    unacknowledged = func.sum(case((Alert.acknowledged_at.is_(None), 1), else_=0))
+    query = (
+        select(CaseReview.area, func.count(Alert.id), unacknowledged, func.min(Alert.raised_at))
+        .join(Inspection, Inspection.id == Alert.inspection_id)
+        .join(CaseReview, CaseReview.id == Inspection.case_review_id)
+        .where(Alert.closed_at.is_(None))
+        .group_by(CaseReview.area)
+        .order_by(CaseReview.area)
+    )
+    return [(area, int(n), int(u or 0), oldest) for area, n, u, oldest in session.execute(query)]

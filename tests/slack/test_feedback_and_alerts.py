@@ -610,3 +610,21 @@ def test_a_wrong_decision_raises_one_intervention_however_often_the_mark_flips(
             None,
             None,
         )
+
+
+def test_the_national_lead_sees_open_interventions_by_area_and_a_manager_does_not(
+    inspector: Player,
+    driver: SlackDriver,
+    standin: SlackStandIn,
+    deliver_outbox: Callable[[], DispatchReport],
+) -> None:
+    inspector.answer_until(stop=SAFEGUARD)
+    inspector.mark("Not met", "No safety plan.")
+    deliver_outbox()
+
+    lead, manager = _home_text(driver, standin, ADMIN), _home_text(driver, standin, MANAGER)
+
+    assert "Open interventions by Area" in lead
+    assert "*London North*: 1 open, 1 not yet acknowledged" in lead
+    assert URN not in lead  # counts, not cases
+    assert "Open interventions by Area" not in manager
