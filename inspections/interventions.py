@@ -9,13 +9,13 @@ Pure rules: storage keeps the record, the bot asks these what may happen next.
 
 from __future__ import annotations
 
-import statistics
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from inspections.trends import Spread, spread_of
 from inspections.working_days import is_working_day, working_days_between
 
 
@@ -120,14 +120,6 @@ def escalation_due(
 
 
 @dataclass(frozen=True)
-class Spread:
-    """Elapsed hours: the median and the 90th percentile (the interpolated quantile)."""
-
-    median: float
-    p90: float
-
-
-@dataclass(frozen=True)
 class InterventionFigures:
     raised: int
     acknowledged: int
@@ -157,19 +149,9 @@ def figures_of(records: Collection[Record]) -> InterventionFigures:
         raised=len(records),
         acknowledged=len(acknowledged),
         closed=len(closed),
-        to_acknowledge=_spread(acknowledged),
-        to_close=_spread(closed),
+        to_acknowledge=spread_of(acknowledged),
+        to_close=spread_of(closed),
     )
-
-
-def _spread(hours: list[float]) -> Spread | None:
-    if not hours:
-        return None
-    if len(hours) == 1:
-        return Spread(hours[0], hours[0])
-    # The "inclusive" method interpolates between the observed values (as R's type 7).
-    p90 = statistics.quantiles(hours, n=10, method="inclusive")[-1]
-    return Spread(statistics.median(hours), p90)
 
 
 def overdue(

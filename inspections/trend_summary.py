@@ -15,6 +15,7 @@ from inspections.feedback import OVERALL_MARK
 from inspections.interventions import InterventionFigures
 from inspections.periods import Period
 from inspections.scopes import Scope
+from inspections.timeliness import Timeliness
 from inspections.trends import Change, Share, change_between, is_suppressed, mean
 
 THEMES = 5
@@ -151,6 +152,7 @@ class TrendSummary:
     themes: tuple[QuestionFigures, ...]  # most often not fully met first
     rows: tuple[Row, ...]
     interventions: InterventionFigures | None = None  # raised in the period, in the scope
+    timeliness: Timeliness | None = None  # reviews completed in the period, in the scope
 
     @property
     def suppressed(self) -> bool:

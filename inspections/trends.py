@@ -9,6 +9,8 @@ not sent chasing noise in groups of a few dozen inspections.
 from __future__ import annotations
 
 import math
+import statistics
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -94,6 +96,25 @@ def change_between(current: Share, previous: Share) -> Change:
     if now.overlaps(before):
         return Change(difference, Direction.NONE)
     return Change(difference, Direction.UP if difference > 0 else Direction.DOWN)
+
+
+@dataclass(frozen=True)
+class Spread:
+    """The median and the 90th percentile of some durations (hours, days)."""
+
+    median: float
+    p90: float
+
+
+def spread_of(values: Sequence[float]) -> Spread | None:
+    """None without values. The 90th percentile interpolates between the observed values
+    (statistics.quantiles' "inclusive" method, R's type 7)."""
+    if not values:
+        return None
+    if len(values) == 1:
+        return Spread(values[0], values[0])
+    p90 = statistics.quantiles(values, n=10, method="inclusive")[-1]
+    return Spread(statistics.median(values), p90)
 
 
 def mean(total: float, count: int) -> float | None:

@@ -419,3 +419,25 @@ def _where_scope(
         if wanted is not None:
             found.append(column == wanted)
     return found
+
+
+def referrals(
+    session: Session, flt: TrendFilter, start: datetime, end: datetime
+) -> list[tuple[datetime, datetime]]:
+    """(referred_at, completed_at) of the scope's reviews completed in [start, end) whose
+    intake gave a referral date; sampled or not, inspected or not."""
+    query: Any = select(CaseReview.referred_at, CaseReview.completed_at).where(
+        CaseReview.completed_at >= start,
+        CaseReview.completed_at < end,
+        CaseReview.referred_at.is_not(None),
+    )
+    for column, value in (
+        (CaseReview.area, flt.area),
+        (CaseReview.unit, flt.unit),
+        (CaseReview.review_type, flt.review_type),
+    ):
+        if value is not None:
+            query = query.where(column == value)
+    if flt.lawyer_ids is not None:
+        query = query.where(CaseReview.lawyer_id.in_(list(flt.lawyer_ids)))
+    return [(referred, completed) for referred, completed in session.execute(query)]

@@ -22,9 +22,10 @@ from bot.jobs.periodic import run_intervention_escalation
 from bot.services.people.directory import import_people
 from bot.services.trends.engine import summarise
 from bot.settings import Settings
-from inspections.interventions import InterventionFigures, Spread
+from inspections.interventions import InterventionFigures
 from inspections.periods import quarter_of
 from inspections.scopes import Scope, ScopeKind
+from inspections.trends import Spread
 from storage.models import Alert, AuditEvent, OutboxMessage, Person
 from storage.uow import UnitOfWork
 

@@ -23,7 +23,7 @@ from support.trend_data import LONDON, Given, add_submitted, build_world
 from bot.services.trends.engine import summarise
 from inspections.periods import quarter_of
 from inspections.scopes import Scope, ScopeKind
-from inspections.trends import Share
+from inspections.trends import Share, Spread
 from questionnaires.loader import content_hash, validate_document
 from storage import trend_rollup
 from storage.questionnaire_versions import latest_version, publish_questionnaire
@@ -105,3 +105,30 @@ def test_a_renamed_question_is_counted_with_what_it_became(
     assert "review_language" not in questions
     isva = questions["isva_offer_recorded"]
     assert (isva.marks, isva.fully_met) == (5, 5)
+
+
+def test_the_summary_gives_working_days_from_referral_to_review_where_intake_gave_them(
+    uow_factory: Callable[[], UnitOfWork],
+) -> None:
+    with uow_factory() as uow:
+        world = build_world(uow.session, now=datetime(2025, 9, 1, tzinfo=UTC))
+        lawyer = world.london_lawyers[0]
+        # Referred Monday 2 Feb; reviews on 3, 9 and 16 Feb: 1, 5 and 10 working days.
+        for day in (3, 9, 16):
+            found = add_submitted(
+                uow.session,
+                world,
+                lawyer=lawyer,
+                submitted_at=datetime(2026, 2, day, 11, tzinfo=UTC),
+            )
+            found.case_review.completed_at = datetime(2026, 2, day, 10, tzinfo=UTC)
+            found.case_review.referred_at = datetime(2026, 2, 2, 9, tzinfo=UTC)
+        uow.commit()
+
+    with uow_factory() as uow:
+        summary = summarise(uow.session, scope=LONDON_SCOPE, period=Q1, review_type=None, tz=TZ)
+
+    assert summary.timeliness is not None
+    assert summary.timeliness.reviews == 3
+    # 1, 5, 10: median 5; 90th percentile at 1.8 between 5 and 10: 5 + 0.8 x 5 = 9.
+    assert summary.timeliness.working_days == Spread(5.0, pytest.approx(9.0))

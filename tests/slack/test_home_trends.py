@@ -104,6 +104,7 @@ def test_an_area_lead_sees_this_quarters_headline_for_their_area(
         "Marks fully met": "94.9% (95% interval 87.5% to 98.0%)",
         "Critical failures": "2",
         "Interventions": "none raised",  # the history was seeded without alerts
+        "Referral to review": "no referral dates from intake",
         "Change since 2025-Q4": (
             "up from 0.0% in 2025-Q4: a real change (the intervals do not overlap)"
         ),

@@ -10,7 +10,6 @@ import pytest
 from inspections.bank_holidays import england_and_wales_bank_holidays
 from inspections.interventions import (
     Record,
-    Spread,
     Stage,
     Step,
     escalation_due,
@@ -20,6 +19,7 @@ from inspections.interventions import (
     step_problem,
     working_hours_between,
 )
+from inspections.trends import Spread
 
 LONDON = ZoneInfo("Europe/London")
 HOLIDAYS = england_and_wales_bank_holidays([2026])

@@ -4,6 +4,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from inspections.bank_holidays import england_and_wales_bank_holidays
+from inspections.timeliness import Timeliness, timeliness_of
+from inspections.trends import Spread
 from inspections.working_days import (
     add_working_days,
     is_working_day,
@@ -206,3 +208,21 @@ def test_working_days_between_skips_weekends_and_bank_holidays() -> None:
     assert working_days_between(date(2026, 4, 2), date(2026, 4, 7), holidays) == 1
     with pytest.raises(ValueError, match="before start"):
         working_days_between(monday, friday, holidays)
+
+
+def test_timeliness_counts_working_days_from_referral_to_review() -> None:
+    holidays = england_and_wales_bank_holidays([2026])
+    london = ZoneInfo("Europe/London")
+
+    def at(day: int, month: int = 3) -> datetime:
+        return datetime(2026, month, day, 10, 0, tzinfo=UTC)
+
+    # 2 Mar to 3 Mar: 1 day; 2 Mar to 9 Mar: 5; Thu 2 Apr to Tue 7 Apr (Easter): 1.
+    found = timeliness_of(
+        [(at(2), at(3)), (at(2), at(9)), (at(2, 4), at(7, 4))], tz=london, holidays=holidays
+    )
+
+    assert found.reviews == 3
+    # 1, 1, 5: median 1; 90th percentile at 0.9 x 2 = 1.8 between 1 and 5: 1 + 0.8 x 4 = 4.2.
+    assert found.working_days == Spread(1.0, pytest.approx(4.2))
+    assert timeliness_of([], tz=london, holidays=holidays) == Timeliness(0, None)

@@ -13,9 +13,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from inspections.bank_holidays import england_and_wales_bank_holidays
 from inspections.interventions import Record, figures_of
 from inspections.periods import Period, months_covering
 from inspections.scopes import Scope
+from inspections.timeliness import timeliness_of
 from inspections.trend_summary import TrendSummary, compose, section_shares
 from inspections.trends import Share, is_suppressed
 from storage import interventions_repo, trend_queries
@@ -64,7 +66,15 @@ def summarise(
         lawyer_ids=flt.lawyer_ids,
         review_type=review_type,
     )
-    return replace(summary, interventions=figures_of([Record(*r) for r in raised]))
+    holidays = england_and_wales_bank_holidays(range(previous.start.year, period.end.year + 1))
+    timeliness = timeliness_of(
+        trend_queries.referrals(session, flt, start, end), tz=tz, holidays=holidays
+    )
+    return replace(
+        summary,
+        interventions=figures_of([Record(*r) for r in raised]),
+        timeliness=timeliness,
+    )
 
 
 def section_series(

@@ -25,6 +25,7 @@ from bot.slack.blocks.trends import (
     section_text,
     share_text,
     theme_text,
+    timeliness_text,
 )
 from inspections.periods import Period
 from inspections.spreadsheet import safe_cell
@@ -130,6 +131,11 @@ def as_document(summary: TrendSummary) -> dict[str, Any]:
             "hours_to_acknowledge": asdict(found.to_acknowledge) if found.to_acknowledge else None,
             "hours_to_close": asdict(found.to_close) if found.to_close else None,
         }
+    if summary.timeliness is not None and summary.timeliness.working_days is not None:
+        document["referral_to_review"] = {
+            "reviews": summary.timeliness.reviews,
+            "working_days": asdict(summary.timeliness.working_days),
+        }
     document["sections"] = [
         {
             "id": s.section_id,
@@ -187,6 +193,7 @@ def as_table(summary: TrendSummary) -> str:
         f"Marks fully met:    {share_text(f.fully_met)}",
         f"Critical failures:  {f.critical_failures}",
         f"Interventions:      {interventions_text(summary.interventions)}",
+        f"Referral to review: {timeliness_text(summary.timeliness)}",
         f"Change since {summary.previous_period.label}: "
         + change_text(summary.change, f, summary.previous, summary.previous_period),
         "",

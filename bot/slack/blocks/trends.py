@@ -25,11 +25,12 @@ from bot.slack.blocks.text import (
     review_type_label,
     section,
 )
-from inspections.interventions import InterventionFigures, Spread
+from inspections.interventions import InterventionFigures
 from inspections.periods import Period
 from inspections.scopes import Breakdown
+from inspections.timeliness import Timeliness
 from inspections.trend_summary import Figures, QuestionFigures, Row, SectionFigures, TrendSummary
-from inspections.trends import FEWER_THAN_MIN, Change, Direction, Share
+from inspections.trends import FEWER_THAN_MIN, Change, Direction, Share, Spread
 
 SUPPRESSED_NOTE = (
     "Fewer than 5 inspections were submitted for this in the period, so no figures are shown: "
@@ -97,6 +98,17 @@ def interventions_text(found: InterventionFigures | None) -> str:
     )
 
 
+def timeliness_text(found: Timeliness | None) -> str:
+    """E.g. "12 reviews: median 6 working days, 90th percentile 14.4"."""
+    if found is None or found.working_days is None:
+        return "no referral dates from intake"
+    days = found.working_days
+    return (
+        f"{found.reviews} review{'' if found.reviews == 1 else 's'}: median {days.median:g} "
+        f"working days, 90th percentile {days.p90:.1f}"
+    )
+
+
 def figures_pairs(summary: TrendSummary) -> list[tuple[str, str]]:
     f = summary.figures
     return [
@@ -106,6 +118,7 @@ def figures_pairs(summary: TrendSummary) -> list[tuple[str, str]]:
         ("Marks fully met", share_text(f.fully_met)),
         ("Critical failures", str(f.critical_failures)),
         ("Interventions", interventions_text(summary.interventions)),
+        ("Referral to review", timeliness_text(summary.timeliness)),
         (
             f"Change since {summary.previous_period.label}",
             change_text(summary.change, f, summary.previous, summary.previous_period),
