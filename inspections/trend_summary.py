@@ -251,7 +251,7 @@ def _sections(
         if m.scored:
             weights[m.section_id] += m.weight_total
             points[m.section_id] += m.points_total
-    widest, widest_before = _widest(current, labels), _widest(previous, labels)
+    widest, widest_before = section_reach(current, labels), section_reach(previous, labels)
     return tuple(
         SectionFigures(
             section_id=section_id,
@@ -268,8 +268,9 @@ def _sections(
     )
 
 
-def _widest(marks: Sequence[MarkTally], labels: Labels) -> dict[str, int]:
-    """Per section, the most marks on one of its questions: inspections marked, at least."""
+def section_reach(marks: Sequence[MarkTally], labels: Labels) -> dict[str, int]:
+    """Per section, the most marks on one of its questions: inspections marked, at least. A
+    section reaching fewer than 5 inspections is hidden, in the text and in the chart alike."""
     widest: dict[str, int] = defaultdict(int)
     for question in _questions(marks, labels):
         widest[question.section_id] = max(widest[question.section_id], question.marks)

@@ -267,6 +267,22 @@ def test_the_chart_series_counts_months_in_local_time(
     assert series.sections["Case strategy"][-2:] == (32 / 36, None)
 
 
+def test_what_the_text_hides_for_fewer_than_5_inspections_the_chart_does_not_plot(
+    uow_factory: Callable[[], UnitOfWork], world: World
+) -> None:
+    with uow_factory() as uow:
+        summary = summarise(uow.session, scope=LONDON_SCOPE, period=Q1, review_type=None, tz=TZ)
+        series = section_series(uow.session, scope=LONDON_SCOPE, period=Q1, review_type=None, tz=TZ)
+
+    hidden = {s.title for s in summary.sections if s.suppressed}
+    shown = {s.title for s in summary.sections if not s.suppressed and s.fully_met.trials}
+    # February holds every Q1 inspection: the month plotted is the quarter the text describes.
+    february = [m.label for m in series.months].index("2026-02")
+    plotted = {title for title, line in series.sections.items() if line[february] is not None}
+    assert hidden == {"Issues that arise in some cases"}  # one mark, one inspection
+    assert plotted == shown and not plotted & hidden
+
+
 def test_a_manager_asking_for_another_area_is_refused_and_audited(
     uow_factory: Callable[[], UnitOfWork], world: World
 ) -> None:

@@ -18,7 +18,7 @@ from inspections.interventions import Record, figures_of
 from inspections.periods import Period, months_covering
 from inspections.scopes import Scope
 from inspections.timeliness import timeliness_of
-from inspections.trend_summary import TrendSummary, compose, section_shares
+from inspections.trend_summary import TrendSummary, compose, section_reach, section_shares
 from inspections.trends import Share, is_suppressed
 from storage import interventions_repo, trend_queries
 
@@ -94,14 +94,18 @@ def section_series(
     counts = [0] * len(months)
     for tally in inspections:
         counts[tally.bucket] += tally.inspections
-    titles = trend_queries.labels(session, None, set()).sections
-    per_month = [
-        section_shares(m for m in marks if m.bucket == index) for index in range(len(months))
-    ]
+    labels = trend_queries.labels(session, None, set())
+    monthly = [[m for m in marks if m.bucket == index] for index in range(len(months))]
+    per_month = [section_shares(month) for month in monthly]
+    # As in the text: a month of fewer than 5 inspections, or a section reaching fewer than 5
+    # inspections that month, is not plotted.
+    reach = [section_reach(month, labels) for month in monthly]
     sections: dict[str, tuple[float | None, ...]] = {}
-    for section_id, title in titles.items():
+    for section_id, title in labels.sections.items():
         line = tuple(
-            None if is_suppressed(counts[i]) else _value(per_month[i], section_id)
+            None
+            if is_suppressed(counts[i]) or is_suppressed(reach[i].get(section_id, 0))
+            else _value(per_month[i], section_id)
             for i in range(len(months))
         )
         if any(v is not None for v in line):
