@@ -136,8 +136,8 @@ TRENDS_USAGE = (
     "`2026-Q1` or `2026-01-01..2026-02-15`."
 )
 RJOIM_USAGE = (
-    "Usage: `/dip rjoim [AREA] [PERIOD]`, for example `/dip rjoim` or "
-    "`/dip rjoim London North last-quarter`."
+    "Usage: `/dip rjoim [AREA] [FORCE CODE] [PERIOD]`, for example `/dip rjoim` or "
+    "`/dip rjoim London North 01 last-quarter`."
 )
 
 

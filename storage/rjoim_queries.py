@@ -1,5 +1,7 @@
 """The RJOIM list: pre-charge decision reviews with three or more substantive action plans,
 completed in a period, with their inspection (if sampled) and its marks on chosen questions.
+The substantive count is intake's `substantive_action_plan_count` where it gave one, else every
+action plan (`action_plan_count`), and each case says which.
 
 One row per URN: a case reviewed more than once in the period appears once, with its latest
 review (action plan counts only grow, so that is also the highest count).
@@ -11,9 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from inspections.forces import force_of
 from inspections.lifecycle import Status
 from inspections.rjoim import RJOIM_THRESHOLD
 from storage.models import Answer, CaseReview, Inspection, Person
@@ -30,6 +33,11 @@ class RjoimCase:
     action_plans: int
     inspection_status: str | None  # None: not sampled for inspection
     marks: dict[str, str] = field(default_factory=dict)  # question id -> option code
+    substantive_given: bool = True  # False: intake gave no substantive count, so all plans
+
+    @property
+    def force_code(self) -> str:
+        return force_of(self.urn)
 
     @property
     def inspected(self) -> bool:
@@ -43,14 +51,17 @@ def rjoim_cases(
     start: datetime,
     end: datetime,
     question_ids: Sequence[str],
+    force: str | None = None,
+    threshold: int = RJOIM_THRESHOLD,
 ) -> list[RjoimCase]:
+    counted = func.coalesce(CaseReview.substantive_action_plan_count, CaseReview.action_plan_count)
     query = (
         select(CaseReview, Person.name, Inspection.id, Inspection.status)
         .join(Person, Person.id == CaseReview.lawyer_id)
         .outerjoin(Inspection, Inspection.case_review_id == CaseReview.id)
         .where(
             CaseReview.review_type == "pre_charge_decision",
-            CaseReview.action_plan_count >= RJOIM_THRESHOLD,
+            counted >= threshold,
             CaseReview.completed_at >= start,
             CaseReview.completed_at < end,
         )
@@ -62,6 +73,8 @@ def rjoim_cases(
         query = query.where(CaseReview.unit == flt.unit)
     if flt.lawyer_ids is not None:
         query = query.where(CaseReview.lawyer_id.in_(sorted(flt.lawyer_ids)))
+    if force is not None:
+        query = query.where(CaseReview.urn.startswith(force, autoescape=True))
     latest: dict[str, tuple[CaseReview, str, int | None, str | None]] = {}
     for review, name, inspection_id, status in session.execute(query):
         latest[review.urn] = (review, name, inspection_id, status)  # ordered: later wins
@@ -74,13 +87,18 @@ def rjoim_cases(
             unit=review.unit,
             lawyer_name=name,
             completed_at=review.completed_at,
-            action_plans=review.action_plan_count,
+            action_plans=(
+                review.action_plan_count
+                if review.substantive_action_plan_count is None
+                else review.substantive_action_plan_count
+            ),
             inspection_status=status,
             marks=marks.get(inspection_id, {}) if inspection_id is not None else {},
+            substantive_given=review.substantive_action_plan_count is not None,
         )
         for review, name, inspection_id, status in latest.values()
     ]
-    return sorted(cases, key=lambda c: (-c.action_plans, c.completed_at, c.urn))
+    return sorted(cases, key=lambda c: (c.force_code, -c.action_plans, c.completed_at, c.urn))
 
 
 def _marks(

@@ -86,6 +86,22 @@ def build_parser() -> argparse.ArgumentParser:
     listed.add_argument("--format", choices=("table", "json"), default="table")
     listed.set_defaults(handler=_lazy("bot.cli.interventions", "list_interventions"))
 
+    rjoim = groups.add_parser("rjoim", help="RASSO joint meeting agendas").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    rjoim_agenda = rjoim.add_parser(
+        "agenda", help="pre-charge decisions with 3 or more substantive action plans, by force"
+    )
+    rjoim_agenda.add_argument("--area", required=True)
+    rjoim_agenda.add_argument("--force", help="a police force code, e.g. 42")
+    rjoim_agenda.add_argument("--from", dest="date_from")
+    rjoim_agenda.add_argument("--to", dest="date_to")
+    rjoim_agenda.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    rjoim_agenda.add_argument(
+        "--police-safe", action="store_true", help="no lawyers, units or marks"
+    )
+    rjoim_agenda.set_defaults(handler=_lazy("bot.cli.rjoim", "agenda"))
+
     jobs = groups.add_parser("jobs", help="the periodic jobs").add_subparsers(
         dest="action", required=True, metavar="ACTION"
     )

@@ -20,7 +20,7 @@ from bot.services.trends.requests import TrendRequest
 from bot.services.trends.summary import allowed_scope
 from inspections.periods import Period
 from inspections.rjoim import AgendaQuestion, action_plan_questions
-from inspections.scopes import Scope
+from inspections.scopes import Scope, ScopeKind
 from storage import audit, trend_mapping
 from storage.rjoim_queries import RjoimCase, rjoim_cases
 from storage.trend_queries import scope_filter
@@ -33,6 +33,7 @@ class RjoimList:
     period: Period
     cases: tuple[RjoimCase, ...]
     questions: tuple[AgendaQuestion, ...]
+    force: str | None = None  # one force's agenda; None: every force in the scope
 
 
 def rjoim_list(
@@ -56,6 +57,7 @@ def rjoim_list(
             start=start,
             end=end,
             question_ids=[q.question_id for q in questions],
+            force=request.force,
         )
         audit.record(
             session,
@@ -63,11 +65,15 @@ def rjoim_list(
             action="rjoim.viewed",
             entity_type="trend_scope",
             entity_id=scope.label,
-            details={"period": period.label, "urns": [c.urn for c in cases]},
+            details={
+                "period": period.label,
+                "force": request.force,
+                "urns": [c.urn for c in cases],
+            },
             now=now,
         )
         uow.commit()
-    return RjoimList(scope, period, tuple(cases), questions)
+    return RjoimList(scope, period, tuple(cases), questions, request.force)
 
 
 def _action_plan_questions(session: Session) -> tuple[AgendaQuestion, ...]:
@@ -76,3 +82,45 @@ def _action_plan_questions(session: Session) -> tuple[AgendaQuestion, ...]:
         return ()
     version_id, content_hash = versions[-1]
     return action_plan_questions(trend_mapping.questionnaire(session, version_id, content_hash))
+
+
+def agenda_export(
+    uow: UnitOfWork,
+    *,
+    actor: str,
+    area: str,
+    force: str | None,
+    period: Period,
+    tz: ZoneInfo,
+    police_safe: bool,
+    now: datetime,
+) -> tuple[list[RjoimCase], tuple[AgendaQuestion, ...]]:
+    """An Area's agenda (one force's, or every force's) for a file; audited as an export."""
+    with uow:
+        session = uow.session
+        start, end = period.utc_bounds(tz)
+        questions = _action_plan_questions(session)
+        cases = rjoim_cases(
+            session,
+            scope_filter(Scope(ScopeKind.AREA, area, area=area)),
+            start=start,
+            end=end,
+            question_ids=[q.question_id for q in questions],
+            force=force,
+        )
+        audit.record(
+            session,
+            actor=actor,
+            action="rjoim.exported",
+            entity_type="trend_scope",
+            entity_id=area,
+            details={
+                "period": period.label,
+                "force": force,
+                "police_safe": police_safe,
+                "urns": [c.urn for c in cases],
+            },
+            now=now,
+        )
+        uow.commit()
+    return cases, questions

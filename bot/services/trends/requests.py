@@ -1,7 +1,7 @@
 """What `/dip trends …` and `/dip rjoim …` ask for, read from the words typed.
 
     /dip trends [me | team | unit [NAME] | area [NAME] | national | AREA NAME] [PERIOD] [TYPE]
-    /dip rjoim [AREA NAME] [PERIOD]
+    /dip rjoim [AREA NAME] [FORCE CODE] [PERIOD]
 
 The words may come in any order: a period looks like `quarter`, `last-month`, `2026-03`,
 `2026-Q1` or `2026-01-01..2026-02-15`; a review type is `ea` or `pcd` (or the full names);
@@ -15,6 +15,7 @@ from datetime import date
 
 from bot import refusals
 from bot.refusals import Refused
+from inspections.forces import force_problem
 from inspections.periods import BadPeriod, Period, looks_like_period, parse_period, quarter_of
 from inspections.scopes import REQUEST_KINDS, ScopeRequest, find_area
 
@@ -33,6 +34,7 @@ class TrendRequest:
     scope: ScopeRequest
     period_text: str | None = None  # None: the current quarter
     review_type: str | None = None
+    force: str | None = None  # a police force code (the RJOIM agenda only)
 
     def period(self, today: date) -> Period:
         if self.period_text is None:
@@ -58,13 +60,18 @@ def parse_trends(arguments: str) -> TrendRequest:
 
 def parse_rjoim(arguments: str) -> TrendRequest:
     period, _, rest = _split(arguments, refusals.RJOIM_USAGE, allow_review_type=False)
+    codes = [word for word in rest if word.isascii() and word.isdigit()]
+    rest = [word for word in rest if word not in codes]
+    force = codes[-1] if codes else None
+    if force is not None and (problem := force_problem(force)):
+        raise Refused(problem)
     if not rest:
-        return TrendRequest(ScopeRequest(), period)
+        return TrendRequest(ScopeRequest(), period, force=force)
     words = rest[1:] if rest[0].lower() == "area" else rest
     area = find_area(" ".join(words))
     if area is None:
         raise Refused(refusals.not_an_area(" ".join(rest)))
-    return TrendRequest(ScopeRequest("area", area), period)
+    return TrendRequest(ScopeRequest("area", area), period, force=force)
 
 
 def _split(

@@ -19,6 +19,7 @@ from bot.slack.blocks.text import (
     section,
 )
 from bot.slack.blocks.trends import period_text, titled_lines
+from inspections.forces import force_name
 from inspections.lifecycle import Status
 from inspections.rjoim import RJOIM_THRESHOLD
 from storage.rjoim_queries import RjoimCase
@@ -34,13 +35,18 @@ STATUS_WORDS: dict[str | None, str] = {
 
 
 def rjoim_message(listing: RjoimList, *, timezone: str) -> dict[str, Any]:
-    title = f"RJOIM agenda: {listing.scope.label}, {listing.period.label}"
+    where = listing.scope.label
+    if listing.force is not None:
+        where += f", {force_name(listing.force)}"
+    title = f"RJOIM agenda: {where}, {listing.period.label}"
     blocks: list[Block] = [
         header(title),
         context(
             esc(
                 f"Pre-charge decision cases with {RJOIM_THRESHOLD} or more substantive action "
-                f"plans, reviews completed in {period_text(listing.period)}.",
+                f"plans, reviews completed in {period_text(listing.period)}, by police force. "
+                "Lawyers' names and marks are for CPS eyes only: `dipsample rjoim agenda "
+                "--police-safe` gives the version for the joint meeting.",
                 500,
             )
         ),
@@ -48,24 +54,29 @@ def rjoim_message(listing: RjoimList, *, timezone: str) -> dict[str, Any]:
     if not listing.cases:
         blocks.append(section("No case in this period had that many action plans."))
         return message(f"{title}: no cases", blocks)
-    lines = [case_line(case, listing, timezone) for case in listing.cases]
-    blocks += titled_lines(plural(len(lines), "case"), lines, limit=MAX_CASES)
-    return message(f"{title}: {plural(len(lines), 'case')}", blocks[:50])
+    by_force: dict[str, list[RjoimCase]] = {}
+    for case in listing.cases:
+        by_force.setdefault(case.force_code, []).append(case)
+    for code, cases in by_force.items():
+        lines = [case_line(case, listing, timezone) for case in cases]
+        heading = f"{code} {force_name(code)}: {plural(len(lines), 'case')}"
+        blocks += titled_lines(heading, lines, limit=MAX_CASES)
+    total = plural(len(listing.cases), "case")
+    return message(f"{title}: {total}", blocks[:50])
 
 
 def case_line(case: RjoimCase, listing: RjoimList, timezone: str) -> str:
     where = f"{case.unit}, {case.lawyer_name}"
     done = format_local(case.completed_at, timezone).split(",")[0]
-    head = f"{case.urn}: {plural(case.action_plans, 'action plan')} ({where}; reviewed {done})"
+    plans = plural(case.action_plans, "action plan")
+    if not case.substantive_given:
+        plans += " (all counted: intake gave no substantive count)"
+    head = f"{case.urn}: {plans} ({where}; reviewed {done})"
     if not case.inspected:
         return f"{head}. {STATUS_WORDS.get(case.inspection_status, case.inspection_status)}."
     marks = [
-        f"{_short(q.text)}: {q.labels.get(case.marks[q.question_id], case.marks[q.question_id])}"
+        f"{q.text}: {q.labels.get(case.marks[q.question_id], case.marks[q.question_id])}"
         for q in listing.questions
         if q.question_id in case.marks
     ]
     return f"{head}. Inspected; " + ("; ".join(marks) if marks else "no action-plan marks") + "."
-
-
-def _short(text: str) -> str:
-    return text if len(text) <= 60 else text[:59].rstrip() + "…"

@@ -37,8 +37,9 @@ HELP_LINES = (
     "what you may see (your reviews, your team, your Area), with a chart, in a direct message; "
     "PERIOD is `quarter` (the default), `last-quarter`, `month`, `2026-03`, `2026-Q1` or "
     "`2026-01-01..2026-02-15`.",
-    "`/dip rjoim [AREA] [PERIOD]`: pre-charge decision cases with three or more action plans, "
-    "for the RASSO Joint Operational Improvement Meeting, in a direct message.",
+    "`/dip rjoim [AREA] [FORCE CODE] [PERIOD]`: pre-charge decision cases with three or more "
+    "substantive action plans, by police force (a URN's first two digits), for the RASSO Joint "
+    "Operational Improvement Meeting, in a direct message.",
     "`/dip help`: this list.",
     "Each inspection comes to you as a direct message from me: answer one question at a time, "
     "pause whenever you like, and check your answers before you submit.",

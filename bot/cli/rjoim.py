@@ -1,0 +1,50 @@
+"""`dipsample rjoim agenda`: an Area's RJOIM agenda, by police force, as a table, CSV or
+JSON; `--police-safe` leaves out lawyers, units and marks, for the joint meeting."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from bot.bootstrap import unit_of_work
+from bot.cli.actor import cli_actor
+from bot.cli.trends import period_of
+from bot.clock import system_clock
+from bot.services.rjoim import export
+from bot.services.rjoim.agenda import agenda_export
+from bot.settings import Settings
+from inspections.forces import force_problem
+from inspections.periods import BadPeriod
+from inspections.scopes import ScopeRefused, canonical_area
+
+
+def agenda(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        area = canonical_area(args.area)
+        period = period_of(args.date_from, args.date_to, settings)
+    except (BadPeriod, ScopeRefused) as bad:
+        print(f"dipsample rjoim agenda: {bad}", file=sys.stderr)
+        return 2
+    if args.force is not None and (problem := force_problem(args.force)):
+        print(f"dipsample rjoim agenda: {problem}", file=sys.stderr)
+        return 2
+    with unit_of_work(settings.database_url) as uow:
+        cases, questions = agenda_export(
+            uow,
+            actor=cli_actor(),
+            area=area,
+            force=args.force,
+            period=period,
+            tz=settings.timezone,
+            police_safe=args.police_safe,
+            now=system_clock(),
+        )
+    rows = export.agenda_rows(cases, questions, police_safe=args.police_safe)
+    header = export.columns(questions, police_safe=args.police_safe)
+    if args.format == "csv":
+        sys.stdout.write(export.as_csv(rows, header))
+    elif args.format == "json":
+        sys.stdout.write(export.as_json(rows))
+    else:
+        sys.stdout.write(export.as_table(rows, header))
+    return 0
