@@ -16,7 +16,8 @@ class ScoreResult:
     score: float | None  # in [0, 1]; None when no question was scored
     section_scores: dict[str, float | None]  # every section, in questionnaire order
     critical_failures: tuple[str, ...]  # question ids, in questionnaire order
-    scored_questions: int
+    scored_questions: int  # the marks that count in the score (as trends count marks)
+    fully_met: int = 0  # of those, the marks at the scale's best score
 
 
 def score_inspection(
@@ -24,10 +25,12 @@ def score_inspection(
 ) -> ScoreResult:
     enabled = enabled_questions(questionnaire, review_type=review_type, answers=answers)
     marks: dict[str, tuple[float, float]] = {}  # question id -> (weight, option score)
+    fully_met = 0
     for question in enabled:
         score = _scored_mark(questionnaire, question, answers.get(question.id))
         if score is not None:
             marks[question.id] = (question.weight, score)
+            fully_met += score == _best_score(questionnaire, question)
     section_scores = {
         section.id: _weighted_mean(marks[q.id] for q in section.questions if q.id in marks)
         for section in questionnaire.sections
@@ -42,7 +45,14 @@ def score_inspection(
         section_scores=section_scores,
         critical_failures=failures,
         scored_questions=len(marks),
+        fully_met=fully_met,
     )
+
+
+def _best_score(questionnaire: Questionnaire, question: Question) -> float:
+    scale = questionnaire.scale_for(question)
+    scores = [o.score for o in scale.options if o.score is not None] if scale else []
+    return max(scores, default=1.0)
 
 
 def is_critical_failure(

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from inspections.feedback import OVERALL_MARK
 from inspections.interventions import InterventionFigures
 from inspections.periods import Period
 from inspections.scopes import Scope
 from inspections.timeliness import Timeliness
-from inspections.trends import Change, Share, change_between, is_suppressed, mean
+from inspections.trends import Change, Clusters, Share, change_between, is_suppressed, mean
 
 THEMES = 5
 
@@ -45,6 +45,7 @@ class InspectionTally:
     inspections: int
     score_total: float
     scored: int  # inspections that have a score
+    clusters: Clusters = field(default_factory=Clusters)  # their marks' grouping
 
 
 @dataclass(frozen=True)
@@ -193,10 +194,21 @@ def figures_of(marks: Iterable[MarkTally], inspections: Iterable[InspectionTally
         mean_score=mean(
             sum(t.score_total for t in inspection_list), sum(t.scored for t in inspection_list)
         ),
-        fully_met=Share(sum(m.fully_met for m in mark_list), sum(m.marks for m in mark_list)),
+        fully_met=_marks_share(mark_list, inspection_list),
         critical_failures=sum(m.critical_failures for m in mark_list),
         meeting_standard=Share(sum(m.fully_met for m in overall), sum(m.marks for m in overall)),
     )
+
+
+def _marks_share(marks: Sequence[MarkTally], inspections: Sequence[InspectionTally]) -> Share:
+    """The share of scored marks fully met, with how the marks group into inspections; when
+    the tallies do not say (no per-inspection counts stored), counted cautiously as one trial
+    per inspection."""
+    clusters = sum((t.clusters for t in inspections), Clusters())
+    fully, total = sum(m.fully_met for m in marks), sum(m.marks for m in marks)
+    if clusters.n == 0 and total:
+        return Share(fully, total, at_least=sum(t.scored for t in inspections) or 1)
+    return Share(fully, total, clusters=clusters)
 
 
 def compose(
@@ -252,13 +264,21 @@ def _sections(
             weights[m.section_id] += m.weight_total
             points[m.section_id] += m.points_total
     widest, widest_before = section_reach(current, labels), section_reach(previous, labels)
+
+    def cautious(shares: dict[str, Share], reach: dict[str, int], section_id: str) -> Share:
+        # A section's marks per inspection are not counted apart from the others', so its
+        # interval counts each inspection reaching it as one trial: wider, never too narrow.
+        return replace(shares.get(section_id, Share()), at_least=reach[section_id])
+
     return tuple(
         SectionFigures(
             section_id=section_id,
             title=title,
-            fully_met=now.get(section_id, Share()),
-            previous=before.get(section_id, Share()),
-            change=change_between(now.get(section_id, Share()), before.get(section_id, Share())),
+            fully_met=cautious(now, widest, section_id),
+            previous=cautious(before, widest_before, section_id),
+            change=change_between(
+                cautious(now, widest, section_id), cautious(before, widest_before, section_id)
+            ),
             at_least=widest[section_id],
             previous_at_least=widest_before[section_id],
             mean_score=points[section_id] / weights[section_id] if weights[section_id] else None,

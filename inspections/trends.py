@@ -1,5 +1,14 @@
-"""Trend statistics: shares with 95% Wilson intervals, means, changes between periods, and the
-rule that hides small groups.
+"""Trend statistics: shares with 95% intervals, means, changes between periods, and the rule
+that hides small groups.
+
+Marks within one inspection are not independent (one inspector, one review), so a share of
+marks is the ratio estimator sum(y_i) / sum(m_i) over inspections i (y_i marks fully met of m_i),
+with the cluster-robust (sandwich) variance n/(n-1) * sum((y_i - p m_i)^2) / (sum m_i)^2; its
+interval is Wilson's with the effective number of marks p(1-p)/variance (between the number of
+inspections and of marks) and Student's t on n-1 degrees of freedom in place of the normal
+quantile. A share of reviews (one per inspection), or of marks on one question, is a plain
+Wilson interval. tests/unit/test_trend_statistics.py checks the variance against statsmodels
+and the coverage by simulation.
 
 A change is flagged only when the two periods' intervals do not overlap: a conservative test
 (two overlapping 95% intervals can still differ significantly), chosen so that a manager is
@@ -11,8 +20,10 @@ from __future__ import annotations
 import math
 import statistics
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
+
+from scipy.stats import t as student_t
 
 MIN_GROUP = 5
 FEWER_THAN_MIN = "fewer than 5"
@@ -28,7 +39,7 @@ class Interval:
         return self.low <= other.high and other.low <= self.high
 
 
-def wilson_interval(successes: int, trials: int, *, z: float = Z_95) -> Interval | None:
+def wilson_interval(successes: float, trials: float, *, z: float = Z_95) -> Interval | None:
     """The Wilson score interval for a proportion; None when there were no trials.
 
     Unlike the normal approximation it stays inside [0, 1] and is sensible at 0 and n successes,
@@ -50,11 +61,52 @@ def wilson_interval(successes: int, trials: int, *, z: float = Z_95) -> Interval
 
 
 @dataclass(frozen=True)
+class Clusters:
+    """What the marks' grouping into inspections adds: the number of inspections with marks,
+    and the sums over them of y_i^2, y_i m_i and m_i^2 (y_i fully met of m_i marks)."""
+
+    n: int = 0
+    yy: int = 0
+    ym: int = 0
+    mm: int = 0
+
+    def __add__(self, other: Clusters) -> Clusters:
+        return Clusters(
+            self.n + other.n, self.yy + other.yy, self.ym + other.ym, self.mm + other.mm
+        )
+
+
+def t_quantile(degrees_of_freedom: int) -> float:
+    """Student's t for a two-sided 95% interval (scipy)."""
+    return float(student_t.ppf(0.975, degrees_of_freedom))
+
+
+def clustered_interval(successes: int, trials: int, clusters: Clusters) -> Interval | None:
+    """The interval of a share of marks grouped into inspections (see the module docstring)."""
+    if trials == 0 or clusters.n == 0:
+        return None
+    n, p = clusters.n, successes / trials
+    if n == 1:  # one inspection: as much as one trial, and no spread to estimate
+        return wilson_interval(p, 1.0, z=Z_95)
+    spread = clusters.yy - 2 * p * clusters.ym + p * p * clusters.mm
+    variance = n / (n - 1) * max(spread, 0.0) / (trials * trials)
+    effective = float(n) if variance <= 0 else p * (1 - p) / variance
+    effective = min(float(trials), max(float(n), effective))
+    return wilson_interval(p * effective, effective, z=t_quantile(n - 1))
+
+
+@dataclass(frozen=True)
 class Share:
-    """successes out of trials, e.g. marks fully met out of marks given."""
+    """successes out of trials, e.g. marks fully met out of marks given. With clusters, the
+    trials are marks grouped into inspections and the interval allows for it; with only
+    `at_least` (the inspections the marks come from, when nothing finer is known) it is the
+    cautious interval that counts each inspection as one trial."""
 
     successes: int = 0
     trials: int = 0
+    # How the interval is worked out, not part of what the share is: equal counts are equal.
+    clusters: Clusters | None = field(default=None, compare=False)
+    at_least: int | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         if self.trials < 0 or not 0 <= self.successes <= self.trials:
@@ -66,10 +118,22 @@ class Share:
 
     @property
     def interval(self) -> Interval | None:
+        if self.clusters is not None:
+            return clustered_interval(self.successes, self.trials, self.clusters)
+        if self.at_least is not None and self.trials:
+            p = self.successes / self.trials
+            n = float(max(1, min(self.at_least, self.trials)))
+            return wilson_interval(p * n, n)
         return wilson_interval(self.successes, self.trials)
 
     def __add__(self, other: Share) -> Share:
-        return Share(self.successes + other.successes, self.trials + other.trials)
+        """Counts add up; what is known of the grouping is kept only when both sides know it."""
+        clusters = (
+            self.clusters + other.clusters
+            if self.clusters is not None and other.clusters is not None
+            else None
+        )
+        return Share(self.successes + other.successes, self.trials + other.trials, clusters)
 
 
 class Direction(StrEnum):

@@ -43,6 +43,7 @@ from inspections.lifecycle import Status
 from inspections.periods import local_midnight
 from inspections.scopes import Breakdown, Scope
 from inspections.trend_summary import InspectionTally, Labels, MarkTally
+from inspections.trends import Clusters
 from storage import trend_mapping, trend_rollup
 from storage.models import (
     Answer,
@@ -192,9 +193,16 @@ def _inspection_tallies(
     for row in session.execute(query):
         found = list(row)
         grp = str(found.pop(1)) if breakdown is not None else None
-        bucket, count, total, scored = found
+        bucket, count, total, scored, n, yy, ym, mm = found
         tallies.append(
-            InspectionTally(int(bucket), grp, int(count), float(total or 0), int(scored or 0))
+            InspectionTally(
+                int(bucket),
+                grp,
+                int(count),
+                float(total or 0),
+                int(scored or 0),
+                Clusters(int(n or 0), int(yy or 0), int(ym or 0), int(mm or 0)),
+            )
         )
     return tallies
 
@@ -272,7 +280,11 @@ def _answered_inspections(
     return (
         _with_reviews(
             select(
-                *keys, func.count(), func.sum(Inspection.score), func.count(Inspection.score)
+                *keys,
+                func.count(),
+                func.sum(Inspection.score),
+                func.count(Inspection.score),
+                *_cluster_sums(Inspection.marks_fully_met, Inspection.marks_scored),
             ).select_from(Inspection),
             flt,
             breakdown,
@@ -293,10 +305,25 @@ def _rolled_up_inspections(
             func.sum(rolled.inspections),
             func.sum(rolled.score_total),
             func.sum(rolled.scored),
+            func.sum(rolled.clustered),
+            func.sum(rolled.fully_sq),
+            func.sum(rolled.fully_by_marks),
+            func.sum(rolled.marks_sq),
         )
         .where(*_rolled_up_conditions(rolled, flt, buckets), rolled.inspections > 0)
         .group_by(*_names(keys))
     )
+
+
+def _cluster_sums(fully: Any, marks: Any) -> list[ColumnElement[Any]]:
+    """Inspections with marks, and the sums of fully^2, fully x marks and marks^2 over them:
+    what the share of marks fully met needs to allow for marks grouped by inspection."""
+    return [
+        func.sum(case((marks > 0, 1), else_=0)),
+        func.sum(fully * fully),
+        func.sum(fully * marks),
+        func.sum(marks * marks),
+    ]
 
 
 def labels(session: Session, breakdown: Breakdown | None, groups: set[str]) -> Labels:

@@ -57,9 +57,13 @@ DO UPDATE SET answers = trend_month_marks.answers + excluded.answers
 """
 _INSPECTIONS = """
 INSERT INTO trend_month_inspections (month, area, unit, review_type, inspections, score_total,
-    scored)
+    scored, clustered, fully_sq, fully_by_marks, marks_sq)
 SELECT :month, r.area, r.unit, r.review_type, :sign * COUNT(*),
-    :sign * COALESCE(SUM(i.score), 0.0), :sign * COUNT(i.score)
+    :sign * COALESCE(SUM(i.score), 0.0), :sign * COUNT(i.score),
+    :sign * COALESCE(SUM(CASE WHEN i.marks_scored > 0 THEN 1 ELSE 0 END), 0),
+    :sign * COALESCE(SUM(i.marks_fully_met * i.marks_fully_met), 0),
+    :sign * COALESCE(SUM(i.marks_fully_met * i.marks_scored), 0),
+    :sign * COALESCE(SUM(i.marks_scored * i.marks_scored), 0)
 FROM inspections i
 JOIN case_reviews r ON r.id = i.case_review_id
 WHERE {within}
@@ -68,7 +72,11 @@ ORDER BY r.area, r.unit, r.review_type
 ON CONFLICT (month, area, unit, review_type)
 DO UPDATE SET inspections = trend_month_inspections.inspections + excluded.inspections,
     score_total = trend_month_inspections.score_total + excluded.score_total,
-    scored = trend_month_inspections.scored + excluded.scored
+    scored = trend_month_inspections.scored + excluded.scored,
+    clustered = trend_month_inspections.clustered + excluded.clustered,
+    fully_sq = trend_month_inspections.fully_sq + excluded.fully_sq,
+    fully_by_marks = trend_month_inspections.fully_by_marks + excluded.fully_by_marks,
+    marks_sq = trend_month_inspections.marks_sq + excluded.marks_sq
 """
 
 

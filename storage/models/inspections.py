@@ -37,6 +37,10 @@ class Inspection(Base):
     started_at: Mapped[datetime | None]
     submitted_at: Mapped[datetime | None]
     score: Mapped[float | None]
+    # The marks that count in the score and, of them, those fully met: what trends need to
+    # allow for marks being grouped by inspection. Set with the score.
+    marks_scored: Mapped[int | None]
+    marks_fully_met: Mapped[int | None]
     current_question_id: Mapped[str | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]

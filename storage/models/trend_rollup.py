@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from sqlalchemy import BigInteger
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import Base
@@ -39,6 +40,12 @@ class TrendMonthInspections(Base):
     inspections: Mapped[int]
     score_total: Mapped[float]
     scored: Mapped[int]  # inspections with a score
+    # Over inspections whose mark counts are known (storage.models.Inspection.marks_scored):
+    # how many, and the sums of fully_met^2, fully_met x scored, and scored^2.
+    clustered: Mapped[int] = mapped_column(default=0, server_default="0")
+    fully_sq: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    fully_by_marks: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    marks_sq: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
 
 class TrendRollupState(Base):

@@ -390,7 +390,7 @@ def test_one_challenge_upheld_and_one_amended_rescores_and_everyone_is_told(
         kept = rollups_as_rebuilt(session, bot.settings.timezone, datetime.now(UTC))
         marks = {(r[5], r[6]): r[7] for r in kept[0] if r[5] == "full_code_test_reasoned"}
         assert marks == {("full_code_test_reasoned", "fully_met"): 1}
-        assert [r[4:] for r in kept[1]] == [(1, pytest.approx(22.5 / 23), 1)]
+        assert [r[4:7] for r in kept[1]] == [(1, pytest.approx(22.5 / 23), 1)]
     assert standin.violations == []
 
 

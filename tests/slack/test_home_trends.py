@@ -94,14 +94,15 @@ def test_an_area_lead_sees_this_quarters_headline_for_their_area(
     )
 
     # Scores: 4 of 1.0 and 2 of 15/18 (the safeguard weighs 2, the language question 1, of 18).
-    # Marks fully met: 4 x 13 + 2 x 11 = 74 of 78; its Wilson interval is 87.5% to 98.0%.
-    # 2025-Q4: 0 of 78 (interval 0% to 4.7%), so the rise is flagged.
+    # Marks fully met: 4 x 13 + 2 x 11 = 74 of 78, from 6 inspections (13 of 13 four times, 11
+    # of 13 twice): allowing for that grouping (t with 5 degrees of freedom), 79.7% to 98.9%.
+    # 2025-Q4: 0 of 78 from 6 inspections (at most 52.4%), so the rise is still flagged.
     # Every overall mark is Fully met: 6 of 6 reviews, Wilson interval 6 / (6 + 1.96²) = 61.0%.
     assert figures == {
         "Inspections": "6",
         "Reviews meeting the standard": "100.0% (95% interval 61.0% to 100.0%)",
         "Mean quality score": "94.4%",
-        "Marks fully met": "94.9% (95% interval 87.5% to 98.0%)",
+        "Marks fully met": "94.9% (95% interval 79.7% to 98.9%)",
         "Critical failures": "2",
         "Interventions": "none raised",  # the history was seeded without alerts
         "Referral to review": "no referral dates from intake",

@@ -221,7 +221,7 @@ def add_submitted(
             answers[question.id] = DomainAnswer(question.id, chosen.get(question.id, "no"))
         else:
             answers[question.id] = DomainAnswer(question.id, chosen.get(question.id, default))
-    score = score_inspection(questionnaire, review_type=review_type, answers=answers).score
+    result = score_inspection(questionnaire, review_type=review_type, answers=answers)
     number = next(_serial)
     review = CaseReview(
         urn=urn or f"42AB{number:05d}26",
@@ -247,7 +247,9 @@ def add_submitted(
         assigned_at=submitted_at - timedelta(days=1),
         started_at=submitted_at - timedelta(hours=2),
         submitted_at=submitted_at,
-        score=score,
+        score=result.score,
+        marks_scored=result.scored_questions,
+        marks_fully_met=result.fully_met,
         created_at=submitted_at - timedelta(days=2),
         updated_at=submitted_at,
     )

@@ -105,6 +105,7 @@ def amend(
     )
     score_before = inspection.score
     inspection.score = result.score
+    inspection.marks_scored, inspection.marks_fully_met = result.scored_questions, result.fully_met
     inspection.updated_at = now
     previous = FeedbackDocument.from_dict(feedback.content)
     was = {m.question_id: m.was for m in previous.marks if m.was is not None}

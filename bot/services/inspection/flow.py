@@ -298,6 +298,10 @@ def submit(uow: UnitOfWork, click: CardClick) -> FlowState:
         inspection.status = after(inspection.status, Action.SUBMIT)
         inspection.submitted_at = click.now
         inspection.score = result.score
+        inspection.marks_scored, inspection.marks_fully_met = (
+            result.scored_questions,
+            result.fully_met,
+        )
         inspection.current_question_id = None
         inspection.updated_at = click.now  # with the rest: the row is updated once, not twice
         trend_flags.store_counted(uow.session, inspection.id, {q.id for q in state.enabled})
