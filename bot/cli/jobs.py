@@ -8,6 +8,8 @@ import sys
 from dataclasses import asdict, is_dataclass
 from datetime import datetime
 
+from sqlalchemy.orm import Session, sessionmaker
+
 from bot.bootstrap import open_database
 from bot.clock import system_clock
 from bot.jobs.periodic import JobResult
@@ -45,12 +47,13 @@ def run_jobs(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _jobs(settings: Settings, sessions: object) -> list[PeriodicJob]:
+def _jobs(settings: Settings, sessions: sessionmaker[Session] | None) -> list[PeriodicJob]:
+    """The jobs `serve` runs; listing them needs no database (their sessions are never made)."""
     client = make_web_client(settings) if settings.slack_bot_token else None
     outbox_client = make_outbox_client(settings) if settings.slack_bot_token else None
     return standard_jobs(
         settings=settings,
-        session_factory=sessions,  # type: ignore[arg-type]  # unused by list_jobs
+        session_factory=sessions or sessionmaker(),
         client=client,
         outbox_client=outbox_client,
     )
