@@ -138,7 +138,7 @@ def _inspection(
     review_type = "pre_charge_decision" if rng.random() < 0.6 else "early_advice"
     submitted = start + timedelta(seconds=rng.random() * span)
     fully = 0.55 + 0.02 * AREAS.index(area)  # Areas differ: 55% to 81% fully met
-    marks, score = _answers(rng, questionnaire, review_type, fully)
+    marks, score, scored, fully_met = _answers(rng, questionnaire, review_type, fully)
     review = {
         "id": number,
         "urn": f"{10 + number % 90:02d}AB{number % 100000:05d}25",
@@ -164,6 +164,8 @@ def _inspection(
         "started_at": None,
         "submitted_at": submitted,
         "score": score,
+        "marks_scored": scored,
+        "marks_fully_met": fully_met,
         "current_question_id": None,
         "created_at": submitted - timedelta(days=3),
         "updated_at": submitted,
@@ -189,11 +191,13 @@ def _inspection(
 
 def _answers(
     rng: random.Random, questionnaire: Questionnaire, review_type: str, fully: float
-) -> tuple[list[tuple[str, str | None, bool]], float | None]:
-    """(question, option, counts in trends) for each stored answer, and the score."""
+) -> tuple[list[tuple[str, str | None, bool]], float | None, int, int]:
+    """(question, option, counts in trends) for each stored answer, the score, and the marks
+    counted in it with, of them, those fully met."""
     given: dict[str, str | None] = {}
     stale: list[tuple[str, str | None, bool]] = []
     weight_total = weighted = 0.0
+    scored = fully_met = 0
     for question in questionnaire.questions:
         if review_type not in question.applies_to:
             continue
@@ -212,8 +216,10 @@ def _answers(
             if value is not None and question.weight > 0:
                 weight_total += question.weight
                 weighted += question.weight * value
+                scored += 1
+                fully_met += code == "fully_met"
     score = weighted / weight_total if weight_total else None
-    return [(q, code, True) for q, code in given.items()] + stale, score
+    return [(q, code, True) for q, code in given.items()] + stale, score, scored, fully_met
 
 
 def _enabled(question: Question, given: dict[str, str | None]) -> bool:
