@@ -203,14 +203,18 @@ def _answers(
             continue
         if not _enabled(question, given):
             if question.kind is QuestionKind.SCALE and rng.random() < STALE:
-                stale.append((question.id, _mark(rng, fully, allow_na=False), False))
+                standard = question.scale_id == "standard"
+                stale.append(
+                    (question.id, _mark(rng, fully, allow_na=False, partial=standard), False)
+                )
             continue
         if question.kind is QuestionKind.FREE_TEXT:
             given[question.id] = None
         elif question.kind is QuestionKind.YES_NO:
             given[question.id] = "yes" if rng.random() < 0.3 else "no"
         else:
-            code = _mark(rng, fully, allow_na=question.scale_id == "standard")
+            standard = question.scale_id == "standard"
+            code = _mark(rng, fully, allow_na=standard, partial=standard)
             given[question.id] = code
             value = {"fully_met": 1.0, "partially_met": 0.5, "not_met": 0.0}.get(code)
             if value is not None and question.weight > 0:
@@ -226,13 +230,17 @@ def _enabled(question: Question, given: dict[str, str | None]) -> bool:
     return all(given.get(c.question_id) in c.answer_in for c in question.conditions)
 
 
-def _mark(rng: random.Random, fully: float, *, allow_na: bool) -> str:
+def _mark(rng: random.Random, fully: float, *, allow_na: bool, partial: bool = True) -> str:
+    """A mark of the standard scale; without `partial` (the decision scale: Fully met or Not
+    met), a mark short of Fully met is Not met."""
     draw = rng.random()
     if allow_na and draw < 0.05:
         return "not_applicable"
     draw = rng.random()
     if draw < fully:
         return "fully_met"
+    if not partial:
+        return "not_met"
     return "partially_met" if draw < fully + (1 - fully) * 0.7 else "not_met"
 
 

@@ -102,6 +102,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     rjoim_agenda.set_defaults(handler=_lazy("bot.cli.rjoim", "agenda"))
 
+    apr = groups.add_parser("apr", help="an Area's quarterly Area Performance Review metrics")
+    apr.add_argument("--area", required=True)
+    apr.add_argument("--quarter", required=True, help="e.g. 2026-Q1")
+    apr.add_argument("--format", choices=("csv", "json"), default="csv")
+    apr.set_defaults(handler=_lazy("bot.cli.apr", "run"))
+
     jobs = groups.add_parser("jobs", help="the periodic jobs").add_subparsers(
         dest="action", required=True, metavar="ACTION"
     )

@@ -190,7 +190,13 @@ def test_each_area_lead_gets_the_pack_once_with_csv_and_chart(
     assert [(name, title) for name, title, _ in files] == [
         ("apr-london-north-2025-Q4.csv", "apr-london-north-2025-Q4.csv"),
         ("apr-london-north-2025-Q4.png", "apr-london-north-2025-Q4.png"),
+        ("apr-london-north-2025-Q4-metrics.csv", "apr-london-north-2025-Q4-metrics.csv"),
     ]
+    metrics = list(csv.DictReader(io.StringIO(files[2][2].decode("utf-8"))))
+    assert {(m["group"], m["metric"]) for m in metrics} >= {
+        ("pre_charge_decision", "reviews_meeting_the_standard"),
+        ("early_advice", "reviews_received"),
+    }
     table = list(csv.DictReader(io.StringIO(files[0][2].decode("utf-8"))))
     assert (table[0]["level"], table[0]["name"], table[0]["inspections"]) == (
         "headline",
@@ -242,6 +248,7 @@ def test_the_packs_files_arrive_in_its_thread_once_even_when_an_upload_fails(
     assert [(f.filename, f.thread_ts) for f in stored] == [
         ("apr-london-north-2025-Q4.csv", messages[0].ts),
         ("apr-london-north-2025-Q4.png", messages[0].ts),
+        ("apr-london-north-2025-Q4-metrics.csv", messages[0].ts),
     ]
     assert sum(t.retrying for t in turns) == 1  # the failed upload, retried on its own
     assert methods.count("chat.postMessage") == 2  # one pack per lead, never re-posted

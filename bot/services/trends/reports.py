@@ -19,12 +19,15 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from bot.services.trends.apr import as_csv as metrics_csv
+from bot.services.trends.apr import metrics_for
 from bot.services.trends.charts import trend_chart
 from bot.services.trends.engine import SectionSeries, section_series, summarise
 from bot.services.trends.export import as_csv
 from bot.services.trends.summary import chart_data, viewer_for
 from bot.slack.blocks.reports import OverdueIntervention, apr_message, digest_message
 from bot.slack.files import FILES_KEY, encoded
+from inspections.apr import Metric
 from inspections.bank_holidays import england_and_wales_bank_holidays
 from inspections.interventions import CLOSE_WITHIN_DAYS, Record, overdue
 from inspections.periods import Period, quarter_of, week_of
@@ -184,22 +187,28 @@ def area_leads(session: Session) -> dict[str, list[int]]:
 
 def _pack_figures(
     session: Session, area: str, quarter: Period, tz: ZoneInfo
-) -> tuple[TrendSummary, SectionSeries]:
+) -> tuple[TrendSummary, SectionSeries, list[Metric]]:
     scope = Scope(ScopeKind.AREA, area, area=area)
     summary = summarise(session, scope=scope, period=quarter, review_type=None, tz=tz)
     series = section_series(session, scope=scope, period=quarter, review_type=None, tz=tz)
-    return summary, series
+    return summary, series, metrics_for(session, area=area, quarter=quarter, tz=tz)
 
 
 def _pack(
-    area: str, quarter: Period, summary: TrendSummary, series: SectionSeries
+    area: str,
+    quarter: Period,
+    summary: TrendSummary,
+    series: SectionSeries,
+    metrics: list[Metric],
 ) -> dict[str, object]:
     stem = f"apr-{_slug(area)}-{quarter.label}"
+    tidy = metrics_csv(metrics, area, quarter.label).encode("utf-8")
     files = [
         encoded(as_csv(summary).encode("utf-8"), filename=f"{stem}.csv", title=f"{stem}.csv"),
         encoded(
             trend_chart(chart_data(summary, series)), filename=f"{stem}.png", title=f"{stem}.png"
         ),
+        encoded(tidy, filename=f"{stem}-metrics.csv", title=f"{stem}-metrics.csv"),
     ]
     return {**apr_message(summary), FILES_KEY: files}
 
