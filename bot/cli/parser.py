@@ -108,6 +108,12 @@ def build_parser() -> argparse.ArgumentParser:
     apr.add_argument("--format", choices=("csv", "json"), default="csv")
     apr.set_defaults(handler=_lazy("bot.cli.apr", "run"))
 
+    board = groups.add_parser("board", help="the national board pack for a quarter")
+    board.add_argument("--quarter", required=True, help="e.g. 2026-Q1")
+    board.add_argument("--format", choices=("csv", "json"), default="csv")
+    board.add_argument("--out", help="a directory for the file and the funnel plot (PNG)")
+    board.set_defaults(handler=_lazy("bot.cli.board", "run"))
+
     jobs = groups.add_parser("jobs", help="the periodic jobs").add_subparsers(
         dest="action", required=True, metavar="ACTION"
     )

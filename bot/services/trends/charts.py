@@ -18,6 +18,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
+from inspections.funnel import Z_95, Z_998, control_limits
+
 CHART_WIDTH = 1200
 CHART_HEIGHT = 800
 DPI = 100
@@ -85,3 +87,35 @@ def _themes(ax: Axes, themes: Sequence[tuple[str, int]]) -> None:
 def _label(text: str) -> str:
     short = textwrap.shorten(text, width=THEME_LABEL * 2, placeholder="…")
     return "\n".join(textwrap.wrap(short, width=THEME_LABEL)[:2])
+
+
+def funnel_chart(
+    title: str, national: float, points: Sequence[tuple[str, int, float]], note: str = ""
+) -> bytes:
+    """Each Area's share against its number of reviews, with the national share and its 95%
+    and 99.8% control limits (inspections.funnel); CHART_WIDTH x CHART_HEIGHT pixels."""
+    figure = Figure(figsize=(CHART_WIDTH / DPI, CHART_HEIGHT / DPI), dpi=DPI)
+    FigureCanvasAgg(figure)
+    figure.subplots_adjust(left=0.08, right=0.97, top=0.90, bottom=0.10)
+    figure.suptitle(title, fontsize=14)
+    ax = figure.add_subplot(1, 1, 1)
+    largest = max([n for _, n, _ in points] + [20])
+    sizes = list(range(1, largest + 1))
+    ax.axhline(national, color="#333333", linewidth=1, label="National share")
+    for z, style, label in ((Z_95, "--", "95% limits"), (Z_998, ":", "99.8% limits")):
+        limits = [control_limits(national, n, z) for n in sizes]
+        ax.plot(sizes, [lim.low for lim in limits], style, color="#777777", label=label)
+        ax.plot(sizes, [lim.high for lim in limits], style, color="#777777")
+    for area, n, share in points:
+        ax.plot([n], [share], "o", color="#1f5fa8")
+        ax.annotate(area, (n, share), fontsize=8, xytext=(4, 4), textcoords="offset points")
+    ax.set_xlabel("Reviews inspected in the quarter")
+    ax.set_ylabel("Reviews meeting the standard")
+    ax.set_ylim(0, 1.02)
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.legend(loc="lower right", fontsize=9)
+    if note:
+        figure.text(0.02, 0.015, note, fontsize=9, color="#555555")
+    out = io.BytesIO()
+    figure.savefig(out, format="png", dpi=DPI, metadata={"Software": None})
+    return out.getvalue()

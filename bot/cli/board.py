@@ -1,0 +1,51 @@
+"""`dipsample board --quarter Q [--format csv|json] [--out DIR]`: every Area and CPS Direct
+side by side for the Rape Casework Board, with the funnel plot (written to DIR with the CSV)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from bot.bootstrap import unit_of_work
+from bot.cli.actor import cli_actor
+from bot.clock import system_clock
+from bot.services.trends.board import as_csv, as_json, board_pack, funnel_points
+from bot.services.trends.charts import funnel_chart
+from bot.settings import Settings
+from inspections.periods import BadPeriod, PeriodKind, parse_period
+from inspections.trends import FEWER_THAN_MIN
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        today = system_clock().astimezone(settings.timezone).date()
+        quarter = parse_period(args.quarter, today=today)
+    except BadPeriod as bad:
+        print(f"dipsample board: {bad}", file=sys.stderr)
+        return 2
+    if quarter.kind is not PeriodKind.QUARTER:
+        print(f"dipsample board: {args.quarter!r} is not a quarter, e.g. 2026-Q1", file=sys.stderr)
+        return 2
+    out = Path(args.out) if args.out else None
+    if out is not None and not out.is_dir():
+        print(f"dipsample board: {args.out!r} is not a directory", file=sys.stderr)
+        return 2
+    with unit_of_work(settings.database_url) as uow:
+        pack = board_pack(
+            uow, quarter=quarter, tz=settings.timezone, actor=cli_actor(), now=system_clock()
+        )
+    text = as_json(pack) if args.format == "json" else as_csv(pack)
+    sys.stdout.write(text)
+    if out is not None:
+        stem = f"board-{quarter.label}"
+        (out / f"{stem}.{args.format}").write_text(text, encoding="utf-8")
+        national = pack.national_share
+        if national is not None:
+            points = [(p.area, p.reviews, p.share) for p in funnel_points(pack)]
+            note = f"Areas of {FEWER_THAN_MIN} inspections are not shown."
+            chart = funnel_chart(
+                f"Reviews meeting the standard by Area, {quarter.label}", national, points, note
+            )
+            (out / f"{stem}-funnel.png").write_bytes(chart)
+    return 0
