@@ -150,7 +150,7 @@ class TrendSummary:
     change: Change
     sections: tuple[SectionFigures, ...]
     questions: tuple[QuestionFigures, ...]
-    themes: tuple[QuestionFigures, ...]  # most often not fully met first
+    themes: tuple[QuestionFigures, ...]  # the highest rate not fully met first
     rows: tuple[Row, ...]
     interventions: InterventionFigures | None = None  # raised in the period, in the scope
     timeliness: Timeliness | None = None  # reviews completed in the period, in the scope
@@ -227,9 +227,11 @@ def compose(
     before = figures_of(previous, (t for t in inspections if t.bucket == PREVIOUS))
     questions = _questions(current, labels, previous)
     # A question marked in fewer than 5 inspections is no theme: its count would point at them.
+    # Ranked by rate, not count: 2 of 8 before 5 of 24 (one mark per inspection, so each rate
+    # has a plain Wilson interval); ties by count, then questionnaire order (a stable sort).
     themes = sorted(
         (q for q in questions if q.scored and not q.suppressed and q.not_fully_met > 0),
-        key=lambda q: -q.not_fully_met,  # stable: ties keep questionnaire order
+        key=lambda q: (-q.not_fully_met / q.marks, -q.not_fully_met),
     )[:THEMES]
     return TrendSummary(
         scope=scope,

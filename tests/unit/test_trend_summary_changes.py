@@ -104,3 +104,19 @@ def test_each_question_carries_its_previous_share_summed_over_groups() -> None:
     assert questions["isva"].change.direction is Direction.DOWN
     assert questions["measures"].previous == Share(30, 50)
     assert questions["measures"].change.direction is Direction.NONE
+
+
+def test_themes_are_ranked_by_rate_not_by_count() -> None:
+    # "measures": 5 of 24 marks not fully met (21%); "isva": 3 of 8 (37.5%): isva comes first.
+    composed = summary(
+        marks=[
+            mark(CURRENT, "Wessex", "measures", 24, 19),
+            mark(CURRENT, "Wessex", "isva", 8, 5),
+        ],
+        inspections=[inspected(CURRENT, "Wessex", 24)],
+    )
+
+    assert [(t.question_id, t.not_fully_met, t.marks) for t in composed.themes] == [
+        ("isva", 3, 8),
+        ("measures", 5, 24),
+    ]
