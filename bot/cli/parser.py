@@ -114,6 +114,17 @@ def build_parser() -> argparse.ArgumentParser:
     board.add_argument("--out", help="a directory for the file and the funnel plot (PNG)")
     board.set_defaults(handler=_lazy("bot.cli.board", "run"))
 
+    learning = groups.add_parser("learning", help="the learning-programme feed").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    learning_export = learning.add_parser(
+        "export", help="themes by rate, reasons and key learning points, anonymised"
+    )
+    learning_export.add_argument("--quarter", required=True, help="e.g. 2026-Q1")
+    learning_export.add_argument("--area")
+    learning_export.add_argument("--format", choices=("csv", "json"), required=True)
+    learning_export.set_defaults(handler=_lazy("bot.cli.learning", "export"))
+
     jobs = groups.add_parser("jobs", help="the periodic jobs").add_subparsers(
         dest="action", required=True, metavar="ACTION"
     )
