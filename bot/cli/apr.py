@@ -7,14 +7,21 @@ import argparse
 import json
 import sys
 from dataclasses import asdict
+from pathlib import Path
 
 from bot.bootstrap import unit_of_work
 from bot.cli.actor import cli_actor
 from bot.clock import system_clock
 from bot.services.trends.apr import apr_metrics, as_csv
+from bot.services.trends.apr_document import apr_pdf
+from bot.services.trends.charts import trend_chart
+from bot.services.trends.engine import section_series, summarise
+from bot.services.trends.learning import learning_feed
+from bot.services.trends.summary import chart_data
 from bot.settings import Settings
-from inspections.periods import BadPeriod, PeriodKind, parse_period
-from inspections.scopes import ScopeRefused, canonical_area
+from inspections.apr import Metric
+from inspections.periods import BadPeriod, Period, PeriodKind, parse_period
+from inspections.scopes import Scope, ScopeKind, ScopeRefused, canonical_area
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -28,6 +35,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if quarter.kind is not PeriodKind.QUARTER:
         print(f"dipsample apr: {args.quarter!r} is not a quarter, e.g. 2026-Q1", file=sys.stderr)
         return 2
+    out = Path(args.out) if args.out else None
+    if args.format == "pdf" and (out is None or not out.is_dir()):
+        print("dipsample apr: --format pdf writes to a directory: give --out DIR", file=sys.stderr)
+        return 2
     with unit_of_work(settings.database_url) as uow:
         rows = apr_metrics(
             uow,
@@ -37,9 +48,33 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             actor=cli_actor(),
             now=system_clock(),
         )
+    if args.format == "pdf" and out is not None:
+        pdf = _document(area, quarter, rows, settings)
+        path = out / f"apr-{_slug(area)}-{quarter.label}.pdf"
+        path.write_bytes(pdf)
+        print(f"{path}: {len(pdf):,} bytes")
+        return 0
     if args.format == "json":
         document = {"area": area, "quarter": quarter.label, "metrics": [asdict(r) for r in rows]}
         sys.stdout.write(json.dumps(document, indent=2) + "\n")
     else:
         sys.stdout.write(as_csv(rows, area, quarter.label))
     return 0
+
+
+def _document(area: str, quarter: Period, rows: list[Metric], settings: Settings) -> bytes:
+    scope = Scope(ScopeKind.AREA, area, area=area)
+    tz = settings.timezone
+    with unit_of_work(settings.database_url) as uow:
+        summary = summarise(uow.session, scope=scope, period=quarter, review_type=None, tz=tz)
+        series = section_series(uow.session, scope=scope, period=quarter, review_type=None, tz=tz)
+    with unit_of_work(settings.database_url) as uow:
+        feed = learning_feed(
+            uow, quarter=quarter, area=area, tz=tz, actor=cli_actor(), now=system_clock()
+        )
+    chart = trend_chart(chart_data(summary, series))
+    return apr_pdf(area, quarter.label, rows, chart, feed)
+
+
+def _slug(text: str) -> str:
+    return "".join(c if c.isalnum() else "-" for c in text.lower()).strip("-")

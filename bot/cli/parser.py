@@ -105,7 +105,8 @@ def build_parser() -> argparse.ArgumentParser:
     apr = groups.add_parser("apr", help="an Area's quarterly Area Performance Review metrics")
     apr.add_argument("--area", required=True)
     apr.add_argument("--quarter", required=True, help="e.g. 2026-Q1")
-    apr.add_argument("--format", choices=("csv", "json"), default="csv")
+    apr.add_argument("--format", choices=("csv", "json", "pdf"), default="csv")
+    apr.add_argument("--out", help="the directory for the PDF (with --format pdf)")
     apr.set_defaults(handler=_lazy("bot.cli.apr", "run"))
 
     board = groups.add_parser("board", help="the national board pack for a quarter")

@@ -20,13 +20,16 @@ import io
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from support.trend_data import LONDON, World, add_submitted, build_world
 
 from bot.cli.parser import main
-from storage.models import CaseReview, Inspection, SamplingDecision
+from storage.models import CaseReview, Inspection, Person, SamplingDecision
 from storage.uow import UnitOfWork
 
 UowFactory = Callable[[], UnitOfWork]
@@ -162,3 +165,32 @@ def test_a_period_that_is_not_a_quarter_is_refused(
 ) -> None:
     assert cli("apr", "--area", "London North", "--quarter", "2026-02") == 2
     assert "is not a quarter" in capsys.readouterr().err
+
+
+def test_the_pdf_pack_opens_with_its_three_pages(
+    cli: Callable[..., int], tmp_path: Path, uow_factory: UowFactory
+) -> None:
+    assert cli("apr", "--area", "London North", "--quarter", "2026-Q1", "--format", "pdf",
+               "--out", str(tmp_path)) == 0  # fmt: skip
+
+    path = tmp_path / "apr-london-north-2026-Q1.pdf"
+    reader = PdfReader(path)
+    assert len(reader.pages) == 3
+    width, height = reader.pages[0].mediabox.width, reader.pages[0].mediabox.height
+    assert (round(float(width)), round(float(height))) == (842, 595)  # A4 landscape, points
+    first = reader.pages[0].extract_text()
+    assert "Area Performance Review: London North, 2026-Q1" in first
+    assert "reviews received: 9" in first
+    pages = " ".join(page.extract_text() for page in reader.pages)
+    with uow_factory() as uow:
+        names = uow.session.scalars(select(Person.name)).all()
+        urns = uow.session.scalars(select(CaseReview.urn)).all()
+    assert names and not any(name in pages for name in names)  # no one named in the pack
+    assert not any(urn in pages for urn in urns)
+
+
+def test_a_pdf_needs_a_directory(
+    cli: Callable[..., int], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli("apr", "--area", "London North", "--quarter", "2026-Q1", "--format", "pdf") == 2
+    assert "give --out DIR" in capsys.readouterr().err

@@ -1,0 +1,86 @@
+"""The APR pack as a readable document: a PDF of three A4 landscape pages drawn with
+matplotlib (no other PDF tool): the metrics of each review type, the trend chart, and the
+qualitative page (themes by rate with intervals, anonymised key learning points)."""
+
+from __future__ import annotations
+
+import io
+import textwrap
+from collections.abc import Sequence
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_pdf import PdfPages
+from matplotlib.figure import Figure
+from matplotlib.image import imread
+
+from bot.services.trends.learning import Feed
+from inspections.apr import GROUPS, Metric
+from inspections.trends import FEWER_THAN_MIN
+
+A4_LANDSCAPE = (11.69, 8.27)  # inches
+LINES_PER_PAGE = 44
+
+
+def apr_pdf(
+    area: str, quarter: str, metrics: Sequence[Metric], chart_png: bytes, feed: Feed
+) -> bytes:
+    out = io.BytesIO()
+    with PdfPages(out, metadata={"Creator": "dipsample", "Producer": None}) as pdf:
+        pdf.savefig(
+            _text_page(f"Area Performance Review: {area}, {quarter}", _metric_lines(metrics))
+        )
+        pdf.savefig(_image_page(f"Quality over time and recurring themes: {area}", chart_png))
+        pdf.savefig(_text_page(f"What the inspections say: {area}, {quarter}", _qualitative(feed)))
+    return out.getvalue()
+
+
+def _metric_lines(metrics: Sequence[Metric]) -> list[str]:
+    lines: list[str] = []
+    for group, title in GROUPS.items():
+        lines.append(title)
+        for m in (m for m in metrics if m.group == group):
+            lines.append(f"    {m.metric.replace('_', ' ')}: {_value(m)}")
+        lines.append("")
+    return lines
+
+
+def _value(m: Metric) -> str:
+    if m.value is None:
+        return f"not shown ({FEWER_THAN_MIN} inspections, or none)"
+    if m.low is not None and m.high is not None:
+        return f"{m.value:.1%} (95% interval {m.low:.1%} to {m.high:.1%}; of {m.n})"
+    return f"{m.value:g}" if isinstance(m.value, float) else str(m.value)
+
+
+def _qualitative(feed: Feed) -> list[str]:
+    lines = ["Recurring themes, by the share of marks short of Fully met:"]
+    lines += [
+        f"    {t.label}: {t.not_fully_met} of {t.marks} ({t.rate:.0%}; 95% interval "
+        f"{t.low:.0%} to {t.high:.0%})"
+        for t in feed.themes
+    ] or ["    none"]
+    lines += ["", "Key learning points (names and case numbers taken out):"]
+    for point in feed.learning_points[:12]:
+        lines += ["    " + part for part in textwrap.wrap(point, 110)[:2]]
+    return lines or ["Nothing to show."]
+
+
+def _text_page(title: str, lines: list[str]) -> Figure:
+    figure = Figure(figsize=A4_LANDSCAPE)
+    FigureCanvasAgg(figure)
+    figure.suptitle(title, fontsize=14, x=0.05, ha="left")
+    shown = lines[:LINES_PER_PAGE]
+    if len(lines) > LINES_PER_PAGE:
+        shown[-1] = "    … (the full list is in the CSV)"
+    figure.text(0.05, 0.9, "\n".join(shown), va="top", fontsize=8, family="monospace")
+    return figure
+
+
+def _image_page(title: str, png: bytes) -> Figure:
+    figure = Figure(figsize=A4_LANDSCAPE)
+    FigureCanvasAgg(figure)
+    figure.suptitle(title, fontsize=14, x=0.05, ha="left")
+    ax = figure.add_axes((0.03, 0.03, 0.94, 0.87))
+    ax.imshow(imread(io.BytesIO(png), format="png"))
+    ax.set_axis_off()
+    return figure
