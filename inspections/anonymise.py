@@ -1,14 +1,15 @@
-"""Free text made fit to leave the inspection: URNs and the directory's names taken out, so a
-learning point or a reason can feed the learning programme without pointing at a case or a
-person."""
+"""Free text made fitter to leave the inspection: URNs and the directory's names (the CPS staff
+it knows) taken out. It cannot know a complainant's, a suspect's or an officer's name: the
+inspectors' guidance asks them never to write one, and what this takes out is the rest."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
 
-# A police URN anywhere in the text, in any case, with or without spaces between its parts.
-_URN = re.compile(r"\b[0-9]{2}\s?[A-Za-z]{2}\s?[0-9]{5}\s?[0-9]{2}\b")
+# A police URN anywhere in the text, in any case, its parts run together or parted by a space,
+# a slash or a hyphen (42AB1234525, 42 AB 12345 25, 42/AB/12345/25).
+_URN = re.compile(r"\b[0-9]{2}[\s/-]?[A-Za-z]{2}[\s/-]?[0-9]{5}[\s/-]?[0-9]{2}\b")
 URN_MARK, NAME_MARK = "[case]", "[name]"
 
 

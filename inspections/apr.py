@@ -48,7 +48,7 @@ def metrics_of(group: str, summary: TrendSummary, facts: GroupFacts) -> list[Met
     ]
     figures = summary.figures
     hidden = is_suppressed(figures.inspections)
-    found.append(Metric(group, "inspections_submitted", figures.inspections))
+    found.append(Metric(group, "inspections_submitted", None if hidden else figures.inspections))
     found.append(_share(group, "reviews_meeting_the_standard", figures.meeting_standard, hidden))
     found.append(Metric(group, "mean_score", None if hidden else figures.mean_score))
     found.append(_share(group, "marks_fully_met", figures.fully_met, hidden))
@@ -57,8 +57,9 @@ def metrics_of(group: str, summary: TrendSummary, facts: GroupFacts) -> list[Met
     for section in summary.sections:
         share = section.fully_met if not section.suppressed else Share()
         found.append(_share(group, f"section_{section.section_id}_fully_met", share, hidden))
-    found += _interventions(group, summary.interventions)
-    found += _timeliness(group, summary.timeliness)
+    if not hidden:  # counts and times of a few inspections would point at them
+        found += _interventions(group, summary.interventions)
+        found += _timeliness(group, summary.timeliness)
     return found
 
 

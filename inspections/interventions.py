@@ -53,6 +53,7 @@ class Record:
     raised_at: datetime
     acknowledged_at: datetime | None = None
     closed_at: datetime | None = None
+    outcome: str | None = None
 
     @property
     def stage(self) -> Stage:
@@ -123,18 +124,20 @@ def escalation_due(
 class InterventionFigures:
     raised: int
     acknowledged: int
-    closed: int
+    closed: int  # closed by a manager with an outcome
     to_acknowledge: Spread | None  # over those acknowledged; None when none were
     to_close: Spread | None
+    withdrawn: int = 0  # closed because the inspector changed the mark: no manager's act
 
     @property
     def still_open(self) -> int:
-        return self.raised - self.closed
+        return self.raised - self.closed - self.withdrawn
 
 
 def figures_of(records: Collection[Record]) -> InterventionFigures:
     """Counts and elapsed times (wall-clock hours, not working hours) of interventions raised
-    in a period; times only over those that reached the step."""
+    in a period; times only over those that reached the step. One withdrawn by a changed mark
+    is counted apart: it says nothing of how soon managers act."""
     acknowledged = [
         (r.acknowledged_at - r.raised_at).total_seconds() / 3600
         for r in records
@@ -143,7 +146,7 @@ def figures_of(records: Collection[Record]) -> InterventionFigures:
     closed = [
         (r.closed_at - r.raised_at).total_seconds() / 3600
         for r in records
-        if r.closed_at is not None
+        if r.closed_at is not None and r.outcome != MARK_CHANGED
     ]
     return InterventionFigures(
         raised=len(records),
@@ -151,6 +154,7 @@ def figures_of(records: Collection[Record]) -> InterventionFigures:
         closed=len(closed),
         to_acknowledge=spread_of(acknowledged),
         to_close=spread_of(closed),
+        withdrawn=sum(1 for r in records if r.outcome == MARK_CHANGED),
     )
 
 

@@ -75,10 +75,11 @@ def raised_between(
     unit: str | None = None,
     lawyer_ids: Collection[int] | None = None,
     review_type: str | None = None,
-) -> list[tuple[datetime, datetime | None, datetime | None]]:
-    """(raised, acknowledged, closed) of the interventions raised in [start, end) in a scope."""
+) -> list[tuple[datetime, datetime | None, datetime | None, str | None]]:
+    """(raised, acknowledged, closed, outcome) of the interventions raised in [start, end) in
+    a scope."""
     query: Any = (
-        select(Alert.raised_at, Alert.acknowledged_at, Alert.closed_at)
+        select(Alert.raised_at, Alert.acknowledged_at, Alert.closed_at, Alert.outcome)
         .join(Inspection, Inspection.id == Alert.inspection_id)
         .join(CaseReview, CaseReview.id == Inspection.case_review_id)
         .where(Alert.raised_at >= start, Alert.raised_at < end)
@@ -92,9 +93,7 @@ def raised_between(
             query = query.where(column == value)
     if lawyer_ids is not None:
         query = query.where(CaseReview.lawyer_id.in_(list(lawyer_ids)))
-    return [
-        (raised, acknowledged, closed) for raised, acknowledged, closed in session.execute(query)
-    ]
+    return [(r, a, c, o) for r, a, c, o in session.execute(query)]
 
 
 def open_in_scope(

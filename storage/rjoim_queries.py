@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from inspections.forces import force_of
@@ -54,14 +54,12 @@ def rjoim_cases(
     force: str | None = None,
     threshold: int = RJOIM_THRESHOLD,
 ) -> list[RjoimCase]:
-    counted = func.coalesce(CaseReview.substantive_action_plan_count, CaseReview.action_plan_count)
     query = (
         select(CaseReview, Person.name, Inspection.id, Inspection.status)
         .join(Person, Person.id == CaseReview.lawyer_id)
         .outerjoin(Inspection, Inspection.case_review_id == CaseReview.id)
         .where(
             CaseReview.review_type == "pre_charge_decision",
-            counted >= threshold,
             CaseReview.completed_at >= start,
             CaseReview.completed_at < end,
         )
@@ -78,6 +76,9 @@ def rjoim_cases(
     latest: dict[str, tuple[CaseReview, str, int | None, str | None]] = {}
     for review, name, inspection_id, status in session.execute(query):
         latest[review.urn] = (review, name, inspection_id, status)  # ordered: later wins
+    # The threshold applies to each case's latest review, once that is chosen: an earlier
+    # review's count must not put a case on the agenda that its latest review keeps off.
+    latest = {urn: found for urn, found in latest.items() if _counted(found[0]) >= threshold}
     submitted = [i for _, _, i, s in latest.values() if i is not None and s == Status.SUBMITTED]
     marks = _marks(session, submitted, question_ids)
     cases = [
@@ -87,11 +88,7 @@ def rjoim_cases(
             unit=review.unit,
             lawyer_name=name,
             completed_at=review.completed_at,
-            action_plans=(
-                review.action_plan_count
-                if review.substantive_action_plan_count is None
-                else review.substantive_action_plan_count
-            ),
+            action_plans=_counted(review),
             inspection_status=status,
             marks=marks.get(inspection_id, {}) if inspection_id is not None else {},
             substantive_given=review.substantive_action_plan_count is not None,
@@ -99,6 +96,12 @@ def rjoim_cases(
         for review, name, inspection_id, status in latest.values()
     ]
     return sorted(cases, key=lambda c: (c.force_code, -c.action_plans, c.completed_at, c.urn))
+
+
+def _counted(review: CaseReview) -> int:
+    if review.substantive_action_plan_count is None:
+        return review.action_plan_count
+    return review.substantive_action_plan_count
 
 
 def _marks(

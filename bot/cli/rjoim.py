@@ -39,7 +39,7 @@ def agenda(args: argparse.Namespace, settings: Settings) -> int:
             police_safe=args.police_safe,
             now=system_clock(),
         )
-    rows = export.agenda_rows(cases, questions, police_safe=args.police_safe)
+    rows = export.agenda_rows(cases, questions, police_safe=args.police_safe, tz=settings.timezone)
     header = export.columns(questions, police_safe=args.police_safe)
     if args.format == "csv":
         sys.stdout.write(export.as_csv(rows, header))

@@ -122,7 +122,8 @@ def run_quarterly_packs(
 def run_intervention_escalation(
     now: datetime, *, session_factory: SessionFactory, settings: Settings
 ) -> JobResult[EscalationReport]:
-    """Interventions unacknowledged for the working hours allowed go to the national leads."""
+    """Interventions unacknowledged for the working hours allowed go to the Area's Chief Crown
+    Prosecutor, or the national leads."""
     return _as_singleton(
         INTERVENTION_ESCALATION,
         now,

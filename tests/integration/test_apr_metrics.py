@@ -135,6 +135,8 @@ def test_the_pack_counts_coverage_outcomes_action_plans_and_not_applicable_marks
     ea = {m["metric"]: m for m in document["metrics"] if m["group"] == "early_advice"}
     assert ea["reviews_received"]["value"] == 0
     assert ea["marks_fully_met"]["value"] is None  # hidden: fewer than 5 inspections
+    assert ea["inspections_submitted"]["value"] is None
+    assert "interventions_raised" not in ea  # nor counts or times that would point at a few
 
 
 def test_the_csv_is_tidy_one_row_per_metric_per_group(

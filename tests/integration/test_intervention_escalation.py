@@ -203,6 +203,33 @@ def test_the_areas_chief_crown_prosecutor_gets_the_escalation_when_the_directory
         )
 
     assert escalations(uow_factory) == [("alert_escalated", ccp)]
+    with uow_factory() as uow:
+        payload = uow.session.scalars(
+            select(OutboxMessage.payload).where(OutboxMessage.kind == "alert_escalated")
+        ).one()
+    assert "You receive this as the Area's Chief Crown Prosecutor." in json.dumps(payload)
+
+
+def test_with_nobody_to_escalate_to_the_intervention_waits_and_is_not_marked(
+    uow_factory: UowFactory, database_url: str
+) -> None:
+    alert_id = alert_raised_at(uow_factory, datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    with uow_factory() as uow:
+        for lead in uow.session.scalars(select(Person).where(Person.email == "lead@example.test")):
+            lead.active = False
+        uow.commit()
+
+    with open_database(database_url) as database:
+        run_intervention_escalation(
+            datetime(2026, 3, 3, 9, 0, tzinfo=UTC),
+            session_factory=database.sessions,
+            settings=Settings(database_url=database_url),
+        )
+
+    assert escalations(uow_factory) == []
+    with uow_factory() as uow:
+        alert = uow.session.get(Alert, alert_id)
+        assert alert is not None and alert.escalated_at is None
 
 
 def test_the_trend_summary_counts_interventions_and_their_times_in_scope(

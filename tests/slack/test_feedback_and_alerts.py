@@ -576,6 +576,17 @@ def test_a_manager_acknowledges_and_closes_the_intervention_and_both_copies_show
         "intervention.acknowledged",
         "intervention.closed",
     ]
+
+    # The inspector passes the safeguard, then fails it again: what the manager recorded stays.
+    inspector.click(inspector.card(), "Back")
+    inspector.mark("Fully met")
+    inspector.click(inspector.card(), "Back")
+    inspector.mark("Not met", "No safety plan.")
+    with bot.uow() as uow:
+        alert = uow.session.scalars(select(Alert)).one()
+        assert (alert.outcome, alert.resolved_at) == ("safeguarding_steps_taken", None)
+        assert alert.action_taken == "Asked the police to review bail conditions today."
+        assert alert.closed_at is not None
     assert standin.violations == []
 
 

@@ -7,12 +7,12 @@ from inspections.anonymise import anonymised
 
 def test_urns_and_names_are_replaced_whatever_their_case_or_spacing() -> None:
     text = (
-        "On 42AB1234525 (and 42 ab 12345 25) Lara Lawyer set out the strategy; "
+        "On 42AB1234525 (and 42 ab 12345 25, 42/AB/12345/25) Lara Lawyer set out the strategy; "
         "LAWYER should record it. lara agreed."
     )
 
     assert anonymised(text, ["Lara Lawyer", "Mo Manager"]) == (
-        "On [case] (and [case]) [name] set out the strategy; [name] should record it. "
+        "On [case] (and [case], [case]) [name] set out the strategy; [name] should record it. "
         "[name] agreed."
     )
 

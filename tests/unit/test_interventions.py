@@ -125,3 +125,18 @@ def test_an_intervention_is_overdue_after_five_working_days_open() -> None:
     assert not late(datetime(2026, 3, 9, 16, 0, tzinfo=UTC))  # next Monday: 5 working days
     assert late(datetime(2026, 3, 10, 9, 0, tzinfo=UTC))  # Tuesday: 6
     assert not late(datetime(2026, 3, 10, 9, 0, tzinfo=UTC), Record(monday, monday, monday))
+
+
+def test_one_withdrawn_by_a_changed_mark_is_not_counted_as_closed_by_a_manager() -> None:
+    later = RAISED + timedelta(minutes=5)
+    found = figures_of(
+        [
+            Record(RAISED, closed_at=later, outcome="mark_changed"),
+            Record(
+                RAISED, RAISED + timedelta(hours=1), RAISED + timedelta(hours=3), "lawyer_advised"
+            ),
+        ]
+    )
+
+    assert (found.raised, found.closed, found.withdrawn, found.still_open) == (2, 1, 1, 0)
+    assert found.to_close == Spread(3.0, 3.0)

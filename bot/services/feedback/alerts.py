@@ -126,9 +126,11 @@ def _raise(
             inspection_id=state.inspection_id, question_id=question.id, kind=KIND, raised_at=now
         )
         session.add(alert)
-    # Reopened, the intervention is open again; who acknowledged it stays on the record.
-    alert.resolved_at = alert.closed_at = alert.closed_by = None
-    alert.outcome = alert.action_taken = None
+    # The mark fails again. An intervention closed only because the mark had changed opens
+    # again; one a manager closed keeps what they recorded (they have acted on this failure).
+    alert.resolved_at = None
+    if alert.outcome == MARK_CHANGED:
+        alert.closed_at = alert.closed_by = alert.outcome = None
     session.flush()
     # A reopened alert finds its messages already written: the managers hear of it once.
     sent = _tell_managers(session, state, question, answer, raised=True, now=now, alert=alert)

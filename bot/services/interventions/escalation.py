@@ -5,6 +5,7 @@ alert a manager missed still reaches someone who can act."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -40,11 +41,22 @@ def escalate_unacknowledged(
             ):
                 continue
             state = load_state(session, alert.inspection_id)
-            leads = people_repo.active_ccp_ids(session, state.review.area) or national
+            ccps = people_repo.active_ccp_ids(session, state.review.area)
+            leads = ccps or national
+            if not leads:
+                # Nobody to escalate to: left as it is, to be escalated once someone is named.
+                logging.getLogger(__name__).warning(
+                    "intervention %s is due for escalation but the directory names no CCP for "
+                    "its Area and no national lead",
+                    alert.id,
+                )
+                continue
             question = state.questionnaire.question(alert.question_id)
             answer = state.answers.get(alert.question_id, Answer(alert.question_id))
             payload = escalation_message(
-                note_of(state, question, answer, alert_id=alert.id), within_hours
+                note_of(state, question, answer, alert_id=alert.id),
+                within_hours,
+                to_ccp=bool(ccps),
             )
             sent_to = [
                 lead

@@ -18,10 +18,19 @@ from bot.services.inspection.state import load_state
 from bot.services.people.requester import requester
 from bot.slack.blocks.feedback_alerts import InterventionStatus, alert_message
 from inspections.answers import Answer
-from inspections.interventions import OUTCOMES, Record, Step, outcome_problem, step_problem
+from inspections.interventions import (
+    MARK_CHANGED,
+    OUTCOMES,
+    Record,
+    Step,
+    outcome_problem,
+    step_problem,
+)
 from storage import audit, interventions_repo
 from storage.models import Alert, Person
 from storage.uow import UnitOfWork
+
+OUTCOME_LABELS = {**OUTCOMES, MARK_CHANGED: "Mark changed by the inspector"}
 
 
 @dataclass(frozen=True)
@@ -90,7 +99,7 @@ def status_of(session: Session, alert: Alert, timezone: str) -> InterventionStat
         acknowledged_at=alert.acknowledged_at,
         closed_by=name(alert.closed_by),
         closed_at=alert.closed_at,
-        outcome=OUTCOMES.get(alert.outcome or "", alert.outcome),
+        outcome=OUTCOME_LABELS.get(alert.outcome or "", alert.outcome),
         action_taken=alert.action_taken,
         escalated=alert.escalated_at is not None,
     )

@@ -9,6 +9,7 @@ import io
 import json
 from collections.abc import Sequence
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from inspections.forces import force_name
 from inspections.rjoim import AgendaQuestion
@@ -28,7 +29,11 @@ CPS_COLUMNS = (*POLICE_SAFE_COLUMNS, "unit", "lawyer", "inspection_status")
 
 
 def agenda_rows(
-    cases: Sequence[RjoimCase], questions: Sequence[AgendaQuestion], *, police_safe: bool
+    cases: Sequence[RjoimCase],
+    questions: Sequence[AgendaQuestion],
+    *,
+    police_safe: bool,
+    tz: ZoneInfo,
 ) -> list[dict[str, Any]]:
     rows = []
     for case in cases:
@@ -38,7 +43,7 @@ def agenda_rows(
             "urn": case.urn,
             "action_plans": case.action_plans,
             "substantive_count_given": case.substantive_given,
-            "completed_on": case.completed_at.date().isoformat(),
+            "completed_on": case.completed_at.astimezone(tz).date().isoformat(),
             "inspected": case.inspected,
         }
         if not police_safe:

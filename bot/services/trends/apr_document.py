@@ -59,7 +59,7 @@ def _qualitative(feed: Feed) -> list[str]:
         f"{t.low:.0%} to {t.high:.0%})"
         for t in feed.themes
     ] or ["    none"]
-    lines += ["", "Key learning points (names and case numbers taken out):"]
+    lines += ["", "Key learning points (staff names and case numbers taken out):"]
     for point in feed.learning_points[:12]:
         lines += ["    " + part for part in textwrap.wrap(point, 110)[:2]]
     return lines or ["Nothing to show."]

@@ -45,6 +45,13 @@ class BoardPack:
     def national_share(self) -> float | None:
         return self.national.meeting_standard.value
 
+    @property
+    def one_small_area_hidden(self) -> bool:
+        """Exactly one Area hidden for having 1 to 4 inspections: the national counts would
+        give it away by subtraction, so they are not shown (its share alone does not)."""
+        small = [r for r in self.rows if r.figures is not None and r.hidden]
+        return len(small) == 1
+
 
 def board_pack(
     uow: UnitOfWork, *, quarter: Period, tz: ZoneInfo, actor: str, now: datetime
@@ -127,15 +134,15 @@ def as_json(pack: BoardPack) -> str:
         dict(zip(COLUMNS, _row_values(row), strict=True)) for row in pack.rows
     ]
     national = pack.national.meeting_standard
-    document = {
-        "quarter": pack.quarter.label,
-        "national": {
-            "inspections": pack.national.inspections,
-            "reviews_meeting_the_standard": national.value,
-            "reviews": national.trials,
-        },
-        "areas": rows,
+    counts: dict[str, Any] = {
+        "inspections": pack.national.inspections,
+        "reviews_meeting_the_standard": national.value,
+        "reviews": national.trials,
     }
+    if pack.one_small_area_hidden:
+        # With one Area hidden, the national counts less the others' would give its own.
+        counts = {"reviews_meeting_the_standard": national.value}
+    document = {"quarter": pack.quarter.label, "national": counts, "areas": rows}
     return json.dumps(document, indent=2) + "\n"
 
 

@@ -71,6 +71,8 @@ def learning_feed(
             )  # fmt: skip
         labels = {q.question_id: q.text for q in summary.questions}
         start, end = quarter.utc_bounds(tz)
+        # Written text from fewer than 5 inspections would point at them: none is given.
+        texts_allowed = not summary.suppressed
         names = learning_queries.directory_names(session)
         reasons = [
             {"question": labels.get(question, question), "text": anonymised(text, names)}
@@ -82,6 +84,7 @@ def learning_feed(
                 question_ids=[t.question_id for t in themes],
                 with_reason_only=True,
             )
+            if texts_allowed
         ]
         points = [
             anonymised(text, names)
@@ -93,6 +96,7 @@ def learning_feed(
                 question_ids=[KEY_LEARNING_POINT],
                 with_reason_only=False,
             )
+            if texts_allowed
         ]
         audit.record(
             session,

@@ -99,7 +99,7 @@ def _status_blocks(status: InterventionStatus) -> list[Block]:
             f"{format_local(status.closed_at, zone)}: *{esc(status.outcome or '', 80)}*."
         )
     if status.escalated and status.closed_at is None:
-        lines.append(":arrow_up: Not acknowledged in time, so the national lead was told.")
+        lines.append(":arrow_up: Not acknowledged in time, so it was escalated.")
     blocks: list[Block] = [section("\n".join(lines))] if lines else []
     if status.action_taken:
         blocks.append(section(f"*What was done*\n{quote(status.action_taken, 1500)}"))
@@ -123,8 +123,9 @@ def lawyer_notice_message(note: SafeguardNote, managers: list[str]) -> dict[str,
     return message(fallback, blocks)
 
 
-def escalation_message(note: SafeguardNote, hours: float) -> dict[str, Any]:
-    """To the national inspection lead, when nobody acknowledged the alert in time."""
+def escalation_message(note: SafeguardNote, hours: float, *, to_ccp: bool) -> dict[str, Any]:
+    """To the Area's Chief Crown Prosecutor, or the national inspection leads, when nobody
+    acknowledged the alert in time."""
     blocks: list[Block] = [
         header("Safeguard alert not acknowledged"),
         section(
@@ -133,7 +134,11 @@ def escalation_message(note: SafeguardNote, hours: float) -> dict[str, Any]:
         ),
         section(f"*The question*\n{esc(note.safeguard, 1500)}"),
         _review_fields(note),
-        context("You receive this as a national inspection lead."),
+        context(
+            "You receive this as the Area's Chief Crown Prosecutor."
+            if to_ccp
+            else "You receive this as a national inspection lead."
+        ),
     ]
     if note.alert_id is not None:
         blocks.append(

@@ -36,6 +36,9 @@ def upgrade() -> None:
     # Plain ADD COLUMN: the person ids are not foreign keys, so SQLite need not copy the table.
     for name, kind in _COLUMNS:
         op.add_column("alerts", sa.Column(name, kind, nullable=True))
+    # Alerts raised before interventions existed are not escalated now (the national leads
+    # would be sent every old alert at once): they count as escalated when they were raised.
+    op.execute("UPDATE alerts SET escalated_at = raised_at WHERE resolved_at IS NULL")
     # Alerts already resolved by a changed mark are closed.
     op.execute("UPDATE alerts SET closed_at = resolved_at, outcome = 'mark_changed' "
                "WHERE resolved_at IS NOT NULL")
