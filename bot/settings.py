@@ -25,7 +25,9 @@ class Settings:
     # None: the policy shipped in bot/services/intake/policies/.
     sampling_policy_path: str | None = None
     inspector_capacity: int = 8  # open inspections one inspector may hold at once
-    independence: str = "unit"  # "unit": not the lawyer's unit; "area": not their Area
+    # "area_where_possible": outside the lawyer's Area when an inspector there can take the
+    # review, else outside their unit; "area": never their Area; "unit": never their unit.
+    independence: str = "area_where_possible"
     due_working_days: int = 2
     # An intervention not acknowledged within this many working hours is escalated.
     acknowledge_within_hours: float = 4.0

@@ -1,9 +1,10 @@
 """Choosing an independent inspector for a sampled review.
 
 An inspector must be independent of the lawyer: not the lawyer, not their line manager, and not
-in their unit (or, when configured, not in their Area). Among those eligible and below capacity,
-the least open workload wins; ties are broken by a hash of the review's key and the inspector's
-email, which is deterministic yet spreads equal loads across inspectors.
+in their unit; by default also not in their Area whenever an inspector outside it can take the
+review ("area_where_possible"); "area" always requires that, "unit" never does. Among those eligible
+and below capacity, the least open workload wins; ties are broken by a hash of the review's key
+and the inspector's email, which is deterministic yet spreads equal loads across inspectors.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 Independence = Literal["unit", "area"]
+IndependenceSetting = Literal["unit", "area", "area_where_possible"]
+INDEPENDENCE_SETTINGS = ("area_where_possible", "area", "unit")
 
 
 @dataclass(frozen=True)
@@ -71,7 +74,7 @@ def choose_inspector(
     candidates: Iterable[InspectorCandidate],
     lawyer: LawyerFacts,
     *,
-    independence: Independence = "unit",
+    independence: IndependenceSetting = "unit",
     capacity: int,
     tie_break_key: str,
 ) -> InspectorCandidate | None:
@@ -80,9 +83,18 @@ def choose_inspector(
     tie_break_key should identify the review (its sampling identity), so that equally loaded
     inspectors take turns across reviews while one review always gets the same answer.
     """
+    found = list(candidates)
+    if independence == "area_where_possible":
+        # Outside the lawyer's Area when someone there can take it; else another unit will do,
+        # so that a review is inspected while the case is live rather than kept waiting.
+        return choose_inspector(
+            found, lawyer, independence="area", capacity=capacity, tie_break_key=tie_break_key
+        ) or choose_inspector(
+            found, lawyer, independence="unit", capacity=capacity, tie_break_key=tie_break_key
+        )
     eligible = [
         c
-        for c in candidates
+        for c in found
         if ineligibility_reason(c, lawyer, independence=independence, capacity=capacity) is None
     ]
     if not eligible:
@@ -97,13 +109,14 @@ def ineligibility_summary(
     candidates: Iterable[InspectorCandidate],
     lawyer: LawyerFacts,
     *,
-    independence: Independence = "unit",
+    independence: IndependenceSetting = "unit",
     capacity: int,
 ) -> str:
     """One line for the admins' alert when a review has to wait, e.g. "2 away, 1 at capacity"."""
+    # Waiting under "area_where_possible" means nobody outside the unit could take it either.
+    rule: Independence = "unit" if independence == "area_where_possible" else independence
     reasons = Counter(
-        ineligibility_reason(c, lawyer, independence=independence, capacity=capacity)
-        for c in candidates
+        ineligibility_reason(c, lawyer, independence=rule, capacity=capacity) for c in candidates
     )
     eligible = reasons.pop(None, 0)
     if not reasons and not eligible:

@@ -43,9 +43,11 @@ def test_the_demo_plays_the_fortnight_twice_and_leaves_its_outputs(tmp_path: Pat
     assert second.returncode == 0, second.stderr[-3000:]
     said = second.stdout
     assert "alert sent to Mina Myrtle and Hugo Holly before submit" in said
-    assert "Isla Indigo declined" in said and "Ida Ivy challenged a mark" in said
-    assert "to Nia Northwood: Overdue inspection: 55DS1000126" in said
-    assert "Ivan Iroko resumed 55DS1000126" in said
+    assert "Isla Indigo declined" in said and "Eli Elm challenged a mark" in said
+    assert "to Nia Northwood: Overdue inspection: 43DS1000426" in said
+    assert "Ivan Iroko resumed 43DS1000426" in said
+    # The alert is acted on: acknowledged, and what was done recorded, on both copies.
+    assert "recorded what was done (safeguarding steps taken): both copies updated" in said
     assert "Milo Maple: /dip trends team last-quarter" in said
 
     pack = output / "hana.hawthorn-apr-wessex-2026-Q1.csv"
@@ -59,6 +61,6 @@ def test_the_demo_plays_the_fortnight_twice_and_leaves_its_outputs(tmp_path: Pat
     assert exported.read_text(encoding="utf-8") == pack.read_text(encoding="utf-8")
 
     transcript = (output / "slack-transcript.txt").read_text(encoding="utf-8")
-    assert "Safeguard alert on 43DS1000826" in transcript
-    assert "The outcome of your challenge on 43DS1001626" in transcript
+    assert "Safeguard alert on 43DS1001226" in transcript
+    assert "The outcome of your challenge on 43DS1001826" in transcript
     assert "Weekly digest: Your team, week 2026-W13" in transcript

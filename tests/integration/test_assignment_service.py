@@ -123,6 +123,36 @@ def test_area_independence_keeps_a_review_out_of_the_lawyers_whole_area(
 
 
 @pytest.mark.usefixtures("directory")
+def test_by_default_a_review_goes_outside_the_lawyers_area_where_the_directory_can(
+    database_url: str, uow_factory: UowFactory
+) -> None:
+    # Ann is in Wessex; London North has inspectors, so Wessex's own (Gus, RASSO 2) is passed
+    # over, as under "area", without anyone setting DIPSAMPLE_INDEPENDENCE.
+    ingest(uow_factory, [ANN] * 4, Settings(database_url=database_url))
+
+    with uow_factory() as uow:
+        assert set(holders(uow.session)) == {
+            "eve.manager@example.test",
+            "jo.inspector@example.test",
+        }
+
+
+@pytest.mark.usefixtures("directory")
+def test_by_default_with_no_inspector_outside_the_area_another_unit_of_it_will_do(
+    database_url: str, uow_factory: UowFactory
+) -> None:
+    with uow_factory() as uow:
+        for person in uow.session.scalars(select(Person).where(Person.area == "London North")):
+            person.active = False
+        uow.commit()
+
+    ingest(uow_factory, [ANN] * 2, Settings(database_url=database_url))
+
+    with uow_factory() as uow:
+        assert set(holders(uow.session)) == {"gus.inspector@example.test"}
+
+
+@pytest.mark.usefixtures("directory")
 def test_an_inspector_away_before_the_due_date_is_passed_over(
     database_url: str, uow_factory: UowFactory
 ) -> None:

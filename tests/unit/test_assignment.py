@@ -5,6 +5,7 @@ import pytest
 
 from inspections.assignment import (
     Independence,
+    IndependenceSetting,
     InspectorCandidate,
     LawyerFacts,
     choose_inspector,
@@ -37,7 +38,7 @@ def inspector(person_id: int, **overrides: object) -> InspectorCandidate:
 def choose(
     candidates: list[InspectorCandidate],
     *,
-    independence: Independence = "unit",
+    independence: IndependenceSetting = "unit",
     tie_break_key: str = "source:CMS-000001",
 ) -> InspectorCandidate | None:
     return choose_inspector(
@@ -151,3 +152,13 @@ def test_summary_counts_why_nobody_could_take_the_review() -> None:
         "2 away, 1 at capacity, 1 is the lawyer's line manager, 1 eligible"
     )
     assert ineligibility_summary([], LAWYER, capacity=5) == "no inspectors in the directory"
+
+
+def test_area_where_possible_prefers_outside_the_area_and_falls_back_to_another_unit() -> None:
+    home = inspector(10, area="Wessex", unit="RASSO 2")
+    outside = inspector(11, open_count=3)  # London North, busier
+    full = inspector(12, open_count=5)  # London North, at capacity
+
+    assert choose([home, outside], independence="area_where_possible") == outside
+    assert choose([home, full], independence="area_where_possible") == home
+    assert choose([home], independence="unit") == home

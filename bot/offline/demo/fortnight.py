@@ -65,6 +65,11 @@ class Fortnight:
         self.critical_ids = {
             q.id for s in questionnaire.sections for q in s.questions if q.critical
         }
+        # The scripted failure is a missed safeguard (the story's words are about one), not a
+        # wrong decision, though both are critical.
+        self.safeguard_ids = {
+            q.id for q in questionnaire.section("victim_safety").questions if q.critical
+        }
         self.inspectors = {
             m.email: Inspector(m, world.driver, world.standin, seed=n)
             for n, m in enumerate(cast.INSPECTORS, start=1)
@@ -204,7 +209,7 @@ class Fortnight:
         answered = 0
         while not inspector.on_summary():
             question = inspector.question_id() or ""
-            if critical_due and question in self.critical_ids:
+            if critical_due and question in self.safeguard_ids:
                 self._critical_failure(inspector, urn, day, wall)
                 critical_due = False
                 continue

@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from bot.settings import Settings
 from inspections.assignment import (
-    Independence,
+    INDEPENDENCE_SETTINGS,
+    IndependenceSetting,
     InspectorCandidate,
     LawyerFacts,
     choose_inspector,
@@ -38,12 +39,15 @@ class AssignmentTerms:
     tz: ZoneInfo
     holidays: frozenset[date]
     capacity: int
-    independence: Independence
+    independence: IndependenceSetting
 
     @classmethod
     def at(cls, now: datetime, settings: Settings) -> AssignmentTerms:
-        if settings.independence not in ("unit", "area"):
-            raise ValueError(f"independence must be 'unit' or 'area': {settings.independence!r}")
+        if settings.independence not in INDEPENDENCE_SETTINGS:
+            raise ValueError(
+                f"independence must be one of {', '.join(INDEPENDENCE_SETTINGS)}: "
+                f"{settings.independence!r}"
+            )
         tz = settings.timezone
         year = now.astimezone(tz).year
         # Two years cover any due date a few working days ahead, across New Year included.
@@ -55,7 +59,7 @@ class AssignmentTerms:
             tz=tz,
             holidays=holidays,
             capacity=settings.inspector_capacity,
-            independence=cast(Independence, settings.independence),
+            independence=cast(IndependenceSetting, settings.independence),
         )
 
 
