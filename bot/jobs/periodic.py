@@ -22,7 +22,7 @@ from bot.services.assignment.reminders import SweepReport, sweep_reminders
 from bot.services.intake.floor import FloorReport, top_up_monthly_floor
 from bot.services.interventions.escalation import EscalationReport, escalate_unacknowledged
 from bot.services.people.directory import SlackResolution, resolve_slack_ids
-from bot.services.trends.reports import ReportRun, quarterly_packs, weekly_digests
+from bot.services.trends.reports import ReportRun, board_packs, quarterly_packs, weekly_digests
 from bot.settings import Settings
 from storage.locks import last_run, record_run, singleton
 from storage.uow import UnitOfWork
@@ -33,6 +33,7 @@ ASSIGNMENT_RETRY = "assignment-retry"
 MONTHLY_FLOOR_TOP_UP = "monthly-floor-top-up"
 WEEKLY_DIGEST = "weekly-digest"
 QUARTERLY_PACK = "quarterly-apr-pack"
+BOARD_PACK = "quarterly-board-pack"
 SLACK_ID_RESOLUTION = "slack-id-resolution"
 INTERVENTION_ESCALATION = "intervention-escalation"
 
@@ -134,6 +135,18 @@ def run_intervention_escalation(
             tz=settings.timezone,
             within_hours=settings.acknowledge_within_hours,
         ),
+    )
+
+
+def run_board_pack(
+    now: datetime, *, session_factory: SessionFactory, settings: Settings
+) -> JobResult[ReportRun]:
+    """Due with the APR packs; the national board pack to each national lead and CCP once."""
+    return _as_singleton(
+        BOARD_PACK,
+        now,
+        session_factory,
+        lambda _since: board_packs(UnitOfWork(session_factory), now=now, tz=settings.timezone),
     )
 
 

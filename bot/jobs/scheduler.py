@@ -97,6 +97,13 @@ def standard_jobs(
             ),
         ),
         PeriodicJob(
+            jobs.BOARD_PACK,
+            every.reports,
+            lambda now: jobs.run_board_pack(
+                now, session_factory=session_factory, settings=settings
+            ),
+        ),
+        PeriodicJob(
             jobs.QUARTERLY_PACK,
             every.reports,
             lambda now: jobs.run_quarterly_packs(

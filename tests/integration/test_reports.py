@@ -15,15 +15,17 @@ from zoneinfo import ZoneInfo
 import pytest
 from PIL import Image
 from sqlalchemy import Engine, select
-from support.trend_data import LONDON, WESSEX, World, add_submitted, build_world
+from support.trend_data import LONDON, WESSEX, World, add_submitted, build_world, person
 
 from bot.jobs.outbox import dispatch_due
 from bot.offline.standin import SlackStandIn
 from bot.services.trends.reports import (
     APR_KIND,
+    BOARD_KIND,
     DIGEST_KIND,
     apr_key,
     area_leads,
+    board_packs,
     quarterly_packs,
     weekly_digests,
 )
@@ -287,3 +289,38 @@ def test_the_digest_lists_the_interventions_open_more_than_five_working_days(
     assert f"{urns[0]}: raised Mon 16 Feb 2026, 10:00, not acknowledged" in london
     assert urns[1] not in london
     assert "Interventions open" not in digests[world.wessex_head.id]
+
+
+def test_the_board_pack_goes_once_to_the_national_lead_and_each_ccp_with_table_and_funnel(
+    uow_factory: Callable[[], UnitOfWork], world: World
+) -> None:
+    with uow_factory() as uow:
+        ccp = person(
+            uow.session,
+            name="Cora Prosecutor",
+            roles=["ccp"],
+            area=LONDON,
+            unit="Area leadership",
+            now=datetime(2025, 9, 1, tzinfo=UTC),
+        )
+        uow.commit()
+        ccp_id = ccp.id
+    day = datetime(2026, 1, 2, 10, 0, tzinfo=UTC)
+
+    early = board_packs(uow_factory(), now=datetime(2026, 1, 2, 8, 59, tzinfo=UTC), tz=TZ)
+    runs = [board_packs(uow_factory(), now=day + timedelta(hours=h), tz=TZ) for h in range(2)]
+
+    assert early.due is False
+    assert [(r.period, r.enqueued, r.already) for r in runs] == [
+        ("2025-Q4", 2, 0),
+        ("2025-Q4", 0, 2),
+    ]
+    rows = outbox_rows(uow_factory, BOARD_KIND)
+    assert sorted(r.recipient_person_id for r in rows) == sorted([world.admin.id, ccp_id])
+    files = [decoded(entry) for entry in rows[0].payload[FILES_KEY]]
+    assert [name for name, _, _ in files] == ["board-2025-Q4.csv", "board-2025-Q4-funnel.png"]
+    table = list(csv.DictReader(io.StringIO(files[0][2].decode("utf-8"))))
+    assert len(table) == 15 and {r["area"] for r in table} >= {LONDON, WESSEX}
+    assert Image.open(io.BytesIO(files[1][2])).size == (1200, 800)
+    said = json.dumps(rows[0].payload["blocks"])
+    assert "Rape Casework Board pack: 2025-Q4" in said and "London North:" in said

@@ -21,11 +21,19 @@ from sqlalchemy.orm import Session
 
 from bot.services.trends.apr import as_csv as metrics_csv
 from bot.services.trends.apr import metrics_for
-from bot.services.trends.charts import trend_chart
+from bot.services.trends.board import BoardPack, board_pack, funnel_points
+from bot.services.trends.board import as_csv as board_csv
+from bot.services.trends.charts import funnel_chart, trend_chart
 from bot.services.trends.engine import SectionSeries, section_series, summarise
 from bot.services.trends.export import as_csv
 from bot.services.trends.summary import chart_data, viewer_for
-from bot.slack.blocks.reports import OverdueIntervention, apr_message, digest_message
+from bot.slack.blocks.reports import (
+    FUNNEL_NOTE,
+    OverdueIntervention,
+    apr_message,
+    board_message,
+    digest_message,
+)
 from bot.slack.files import FILES_KEY, encoded
 from inspections.apr import Metric
 from inspections.bank_holidays import england_and_wales_bank_holidays
@@ -41,6 +49,7 @@ from storage.uow import UnitOfWork
 SEND_AT = time(9, 0)
 DIGEST_KIND = "weekly_digest"
 APR_KIND = "apr_pack"
+BOARD_KIND = "board_pack"
 
 Holidays = Callable[[Iterable[int]], Collection[date]]
 
@@ -60,6 +69,10 @@ def digest_key(manager_id: int, week: Period) -> str:
 
 def apr_key(area: str, quarter: Period, person_id: int) -> str:
     return f"apr:{area}:{quarter.label}:{person_id}"
+
+
+def board_key(quarter: Period, person_id: int) -> str:
+    return f"board:{quarter.label}:{person_id}"
 
 
 def weekly_digests(uow: UnitOfWork, *, now: datetime, tz: ZoneInfo) -> ReportRun:
@@ -173,6 +186,69 @@ def quarterly_packs(
                     enqueued += 1
             uow.commit()
     return ReportRun(True, quarter.label, enqueued, already)
+
+
+def board_packs(
+    uow: UnitOfWork,
+    *,
+    now: datetime,
+    tz: ZoneInfo,
+    holidays: Holidays = england_and_wales_bank_holidays,
+) -> ReportRun:
+    """The national board pack, due when the APR packs are: to the national inspection leads
+    and every Chief Crown Prosecutor, once each."""
+    local = now.astimezone(tz)
+    quarter = quarter_of(local.date()).previous()
+    off = holidays({quarter.end.year, quarter.end.year + 1})
+    send_from = datetime.combine(working_day_on_or_after(quarter.end, off), SEND_AT, tzinfo=tz)
+    if local < send_from:
+        return ReportRun(due=False)
+    with uow:
+        session = uow.session
+        recipients = sorted(
+            set(people_repo.active_admin_ids(session))
+            | set(people_repo.active_ids_with_role(session, "ccp"))
+        )
+        keys = {person_id: board_key(quarter, person_id) for person_id in recipients}
+        if outbox.existing_keys(session, keys.values()) == set(keys.values()):
+            return ReportRun(True, quarter.label, 0, len(keys))
+    pack = board_pack(uow, quarter=quarter, tz=tz, actor=audit.SYSTEM, now=now)
+    # Drawn outside any transaction, as the APR pack's chart is.
+    payload = _board_payload(pack)
+    enqueued = already = 0
+    with uow:
+        session = uow.session
+        done = outbox.existing_keys(session, keys.values())
+        already = len(done)
+        scope = Scope(ScopeKind.NATIONAL, "National")
+        for person_id, key in keys.items():
+            if key in done:
+                continue
+            sent = outbox.enqueue(
+                session,
+                dedupe_key=key,
+                kind=BOARD_KIND,
+                recipient_person_id=person_id,
+                payload=payload,
+                now=now,
+            )
+            person = session.get(Person, person_id)
+            if sent is not None and person is not None:
+                _audit(session, person, scope, quarter.label, BOARD_KIND, now)
+                enqueued += 1
+        uow.commit()
+    return ReportRun(True, quarter.label, enqueued, already)
+
+
+def _board_payload(pack: BoardPack) -> dict[str, object]:
+    stem = f"board-{pack.quarter.label}"
+    files = [encoded(board_csv(pack).encode("utf-8"), filename=f"{stem}.csv", title=f"{stem}.csv")]
+    if pack.national_share is not None:
+        points = [(p.area, p.reviews, p.share) for p in funnel_points(pack)]
+        title = f"Reviews meeting the standard by Area, {pack.quarter.label}"
+        chart = funnel_chart(title, pack.national_share, points, FUNNEL_NOTE)
+        files.append(encoded(chart, filename=f"{stem}-funnel.png", title=f"{stem}-funnel.png"))
+    return {**board_message(pack), FILES_KEY: files}
 
 
 def area_leads(session: Session) -> dict[str, list[int]]:

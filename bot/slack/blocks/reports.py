@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from bot.services.trends.board import BoardPack
 from bot.slack.blocks.text import (
     Block,
     context,
@@ -82,3 +83,38 @@ def _part(title: str, summary: TrendSummary) -> list[Block]:
     if summary.suppressed:
         return [heading, section(esc(f"{FEWER_THAN_MIN} inspections. {SUPPRESSED_NOTE}", 900))]
     return [heading, fields_section(figures_pairs(summary))]
+
+
+FUNNEL_NOTE = "Areas of fewer than 5 inspections are not shown."
+
+
+def board_message(pack: BoardPack) -> dict[str, Any]:
+    """The board pack's covering message: each Area's share of reviews meeting the standard
+    and where it stands on the funnel plot; the CSV and the plot follow."""
+    title = f"Rape Casework Board pack: {pack.quarter.label}"
+    national = pack.national_share
+    lines = [
+        "National: "
+        + (
+            "no reviews inspected"
+            if national is None
+            else f"{national:.0%} of reviews meet the standard"
+        )
+    ]
+    for row in pack.rows:
+        if row.hidden or row.figures is None:
+            shown = FEWER_THAN_MIN if row.figures is not None and row.figures.inspections else "no"
+            lines.append(f"{row.area}: {shown} inspections")
+            continue
+        met = row.figures.meeting_standard
+        share = "no overall marks" if met.value is None else f"{met.value:.0%} of {met.trials}"
+        where = f" ({row.position.value})" if row.position else ""
+        lines.append(f"{row.area}: {share}{where}")
+    blocks: list[Block] = [
+        header(title),
+        *titled_lines("Reviews meeting the standard, by Area", lines),
+        context(
+            esc(f"The table as CSV and the funnel plot are attached below. {FUNNEL_NOTE}", 300)
+        ),
+    ]
+    return message(f"{title}: every Area side by side", blocks[:50])
