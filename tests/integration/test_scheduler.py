@@ -242,6 +242,10 @@ def test_two_scheduler_instances_never_send_one_reminder_twice(database_url: str
                 periodic = standard_jobs(
                     settings=settings, session_factory=factory, client=client, intervals=fast
                 )
+                # The reminders and their delivery only: the quarterly packs fall due in the
+                # weeks this runs through and would send messages of their own.
+                wanted = {jobs.REMINDER_SWEEP, jobs.OUTBOX_DISPATCH}
+                periodic = [job for job in periodic if job.name in wanted]
                 schedulers.append(Scheduler(periodic, clock=clock))
             for scheduler in schedulers:
                 scheduler.start()
