@@ -18,6 +18,14 @@ class Timeliness:
     working_days: Spread | None  # from referral to review; None without any
 
 
+def working_days_to_review(
+    referred: datetime, completed: datetime, *, tz: ZoneInfo, holidays: Collection[date]
+) -> int:
+    """Working days from the referral to the review, counted on local dates."""
+    start, end = referred.astimezone(tz).date(), completed.astimezone(tz).date()
+    return working_days_between(start, end, holidays)
+
+
 def timeliness_of(
     referred_and_completed: Iterable[tuple[datetime, datetime]],
     *,
@@ -25,11 +33,7 @@ def timeliness_of(
     holidays: Collection[date],
 ) -> Timeliness:
     days = [
-        float(
-            working_days_between(
-                referred.astimezone(tz).date(), completed.astimezone(tz).date(), holidays
-            )
-        )
+        float(working_days_to_review(referred, completed, tz=tz, holidays=holidays))
         for referred, completed in referred_and_completed
     ]
     return Timeliness(len(days), spread_of(days))

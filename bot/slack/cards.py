@@ -22,7 +22,7 @@ from inspections.lifecycle import Status
 from inspections.overall import confirmation_needed
 from inspections.runtime import is_complete
 from inspections.scoring import is_critical_failure
-from inspections.working_days import working_days_between
+from inspections.timeliness import working_days_to_review
 from questionnaires.model import Question, QuestionKind
 
 
@@ -45,13 +45,13 @@ def review_info(state: FlowState, timezone: str) -> ReviewInfo:
 def _working_days_to_complete(review: ReviewSummary, timezone: str) -> int | None:
     if review.referred_at is None:
         return None
-    zone = ZoneInfo(timezone)
-    start, end = (
-        review.referred_at.astimezone(zone).date(),
-        review.completed_at.astimezone(zone).date(),
+    years = range(review.referred_at.year, review.completed_at.year + 2)
+    return working_days_to_review(
+        review.referred_at,
+        review.completed_at,
+        tz=ZoneInfo(timezone),
+        holidays=england_and_wales_bank_holidays(years),
     )
-    holidays = england_and_wales_bank_holidays(range(start.year, end.year + 1))
-    return working_days_between(start, end, holidays)
 
 
 def card_for(state: FlowState, *, timezone: str) -> dict[str, Any]:
