@@ -11,29 +11,27 @@ from pathlib import Path
 
 from bot.bootstrap import unit_of_work
 from bot.cli.actor import cli_actor
+from bot.cli.trends import quarter_named
 from bot.clock import system_clock
 from bot.services.trends.apr import apr_metrics, as_csv
 from bot.services.trends.apr_document import apr_pdf
 from bot.services.trends.charts import trend_chart
 from bot.services.trends.engine import section_series, summarise
 from bot.services.trends.learning import learning_feed
+from bot.services.trends.reports import file_slug
 from bot.services.trends.summary import chart_data
 from bot.settings import Settings
 from inspections.apr import Metric
-from inspections.periods import BadPeriod, Period, PeriodKind, parse_period
+from inspections.periods import BadPeriod, Period
 from inspections.scopes import Scope, ScopeKind, ScopeRefused, canonical_area
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     try:
         area = canonical_area(args.area)
-        today = system_clock().astimezone(settings.timezone).date()
-        quarter = parse_period(args.quarter, today=today)
+        quarter = quarter_named(args.quarter, settings)
     except (BadPeriod, ScopeRefused) as bad:
         print(f"dipsample apr: {bad}", file=sys.stderr)
-        return 2
-    if quarter.kind is not PeriodKind.QUARTER:
-        print(f"dipsample apr: {args.quarter!r} is not a quarter, e.g. 2026-Q1", file=sys.stderr)
         return 2
     out = Path(args.out) if args.out else None
     if args.format == "pdf" and (out is None or not out.is_dir()):
@@ -50,7 +48,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         )
     if args.format == "pdf" and out is not None:
         pdf = _document(area, quarter, rows, settings)
-        path = out / f"apr-{_slug(area)}-{quarter.label}.pdf"
+        path = out / f"apr-{file_slug(area)}-{quarter.label}.pdf"
         path.write_bytes(pdf)
         print(f"{path}: {len(pdf):,} bytes")
         return 0
@@ -74,7 +72,3 @@ def _document(area: str, quarter: Period, rows: list[Metric], settings: Settings
         )
     chart = trend_chart(chart_data(summary, series))
     return apr_pdf(area, quarter.label, rows, chart, feed)
-
-
-def _slug(text: str) -> str:
-    return "".join(c if c.isalnum() else "-" for c in text.lower()).strip("-")

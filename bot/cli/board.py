@@ -9,23 +9,20 @@ from pathlib import Path
 
 from bot.bootstrap import unit_of_work
 from bot.cli.actor import cli_actor
+from bot.cli.trends import quarter_named
 from bot.clock import system_clock
 from bot.services.trends.board import as_csv, as_json, board_pack, funnel_points
 from bot.services.trends.charts import funnel_chart
 from bot.settings import Settings
-from inspections.periods import BadPeriod, PeriodKind, parse_period
+from inspections.periods import BadPeriod
 from inspections.trends import FEWER_THAN_MIN
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     try:
-        today = system_clock().astimezone(settings.timezone).date()
-        quarter = parse_period(args.quarter, today=today)
+        quarter = quarter_named(args.quarter, settings)
     except BadPeriod as bad:
         print(f"dipsample board: {bad}", file=sys.stderr)
-        return 2
-    if quarter.kind is not PeriodKind.QUARTER:
-        print(f"dipsample board: {args.quarter!r} is not a quarter, e.g. 2026-Q1", file=sys.stderr)
         return 2
     out = Path(args.out) if args.out else None
     if out is not None and not out.is_dir():

@@ -19,7 +19,15 @@ from bot.services.trends.engine import section_series, summarise
 from bot.services.trends.export import as_csv, as_json, as_table
 from bot.services.trends.summary import chart_data
 from bot.settings import Settings
-from inspections.periods import BadPeriod, Period, parse_day, quarter_of, range_period
+from inspections.periods import (
+    BadPeriod,
+    Period,
+    PeriodKind,
+    parse_day,
+    parse_period,
+    quarter_of,
+    range_period,
+)
 from inspections.scopes import Scope, ScopeKind, ScopeRefused, canonical_area
 from storage import audit
 
@@ -97,3 +105,13 @@ def period_of(first: str | None, last: str | None, settings: Settings) -> Period
     end = parse_day(last) if last else today
     start = parse_day(first) if first else quarter_of(end).start
     return range_period(start, end)
+
+
+def quarter_named(text: str, settings: Settings) -> Period:
+    """The quarter a command was given (`2026-Q1`, `last-quarter`); BadPeriod for a period
+    that is not a quarter."""
+    today = system_clock().astimezone(settings.timezone).date()
+    found = parse_period(text, today=today)
+    if found.kind is not PeriodKind.QUARTER:
+        raise BadPeriod(f"{text!r} is not a quarter, e.g. 2026-Q1")
+    return found

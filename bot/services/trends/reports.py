@@ -277,7 +277,7 @@ def _pack(
     series: SectionSeries,
     metrics: list[Metric],
 ) -> dict[str, object]:
-    stem = f"apr-{_slug(area)}-{quarter.label}"
+    stem = f"apr-{file_slug(area)}-{quarter.label}"
     tidy = metrics_csv(metrics, area, quarter.label).encode("utf-8")
     files = [
         encoded(as_csv(summary).encode("utf-8"), filename=f"{stem}.csv", title=f"{stem}.csv"),
@@ -312,5 +312,6 @@ def _audit(
     )
 
 
-def _slug(text: str) -> str:
+def file_slug(text: str) -> str:
+    """A name fit for a file: lower case, anything but letters and digits a hyphen."""
     return "".join(c if c.isalnum() else "-" for c in text.lower()).strip("-")
