@@ -11,11 +11,9 @@ from bot.bootstrap import unit_of_work
 from bot.cli.actor import cli_actor
 from bot.cli.trends import quarter_named
 from bot.clock import system_clock
-from bot.services.trends.board import as_csv, as_json, board_pack, funnel_points
-from bot.services.trends.charts import funnel_chart
+from bot.services.trends.board import as_csv, as_json, board_pack, funnel_png
 from bot.settings import Settings
 from inspections.periods import BadPeriod
-from inspections.trends import FEWER_THAN_MIN
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -37,12 +35,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if out is not None:
         stem = f"board-{quarter.label}"
         (out / f"{stem}.{args.format}").write_text(text, encoding="utf-8")
-        national = pack.national_share
-        if national is not None:
-            points = [(p.area, p.reviews, p.share) for p in funnel_points(pack)]
-            note = f"Areas of {FEWER_THAN_MIN} inspections are not shown."
-            chart = funnel_chart(
-                f"Reviews meeting the standard by Area, {quarter.label}", national, points, note
-            )
+        chart = funnel_png(pack)
+        if chart is not None:
             (out / f"{stem}-funnel.png").write_bytes(chart)
     return 0

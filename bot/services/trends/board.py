@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.services.trends.charts import funnel_chart
 from bot.services.trends.engine import summarise
 from inspections.areas import AREAS
 from inspections.funnel import Position, position
@@ -165,3 +166,15 @@ def funnel_points(pack: BoardPack) -> list[FunnelPoint]:
         and row.figures.meeting_standard.value is not None
         and row.figures.meeting_standard.trials
     ]
+
+
+FUNNEL_NOTE = "Areas of fewer than 5 inspections are not shown."
+
+
+def funnel_png(pack: BoardPack) -> bytes | None:
+    """The funnel plot of the pack's Areas; None when no review had an overall mark."""
+    if pack.national_share is None:
+        return None
+    points = [(p.area, p.reviews, p.share) for p in funnel_points(pack)]
+    title = f"Reviews meeting the standard by Area, {pack.quarter.label}"
+    return funnel_chart(title, pack.national_share, points, FUNNEL_NOTE)

@@ -21,14 +21,13 @@ from sqlalchemy.orm import Session
 
 from bot.services.trends.apr import as_csv as metrics_csv
 from bot.services.trends.apr import metrics_for
-from bot.services.trends.board import BoardPack, board_pack, funnel_points
+from bot.services.trends.board import BoardPack, board_pack, funnel_png
 from bot.services.trends.board import as_csv as board_csv
-from bot.services.trends.charts import funnel_chart, trend_chart
+from bot.services.trends.charts import trend_chart
 from bot.services.trends.engine import SectionSeries, section_series, summarise
 from bot.services.trends.export import as_csv
 from bot.services.trends.summary import chart_data, viewer_for
 from bot.slack.blocks.reports import (
-    FUNNEL_NOTE,
     OverdueIntervention,
     apr_message,
     board_message,
@@ -138,6 +137,16 @@ def _overdue_interventions(
     ]
 
 
+def _quarter_due(now: datetime, tz: ZoneInfo, holidays: Holidays) -> Period | None:
+    """The quarter just ended, once its packs are due: from 09:00 on the first working day
+    after it; None before then."""
+    local = now.astimezone(tz)
+    quarter = quarter_of(local.date()).previous()
+    off = holidays({quarter.end.year, quarter.end.year + 1})
+    send_from = datetime.combine(working_day_on_or_after(quarter.end, off), SEND_AT, tzinfo=tz)
+    return quarter if local >= send_from else None
+
+
 def quarterly_packs(
     uow: UnitOfWork,
     *,
@@ -145,11 +154,8 @@ def quarterly_packs(
     tz: ZoneInfo,
     holidays: Holidays = england_and_wales_bank_holidays,
 ) -> ReportRun:
-    local = now.astimezone(tz)
-    quarter = quarter_of(local.date()).previous()
-    off = holidays({quarter.end.year, quarter.end.year + 1})
-    send_from = datetime.combine(working_day_on_or_after(quarter.end, off), SEND_AT, tzinfo=tz)
-    if local < send_from:
+    quarter = _quarter_due(now, tz, holidays)
+    if quarter is None:
         return ReportRun(due=False)
     with uow:
         leads = area_leads(uow.session)
@@ -197,11 +203,8 @@ def board_packs(
 ) -> ReportRun:
     """The national board pack, due when the APR packs are: to the national inspection leads
     and every Chief Crown Prosecutor, once each."""
-    local = now.astimezone(tz)
-    quarter = quarter_of(local.date()).previous()
-    off = holidays({quarter.end.year, quarter.end.year + 1})
-    send_from = datetime.combine(working_day_on_or_after(quarter.end, off), SEND_AT, tzinfo=tz)
-    if local < send_from:
+    quarter = _quarter_due(now, tz, holidays)
+    if quarter is None:
         return ReportRun(due=False)
     with uow:
         session = uow.session
@@ -243,10 +246,8 @@ def board_packs(
 def _board_payload(pack: BoardPack) -> dict[str, object]:
     stem = f"board-{pack.quarter.label}"
     files = [encoded(board_csv(pack).encode("utf-8"), filename=f"{stem}.csv", title=f"{stem}.csv")]
-    if pack.national_share is not None:
-        points = [(p.area, p.reviews, p.share) for p in funnel_points(pack)]
-        title = f"Reviews meeting the standard by Area, {pack.quarter.label}"
-        chart = funnel_chart(title, pack.national_share, points, FUNNEL_NOTE)
+    chart = funnel_png(pack)
+    if chart is not None:
         files.append(encoded(chart, filename=f"{stem}-funnel.png", title=f"{stem}-funnel.png"))
     return {**board_message(pack), FILES_KEY: files}
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.services.trends.board import BoardPack
+from bot.services.trends.board import FUNNEL_NOTE, BoardPack
 from bot.slack.blocks.text import (
     Block,
     context,
@@ -83,9 +83,6 @@ def _part(title: str, summary: TrendSummary) -> list[Block]:
     if summary.suppressed:
         return [heading, section(esc(f"{FEWER_THAN_MIN} inspections. {SUPPRESSED_NOTE}", 900))]
     return [heading, fields_section(figures_pairs(summary))]
-
-
-FUNNEL_NOTE = "Areas of fewer than 5 inspections are not shown."
 
 
 def board_message(pack: BoardPack) -> dict[str, Any]:
