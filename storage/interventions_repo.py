@@ -11,6 +11,7 @@ from sqlalchemy import Row, case, func, select
 from sqlalchemy.orm import Session
 
 from storage.models import Alert, CaseReview, Inspection, OutboxMessage, Person
+from storage.trend_queries import TrendFilter, review_scope
 
 
 def message_prefixes(alert: Alert) -> tuple[str, str]:
@@ -67,32 +68,16 @@ def listing(
 
 
 def raised_between(
-    session: Session,
-    start: datetime,
-    end: datetime,
-    *,
-    area: str | None = None,
-    unit: str | None = None,
-    lawyer_ids: Collection[int] | None = None,
-    review_type: str | None = None,
+    session: Session, flt: TrendFilter, start: datetime, end: datetime
 ) -> list[tuple[datetime, datetime | None, datetime | None, str | None]]:
-    """(raised, acknowledged, closed, outcome) of the interventions raised in [start, end) in
-    a scope."""
-    query: Any = (
+    """(raised, acknowledged, closed, outcome) of the interventions raised in [start, end) on
+    the reviews a trend filter covers."""
+    query = (
         select(Alert.raised_at, Alert.acknowledged_at, Alert.closed_at, Alert.outcome)
         .join(Inspection, Inspection.id == Alert.inspection_id)
         .join(CaseReview, CaseReview.id == Inspection.case_review_id)
-        .where(Alert.raised_at >= start, Alert.raised_at < end)
+        .where(Alert.raised_at >= start, Alert.raised_at < end, *review_scope(flt))
     )
-    for column, value in (
-        (CaseReview.area, area),
-        (CaseReview.unit, unit),
-        (CaseReview.review_type, review_type),
-    ):
-        if value is not None:
-            query = query.where(column == value)
-    if lawyer_ids is not None:
-        query = query.where(CaseReview.lawyer_id.in_(list(lawyer_ids)))
     return [(r, a, c, o) for r, a, c, o in session.execute(query)]
 
 

@@ -429,8 +429,14 @@ def _conditions(flt: TrendFilter, bounds: Sequence[datetime]) -> list[ColumnElem
         Inspection.status == Status.SUBMITTED,
         Inspection.submitted_at >= bounds[0],
         Inspection.submitted_at < bounds[-1],
-        *_where_scope(flt, CaseReview.area, CaseReview.unit, CaseReview.review_type),
+        *review_scope(flt),
     ]
+    return found
+
+
+def review_scope(flt: TrendFilter) -> list[ColumnElement[bool]]:
+    """The filter on case reviews: Area, unit, review type and lawyers."""
+    found = _where_scope(flt, CaseReview.area, CaseReview.unit, CaseReview.review_type)
     if flt.lawyer_ids is not None:
         found.append(CaseReview.lawyer_id.in_(sorted(flt.lawyer_ids)))
     return found
@@ -453,18 +459,10 @@ def referrals(
 ) -> list[tuple[datetime, datetime]]:
     """(referred_at, completed_at) of the scope's reviews completed in [start, end) whose
     intake gave a referral date; sampled or not, inspected or not."""
-    query: Any = select(CaseReview.referred_at, CaseReview.completed_at).where(
+    query = select(CaseReview.referred_at, CaseReview.completed_at).where(
         CaseReview.completed_at >= start,
         CaseReview.completed_at < end,
         CaseReview.referred_at.is_not(None),
+        *review_scope(flt),
     )
-    for column, value in (
-        (CaseReview.area, flt.area),
-        (CaseReview.unit, flt.unit),
-        (CaseReview.review_type, flt.review_type),
-    ):
-        if value is not None:
-            query = query.where(column == value)
-    if flt.lawyer_ids is not None:
-        query = query.where(CaseReview.lawyer_id.in_(list(flt.lawyer_ids)))
     return [(referred, completed) for referred, completed in session.execute(query)]

@@ -57,15 +57,7 @@ def summarise(
         labels=trend_queries.labels(session, scope.breakdown, groups),
     )
     start, end = buckets.utc()[1:]
-    raised = interventions_repo.raised_between(
-        session,
-        start,
-        end,
-        area=flt.area,
-        unit=flt.unit,
-        lawyer_ids=flt.lawyer_ids,
-        review_type=review_type,
-    )
+    raised = interventions_repo.raised_between(session, flt, start, end)
     holidays = england_and_wales_bank_holidays(range(previous.start.year, period.end.year + 1))
     timeliness = timeliness_of(
         trend_queries.referrals(session, flt, start, end), tz=tz, holidays=holidays
