@@ -135,6 +135,12 @@ TRENDS_USAGE = (
     "A period is `month`, `last-month`, `quarter` (the default), `last-quarter`, `2026-03`, "
     "`2026-Q1` or `2026-01-01..2026-02-15`."
 )
+APR_USAGE = (
+    "Usage: `/dip apr [AREA] [QUARTER]`, for example `/dip apr` (your Area, last quarter) or "
+    "`/dip apr Wessex 2026-Q1`. A quarter is `quarter`, `last-quarter` (the default) or "
+    "`2026-Q1`."
+)
+
 RJOIM_USAGE = (
     "Usage: `/dip rjoim [AREA] [FORCE CODE] [PERIOD]`, for example `/dip rjoim` or "
     "`/dip rjoim London North 01 last-quarter`."
@@ -149,8 +155,8 @@ def neither_scope_nor_area(words: str) -> str:
     return f"`{words}` is neither a scope nor a CPS Area I know. {TRENDS_USAGE}"
 
 
-def not_an_area(words: str) -> str:
-    return f"`{words}` is not a CPS Area I know. {RJOIM_USAGE}"
+def not_an_area(words: str, usage: str = RJOIM_USAGE) -> str:
+    return f"`{words}` is not a CPS Area I know. {usage}"
 
 
 # Absences (bot.services.people.directory), shown after "Sorry, I couldn't record that:".

@@ -91,16 +91,13 @@ class ScopeRefused(Exception):
 def reach(viewer: Viewer) -> Reach:
     if "admin" in viewer.roles:
         return Reach.NATIONAL
+    if "ccp" in viewer.roles:  # an Area's Chief Crown Prosecutor
+        return Reach.AREA
     if "manager" in viewer.roles:
         return Reach.AREA if viewer.heads_unit else Reach.TEAM
     if "lawyer" in viewer.roles:
         return Reach.OWN
     return Reach.NONE
-
-
-def lead_area(viewer: Viewer) -> str | None:
-    """The Area whose leads receive its quarterly pack, if the viewer is one of them."""
-    return viewer.area if reach(viewer) is Reach.AREA else None
 
 
 def resolve(viewer: Viewer, request: ScopeRequest) -> Scope:

@@ -14,16 +14,10 @@ from bot.cli.actor import cli_actor
 from bot.cli.trends import quarter_named
 from bot.clock import system_clock
 from bot.services.trends.apr import apr_metrics, as_csv
-from bot.services.trends.apr_document import apr_pdf
-from bot.services.trends.charts import trend_chart
-from bot.services.trends.engine import section_series, summarise
-from bot.services.trends.learning import learning_feed
-from bot.services.trends.reports import file_slug
-from bot.services.trends.summary import chart_data
+from bot.services.trends.apr_pack import apr_document, file_slug, read_apr
 from bot.settings import Settings
-from inspections.apr import Metric
 from inspections.periods import BadPeriod, Period
-from inspections.scopes import Scope, ScopeKind, ScopeRefused, canonical_area
+from inspections.scopes import ScopeRefused, canonical_area
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -47,7 +41,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             now=system_clock(),
         )
     if args.format == "pdf" and out is not None:
-        pdf = _document(area, quarter, rows, settings)
+        pdf = _document(area, quarter, settings)
         path = out / f"apr-{file_slug(area)}-{quarter.label}.pdf"
         path.write_bytes(pdf)
         print(f"{path}: {len(pdf):,} bytes")
@@ -60,15 +54,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _document(area: str, quarter: Period, rows: list[Metric], settings: Settings) -> bytes:
-    scope = Scope(ScopeKind.AREA, area, area=area)
-    tz = settings.timezone
+def _document(area: str, quarter: Period, settings: Settings) -> bytes:
     with unit_of_work(settings.database_url) as uow:
-        summary = summarise(uow.session, scope=scope, period=quarter, review_type=None, tz=tz)
-        series = section_series(uow.session, scope=scope, period=quarter, review_type=None, tz=tz)
-    with unit_of_work(settings.database_url) as uow:
-        feed = learning_feed(
-            uow, quarter=quarter, area=area, tz=tz, actor=cli_actor(), now=system_clock()
-        )
-    chart = trend_chart(chart_data(summary, series))
-    return apr_pdf(area, quarter.label, rows, chart, feed)
+        figures = read_apr(uow.session, area=area, quarter=quarter, tz=settings.timezone)
+    return apr_document(figures)

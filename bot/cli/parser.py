@@ -111,8 +111,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     board = groups.add_parser("board", help="the national board pack for a quarter")
     board.add_argument("--quarter", required=True, help="e.g. 2026-Q1")
-    board.add_argument("--format", choices=("csv", "json"), default="csv")
-    board.add_argument("--out", help="a directory for the file and the funnel plot (PNG)")
+    board.add_argument("--format", choices=("csv", "json", "pdf"), default="csv")
+    board.add_argument(
+        "--out", help="a directory for the file and the funnel plot (PNG); needed for pdf"
+    )
     board.set_defaults(handler=_lazy("bot.cli.board", "run"))
 
     learning = groups.add_parser("learning", help="the learning-programme feed").add_subparsers(

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from PIL import Image
+from pypdf import PdfReader
 from support.trend_data import add_submitted, build_world
 
 from bot.cli.parser import main
@@ -75,6 +76,34 @@ def test_every_area_side_by_side_with_its_funnel_position(
     png = (tmp_path / "board-2026-Q1-funnel.png").read_bytes()
     assert Image.open(io.BytesIO(png)).size == (1200, 800)
     assert (tmp_path / "board-2026-Q1.json").exists()
+
+
+def test_the_board_document_has_the_table_and_the_funnel_plot(
+    cli: Callable[..., int], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    assert cli("board", "--quarter", "2026-Q1", "--format", "pdf", "--out", str(tmp_path)) == 0
+
+    document = PdfReader(tmp_path / "board-2026-Q1.pdf")
+    assert len(document.pages) == 2
+    table = document.pages[0].extract_text()
+    assert "Rape Casework Board: every Area, 2026-Q1" in table
+    assert "61.5% of reviews met the standard" in table
+    london = next(line for line in table.splitlines() if line.startswith("London North"))
+    # Wilson's interval for 5 of 10: 0.5 +/- 1.96 sqrt(0.025 + 0.0096) / 1.384 = 24% to 76%.
+    assert london.split() == [
+        *("London", "North", "10", "50%", "of", "10", "(95%", "interval", "24%", "to", "76%);"),
+        *("within", "the", "95%", "limits"),
+    ]
+    wessex = next(line for line in table.splitlines() if line.startswith("Wessex"))
+    assert wessex.split() == ["Wessex", "fewer", "than", "5", "not", "shown"]
+    assert (tmp_path / "board-2026-Q1-funnel.png").exists()
+
+
+def test_a_board_document_needs_a_directory(
+    cli: Callable[..., int], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli("board", "--quarter", "2026-Q1", "--format", "pdf") == 2
+    assert "--format pdf writes to a directory" in capsys.readouterr().err
 
 
 def test_the_funnel_plots_exactly_the_areas_the_table_shows(

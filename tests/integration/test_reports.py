@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from PIL import Image
+from pypdf import PdfReader
 from sqlalchemy import Engine, select
 from support.trend_data import LONDON, WESSEX, World, add_submitted, build_world, person
 
@@ -193,7 +194,11 @@ def test_each_area_lead_gets_the_pack_once_with_csv_and_chart(
         ("apr-london-north-2025-Q4.csv", "apr-london-north-2025-Q4.csv"),
         ("apr-london-north-2025-Q4.png", "apr-london-north-2025-Q4.png"),
         ("apr-london-north-2025-Q4-metrics.csv", "apr-london-north-2025-Q4-metrics.csv"),
+        ("apr-london-north-2025-Q4.pdf", "apr-london-north-2025-Q4.pdf"),
     ]
+    document = PdfReader(io.BytesIO(files[3][2]))
+    assert len(document.pages) == 3
+    assert "Area Performance Review: London North, 2025-Q4" in document.pages[0].extract_text()
     metrics = list(csv.DictReader(io.StringIO(files[2][2].decode("utf-8"))))
     assert {(m["group"], m["metric"]) for m in metrics} >= {
         ("pre_charge_decision", "reviews_meeting_the_standard"),
@@ -251,6 +256,7 @@ def test_the_packs_files_arrive_in_its_thread_once_even_when_an_upload_fails(
         ("apr-london-north-2025-Q4.csv", messages[0].ts),
         ("apr-london-north-2025-Q4.png", messages[0].ts),
         ("apr-london-north-2025-Q4-metrics.csv", messages[0].ts),
+        ("apr-london-north-2025-Q4.pdf", messages[0].ts),
     ]
     assert sum(t.retrying for t in turns) == 1  # the failed upload, retried on its own
     assert methods.count("chat.postMessage") == 2  # one pack per lead, never re-posted
@@ -318,9 +324,14 @@ def test_the_board_pack_goes_once_to_the_national_lead_and_each_ccp_with_table_a
     rows = outbox_rows(uow_factory, BOARD_KIND)
     assert sorted(r.recipient_person_id for r in rows) == sorted([world.admin.id, ccp_id])
     files = [decoded(entry) for entry in rows[0].payload[FILES_KEY]]
-    assert [name for name, _, _ in files] == ["board-2025-Q4.csv", "board-2025-Q4-funnel.png"]
+    assert [name for name, _, _ in files] == [
+        "board-2025-Q4.csv",
+        "board-2025-Q4.pdf",
+        "board-2025-Q4-funnel.png",
+    ]
     table = list(csv.DictReader(io.StringIO(files[0][2].decode("utf-8"))))
     assert len(table) == 15 and {r["area"] for r in table} >= {LONDON, WESSEX}
-    assert Image.open(io.BytesIO(files[1][2])).size == (1200, 800)
+    assert len(PdfReader(io.BytesIO(files[1][2])).pages) == 2
+    assert Image.open(io.BytesIO(files[2][2])).size == (1200, 800)
     said = json.dumps(rows[0].payload["blocks"])
     assert "Rape Casework Board pack: 2025-Q4" in said and "London North:" in said

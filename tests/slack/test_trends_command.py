@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from PIL import Image
+from pypdf import PdfReader
 from sqlalchemy import select
 from support.scheduling_data import V1_PATH, publish_default_questionnaire
 from support.slack_world import ADMIN, LAWYER, MANAGER, STRANGER, Member, RunningBot
@@ -19,7 +20,7 @@ from bot import refusals
 from bot.offline.driver import SlackDriver
 from bot.offline.standin import Message, SlackStandIn
 from bot.services.trends.charts import CHART_HEIGHT, CHART_WIDTH
-from bot.slack.listeners.trends import RJOIM_SENT, TRENDS_SENT
+from bot.slack.listeners.trends import APR_SENT, RJOIM_SENT, TRENDS_SENT
 from storage.models import AuditEvent, Person
 
 JANUARY = datetime(2026, 1, 12, 11, 0, tzinfo=UTC)
@@ -167,3 +168,50 @@ def test_rjoim_lists_the_cases_with_three_or_more_action_plans_in_the_dm(
     assert listing.blocks[0]["text"]["text"] == "RJOIM agenda: London North, 2026-Q1"
     assert "42AB0000026: 3 action plans" in text_of(listing)
     assert "Inspected; Where the review sets an action plan" in text_of(listing)
+
+
+def test_apr_sends_the_areas_pack_as_pdf_and_csv_into_the_requesters_dm(
+    bot: RunningBot, driver: SlackDriver, standin: SlackStandIn, directory: tuple[Member, ...]
+) -> None:
+    seed(bot, 6)
+
+    reply = command(driver, standin, MANAGER.slack_id, "apr 2026-Q1")
+
+    assert reply.text == APR_SENT
+    [covering] = standin.wait_for(lambda: standin.messages_to(MANAGER.slack_id))
+    assert covering.blocks[0]["text"]["text"] == (
+        "Area Performance Review pack: London North, 2026-Q1"
+    )
+    files = standin.wait_for(lambda: standin.files if len(standin.files) == 4 else [])
+    stem = "apr-london-north-2026-Q1"
+    assert [(f.filename, f.channel) for f in files] == [
+        (f"{stem}.csv", covering.channel),
+        (f"{stem}.png", covering.channel),
+        (f"{stem}-metrics.csv", covering.channel),
+        (f"{stem}.pdf", covering.channel),
+    ]
+    metrics = files[2].content.decode("utf-8")
+    assert "London North,2026-Q1,pre_charge_decision,reviews_inspected,6," in metrics
+    document = PdfReader(io.BytesIO(files[3].content))
+    assert len(document.pages) == 3
+    with bot.uow() as uow:
+        viewed = uow.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "apr.viewed")
+        ).one()
+    assert (viewed.actor, viewed.entity_id) == (MANAGER.email, "London North")
+
+
+def test_apr_refuses_another_area_and_a_period_that_is_not_a_quarter(
+    bot: RunningBot, driver: SlackDriver, standin: SlackStandIn, directory: tuple[Member, ...]
+) -> None:
+    seed(bot, 6)
+
+    other = command(driver, standin, MANAGER.slack_id, "apr Wessex 2026-Q1")
+    month = command(driver, standin, MANAGER.slack_id, "apr 2026-03")
+    nowhere = command(driver, standin, MANAGER.slack_id, "apr Atlantis")
+
+    assert other.text.startswith("Sorry, your trends cover London North only")
+    assert month.text == f"`2026-03` is not a quarter. {refusals.APR_USAGE}"
+    assert nowhere.text == refusals.not_an_area("Atlantis", refusals.APR_USAGE)
+    assert standin.messages_to(MANAGER.slack_id) == []
+    assert standin.files == []

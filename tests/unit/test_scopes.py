@@ -12,7 +12,6 @@ from inspections.scopes import (
     ScopeRefused,
     ScopeRequest,
     Viewer,
-    lead_area,
     reach,
     resolve,
 )
@@ -36,15 +35,18 @@ LINE_MANAGER = viewer("manager", team=TEAM)
 UNIT_HEAD = viewer("manager", heads_unit=True, team=TEAM | {20})
 NATIONAL_LEAD = viewer("admin")
 INSPECTOR = viewer("inspector")
+CHIEF_CROWN_PROSECUTOR = viewer("ccp")
 
 
 def test_reach_follows_role_and_position() -> None:
-    assert [reach(v) for v in (LAWYER, LINE_MANAGER, UNIT_HEAD, NATIONAL_LEAD, INSPECTOR)] == [
+    viewers = (LAWYER, LINE_MANAGER, UNIT_HEAD, NATIONAL_LEAD, INSPECTOR, CHIEF_CROWN_PROSECUTOR)
+    assert [reach(v) for v in viewers] == [
         Reach.OWN,
         Reach.TEAM,
         Reach.AREA,
         Reach.NATIONAL,
         Reach.NONE,
+        Reach.AREA,
     ]
 
 
@@ -119,12 +121,3 @@ def test_the_national_lead_sees_any_area_or_unit() -> None:
 def test_an_unknown_area_is_named_in_the_refusal() -> None:
     with pytest.raises(ScopeRefused, match="'Atlantis' is not a CPS Area"):
         resolve(NATIONAL_LEAD, ScopeRequest("area", "Atlantis"))
-
-
-def test_only_area_leads_receive_their_areas_pack() -> None:
-    assert [lead_area(v) for v in (UNIT_HEAD, LINE_MANAGER, NATIONAL_LEAD, LAWYER)] == [
-        "London North",
-        None,
-        None,
-        None,
-    ]

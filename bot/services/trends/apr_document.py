@@ -1,6 +1,7 @@
-"""The APR pack as a readable document: a PDF of three A4 landscape pages drawn with
-matplotlib (no other PDF tool): the metrics of each review type, the trend chart, and the
-qualitative page (themes by rate with intervals, anonymised key learning points)."""
+"""The packs as readable documents, PDFs of A4 landscape pages drawn with matplotlib (no other
+PDF tool). The APR pack: the metrics of each review type, the trend chart, and the qualitative
+page (themes by rate with intervals, anonymised key learning points and good practice). The
+board pack: the Areas side by side, and the funnel plot."""
 
 from __future__ import annotations
 
@@ -31,6 +32,16 @@ def apr_pdf(
         )
         pdf.savefig(_image_page(f"Quality over time and recurring themes: {area}", chart_png))
         pdf.savefig(_text_page(f"What the inspections say: {area}, {quarter}", _qualitative(feed)))
+    return out.getvalue()
+
+
+def board_pdf(quarter: str, lines: list[str], funnel: bytes | None) -> bytes:
+    """The national board pack: the Areas side by side, then the funnel plot."""
+    out = io.BytesIO()
+    with PdfPages(out, metadata={"Creator": "dipsample", "Producer": None}) as pdf:
+        pdf.savefig(_text_page(f"Rape Casework Board: every Area, {quarter}", lines))
+        if funnel is not None:
+            pdf.savefig(_image_page(f"Reviews meeting the standard by Area, {quarter}", funnel))
     return out.getvalue()
 
 

@@ -12,8 +12,10 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.services.trends.apr_document import board_pdf
 from bot.services.trends.charts import funnel_chart
 from bot.services.trends.engine import summarise
+from bot.slack.files import encoded
 from inspections.areas import AREAS
 from inspections.funnel import Position, position
 from inspections.periods import Period
@@ -166,6 +168,47 @@ def funnel_points(pack: BoardPack) -> list[FunnelPoint]:
         and row.figures.meeting_standard.value is not None
         and row.figures.meeting_standard.trials
     ]
+
+
+def board_lines(pack: BoardPack) -> list[str]:
+    """The document's table: each Area's reviews meeting the standard, its interval and its
+    place on the funnel plot; hidden Areas say why, and show nothing else."""
+    national = pack.national_share
+    head = "National: " + (
+        "no review had an overall mark"
+        if national is None
+        else f"{national:.1%} of reviews met the standard"
+    )
+    lines = [head, "", f"{'Area':28s} {'inspections':>11s}  reviews meeting the standard"]
+    for row in pack.rows:
+        if row.hidden or row.figures is None:
+            count = 0 if row.figures is None else row.figures.inspections
+            lines.append(f"{row.area:28s} {FEWER_THAN_MIN if count else 0:>11}  not shown")
+            continue
+        met, interval = row.figures.meeting_standard, row.figures.meeting_standard.interval
+        share = "no overall marks" if met.value is None else f"{met.value:.0%} of {met.trials}"
+        if interval is not None:
+            share += f" (95% interval {interval.low:.0%} to {interval.high:.0%})"
+        where = f"; {row.position.value}" if row.position else ""
+        lines.append(f"{row.area:28s} {row.figures.inspections:>11}  {share}{where}")
+    return [*lines, "", FUNNEL_NOTE]
+
+
+def board_files(pack: BoardPack) -> list[dict[str, str]]:
+    """The pack's files, encoded for the outbox: the table as CSV, the document, the plot."""
+    stem = f"board-{pack.quarter.label}"
+    chart = funnel_png(pack)
+    files = [
+        encoded(as_csv(pack).encode("utf-8"), filename=f"{stem}.csv", title=f"{stem}.csv"),
+        encoded(
+            board_pdf(pack.quarter.label, board_lines(pack), chart),
+            filename=f"{stem}.pdf",
+            title=f"{stem}.pdf",
+        ),
+    ]
+    if chart is not None:
+        files.append(encoded(chart, filename=f"{stem}-funnel.png", title=f"{stem}-funnel.png"))
+    return files
 
 
 FUNNEL_NOTE = "Areas of fewer than 5 inspections are not shown."

@@ -12,6 +12,8 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.orm import Session
+
 from bot.services.trends.engine import summarise
 from inspections.anonymise import anonymised
 from inspections.feedback import KEY_LEARNING_POINT
@@ -52,62 +54,63 @@ def learning_feed(
     actor: str,
     now: datetime,
 ) -> Feed:
+    """The feed, for an export: audited."""
     with uow:
-        session = uow.session
-        scope = (
-            Scope(ScopeKind.AREA, area, area=area)
-            if area
-            else Scope(ScopeKind.NATIONAL, "National")
-        )
-        summary = summarise(session, scope=scope, period=quarter, review_type=None, tz=tz)
-        themes = []
-        for q in summary.themes:
-            share = Share(q.not_fully_met, q.marks)  # one mark per inspection: plain Wilson
-            interval = share.interval
-            assert interval is not None and share.value is not None  # themes have marks
-            themes.append(
-                Theme(q.question_id, q.text, q.marks, q.not_fully_met, share.value, *(
-                    interval.low, interval.high))
-            )  # fmt: skip
-        labels = {q.question_id: q.text for q in summary.questions}
-        start, end = quarter.utc_bounds(tz)
-        # Written text from fewer than 5 inspections would point at them: none is given.
-        texts_allowed = not summary.suppressed
-        names = learning_queries.directory_names(session)
-        reasons = [
-            {"question": labels.get(question, question), "text": anonymised(text, names)}
-            for question, text in learning_queries.written(
-                session,
-                start=start,
-                end=end,
-                area=area,
-                question_ids=[t.question_id for t in themes],
-                with_reason_only=True,
-            )
-            if texts_allowed
-        ]
-        points = [
-            anonymised(text, names)
-            for _, text in learning_queries.written(
-                session,
-                start=start,
-                end=end,
-                area=area,
-                question_ids=[KEY_LEARNING_POINT],
-                with_reason_only=False,
-            )
-            if texts_allowed
-        ]
+        feed = feed_of(uow.session, quarter=quarter, area=area, tz=tz)
         audit.record(
-            session,
+            uow.session,
             actor=actor,
             action="learning.exported",
             entity_type="trend_scope",
-            entity_id=scope.label,
-            details={"quarter": quarter.label, "themes": len(themes), "texts": len(points)},
+            entity_id=feed.scope,
+            details={
+                "quarter": quarter.label,
+                "themes": len(feed.themes),
+                "texts": len(feed.learning_points),
+            },
             now=now,
         )
         uow.commit()
+    return feed
+
+
+def feed_of(session: Session, *, quarter: Period, area: str | None, tz: ZoneInfo) -> Feed:
+    scope = (
+        Scope(ScopeKind.AREA, area, area=area) if area else Scope(ScopeKind.NATIONAL, "National")
+    )
+    summary = summarise(session, scope=scope, period=quarter, review_type=None, tz=tz)
+    themes = []
+    for q in summary.themes:
+        share = Share(q.not_fully_met, q.marks)  # one mark per inspection: plain Wilson
+        interval = share.interval
+        assert interval is not None and share.value is not None  # themes have marks
+        themes.append(
+            Theme(q.question_id, q.text, q.marks, q.not_fully_met, share.value, *(
+                interval.low, interval.high))
+        )  # fmt: skip
+    labels = {q.question_id: q.text for q in summary.questions}
+    start, end = quarter.utc_bounds(tz)
+    # Written text from fewer than 5 inspections would point at them: none is given.
+    if summary.suppressed:
+        return Feed(quarter.label, scope.label, themes, [], [])
+    names = learning_queries.directory_names(session)
+
+    def texts(question_ids: list[str], *, reasons: bool) -> list[tuple[str, str]]:
+        found = learning_queries.written(
+            session,
+            start=start,
+            end=end,
+            area=area,
+            question_ids=question_ids,
+            with_reason_only=reasons,
+        )
+        return [(question, anonymised(text, names)) for question, text in found]
+
+    reasons = [
+        {"question": labels.get(question, question), "text": text}
+        for question, text in texts([t.question_id for t in themes], reasons=True)
+    ]
+    points = [text for _, text in texts([KEY_LEARNING_POINT], reasons=False)]
     return Feed(quarter.label, scope.label, themes, reasons, points)
 
 

@@ -19,27 +19,21 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from bot.services.trends.apr import as_csv as metrics_csv
-from bot.services.trends.apr import metrics_for
-from bot.services.trends.board import BoardPack, board_pack, funnel_png
-from bot.services.trends.board import as_csv as board_csv
-from bot.services.trends.charts import trend_chart
-from bot.services.trends.engine import SectionSeries, section_series, summarise
-from bot.services.trends.export import as_csv
-from bot.services.trends.summary import chart_data, viewer_for
+from bot.services.trends.apr_pack import apr_files, read_apr
+from bot.services.trends.board import BoardPack, board_files, board_pack
+from bot.services.trends.engine import summarise
+from bot.services.trends.summary import viewer_for
 from bot.slack.blocks.reports import (
     OverdueIntervention,
     apr_message,
     board_message,
     digest_message,
 )
-from bot.slack.files import FILES_KEY, encoded
-from inspections.apr import Metric
+from bot.slack.files import FILES_KEY
 from inspections.bank_holidays import england_and_wales_bank_holidays
 from inspections.interventions import CLOSE_WITHIN_DAYS, Record, overdue
 from inspections.periods import Period, quarter_of, week_of
 from inspections.scopes import Reach, Scope, ScopeKind, ScopeRequest, reach, resolve
-from inspections.trend_summary import TrendSummary
 from inspections.working_days import working_day_on_or_after
 from storage import audit, interventions_repo, outbox, people_repo
 from storage.models import Person
@@ -166,10 +160,10 @@ def quarterly_packs(
             if outbox.existing_keys(uow.session, keys.values()) == set(keys.values()):
                 already += len(keys)
                 continue
-            figures = _pack_figures(uow.session, area, quarter, tz)
+            figures = read_apr(uow.session, area=area, quarter=quarter, tz=tz)
         # Drawn outside any transaction: on SQLite a transaction holds the write lock, and
         # inspectors' clicks would wait for the chart.
-        payload = _pack(area, quarter, *figures)
+        payload = {**apr_message(figures.summary), FILES_KEY: apr_files(figures)}
         with uow:
             session = uow.session
             # Again: another instance may have sent them meanwhile.
@@ -244,12 +238,7 @@ def board_packs(
 
 
 def _board_payload(pack: BoardPack) -> dict[str, object]:
-    stem = f"board-{pack.quarter.label}"
-    files = [encoded(board_csv(pack).encode("utf-8"), filename=f"{stem}.csv", title=f"{stem}.csv")]
-    chart = funnel_png(pack)
-    if chart is not None:
-        files.append(encoded(chart, filename=f"{stem}-funnel.png", title=f"{stem}-funnel.png"))
-    return {**board_message(pack), FILES_KEY: files}
+    return {**board_message(pack), FILES_KEY: board_files(pack)}
 
 
 def area_leads(session: Session) -> dict[str, list[int]]:
@@ -260,34 +249,6 @@ def area_leads(session: Session) -> dict[str, list[int]]:
         if person is not None and reach(viewer_for(session, person)) is Reach.AREA:
             leads.setdefault(person.area, []).append(person.id)
     return leads
-
-
-def _pack_figures(
-    session: Session, area: str, quarter: Period, tz: ZoneInfo
-) -> tuple[TrendSummary, SectionSeries, list[Metric]]:
-    scope = Scope(ScopeKind.AREA, area, area=area)
-    summary = summarise(session, scope=scope, period=quarter, review_type=None, tz=tz)
-    series = section_series(session, scope=scope, period=quarter, review_type=None, tz=tz)
-    return summary, series, metrics_for(session, area=area, quarter=quarter, tz=tz)
-
-
-def _pack(
-    area: str,
-    quarter: Period,
-    summary: TrendSummary,
-    series: SectionSeries,
-    metrics: list[Metric],
-) -> dict[str, object]:
-    stem = f"apr-{file_slug(area)}-{quarter.label}"
-    tidy = metrics_csv(metrics, area, quarter.label).encode("utf-8")
-    files = [
-        encoded(as_csv(summary).encode("utf-8"), filename=f"{stem}.csv", title=f"{stem}.csv"),
-        encoded(
-            trend_chart(chart_data(summary, series)), filename=f"{stem}.png", title=f"{stem}.png"
-        ),
-        encoded(tidy, filename=f"{stem}-metrics.csv", title=f"{stem}-metrics.csv"),
-    ]
-    return {**apr_message(summary), FILES_KEY: files}
 
 
 def _own_scope(session: Session, manager: Person) -> Scope | None:
@@ -311,8 +272,3 @@ def _audit(
         details={"to": person.email, "scope": scope.label, "period": period},
         now=now,
     )
-
-
-def file_slug(text: str) -> str:
-    """A name fit for a file: lower case, anything but letters and digits a hyphen."""
-    return "".join(c if c.isalnum() else "-" for c in text.lower()).strip("-")

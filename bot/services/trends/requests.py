@@ -16,7 +16,14 @@ from datetime import date
 from bot import refusals
 from bot.refusals import Refused
 from inspections.forces import force_problem
-from inspections.periods import BadPeriod, Period, looks_like_period, parse_period, quarter_of
+from inspections.periods import (
+    BadPeriod,
+    Period,
+    PeriodKind,
+    looks_like_period,
+    parse_period,
+    quarter_of,
+)
 from inspections.scopes import REQUEST_KINDS, ScopeRequest, find_area
 
 REVIEW_TYPE_WORDS = {
@@ -72,6 +79,23 @@ def parse_rjoim(arguments: str) -> TrendRequest:
     if area is None:
         raise Refused(refusals.not_an_area(" ".join(rest)))
     return TrendRequest(ScopeRequest("area", area), period, force=force)
+
+
+def parse_apr(arguments: str) -> TrendRequest:
+    """`/dip apr [AREA] [QUARTER]`: the Area's pack for a quarter (the last full one unless
+    named)."""
+    period, _, rest = _split(arguments, refusals.APR_USAGE, allow_review_type=False)
+    if period is not None and parse_period(period, today=date(2000, 1, 1)).kind is not (
+        PeriodKind.QUARTER
+    ):
+        raise Refused(f"`{period}` is not a quarter. {refusals.APR_USAGE}")
+    period = period or "last-quarter"
+    if not rest:
+        return TrendRequest(ScopeRequest("area"), period)
+    area = find_area(" ".join(rest))
+    if area is None:
+        raise Refused(refusals.not_an_area(" ".join(rest), refusals.APR_USAGE))
+    return TrendRequest(ScopeRequest("area", area), period)
 
 
 def _split(

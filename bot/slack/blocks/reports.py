@@ -70,10 +70,12 @@ def digest_message(
 
 
 def apr_message(summary: TrendSummary) -> dict[str, Any]:
-    """The pack's covering message: the Area's quarter in full; the CSV and chart follow."""
+    """The pack's covering message: the Area's quarter in full; the files follow."""
     payload = trends_message(summary, chart_follows=False)
     title = f"Area Performance Review pack: {summary.scope.label}, {summary.period.label}"
-    note = context(esc("The figures as CSV and the chart are attached below.", 200))
+    note = context(
+        esc("The pack as a PDF, its metrics as CSV, the figures and the chart follow.", 200)
+    )
     blocks = [header(title), *payload["blocks"][1:], note][:50]
     return message(f"{title}. {payload['text']}", blocks)
 

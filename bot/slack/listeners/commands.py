@@ -27,7 +27,7 @@ from bot.slack.context import BotContext
 from bot.slack.listeners.trends import TrendCommands
 
 COMMAND = "/dip"
-SUBCOMMANDS = ("queue", "away", "trends", "rjoim", "help")  # each in HELP_LINES and the hint
+SUBCOMMANDS = ("queue", "away", "trends", "apr", "rjoim", "help")  # each in HELP_LINES and the hint
 HELP_LINES = (
     "`/dip queue`: your open inspections, soonest due first, each with a button to start "
     "or resume it.",
@@ -37,6 +37,9 @@ HELP_LINES = (
     "what you may see (your reviews, your team, your Area), with a chart, in a direct message; "
     "PERIOD is `quarter` (the default), `last-quarter`, `month`, `2026-03`, `2026-Q1` or "
     "`2026-01-01..2026-02-15`.",
+    "`/dip apr [AREA] [QUARTER]`: the Area Performance Review pack (a PDF, the metrics as CSV "
+    "and the chart) for your Area or one you may see, in a direct message; the last full "
+    "quarter unless you name one.",
     "`/dip rjoim [AREA] [FORCE CODE] [PERIOD]`: pre-charge decision cases with three or more "
     "substantive action plans, by police force (a URN's first two digits), for the RASSO Joint "
     "Operational Improvement Meeting, in a direct message.",
@@ -106,6 +109,8 @@ class DipCommand:
             self.queue(user_id, str(command.get("channel_id") or ""), respond, client)
         elif subcommand == "trends":
             TrendCommands(self.ctx).trends(user_id, arguments, respond, client)
+        elif subcommand == "apr":
+            TrendCommands(self.ctx).apr(user_id, arguments, respond, client)
         elif subcommand == "rjoim":
             TrendCommands(self.ctx).rjoim(user_id, arguments, respond, client)
         elif subcommand in ("", "help"):
