@@ -135,6 +135,25 @@ TRENDS_USAGE = (
     "A period is `month`, `last-month`, `quarter` (the default), `last-quarter`, `2026-03`, "
     "`2026-Q1` or `2026-01-01..2026-02-15`."
 )
+DEVELOPMENT_USAGE = (
+    "Usage: `/dip development [LAWYER]`, where LAWYER is `me` (the default) or a lawyer's email "
+    "address, for example `/dip development lee.lawyer@cps.example`."
+)
+DEVELOPMENT_BEYOND = (
+    "Sorry, you can see the development record of yourself and of the lawyers you manage "
+    "(or, as an Area lead, of your Area's lawyers) only."
+)
+
+
+def not_a_lawyer(words: str) -> str:
+    if words.strip() in ("", "me"):
+        return (
+            "You are not a lawyer in the directory, so you have no development record of your "
+            f"own; name a lawyer you manage. {DEVELOPMENT_USAGE}"
+        )
+    return f"`{escape(words)}` is not a lawyer in the directory. {DEVELOPMENT_USAGE}"
+
+
 APR_USAGE = (
     "Usage: `/dip apr [AREA] [QUARTER]`, for example `/dip apr` (your Area, last quarter) or "
     "`/dip apr Wessex 2026-Q1`. A quarter is `quarter`, `last-quarter` (the default) or "

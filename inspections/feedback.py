@@ -24,10 +24,12 @@ from questionnaires.model import (
     Subject,
 )
 
-# The questionnaire's own questions for the overall mark and the key learning point. The
-# overall mark carries no weight, so it is shown on its own rather than among the marks.
+# The questionnaire's own questions for the overall mark, the key learning point and good
+# practice worth sharing. The overall mark carries no weight, so it is shown on its own rather
+# than among the marks.
 OVERALL_MARK = "overall_mark"
 KEY_LEARNING_POINT = "key_learning_point"
+GOOD_PRACTICE = "good_practice"
 FORMAT = 1
 
 
@@ -86,6 +88,7 @@ class FeedbackDocument:
     to_develop: tuple[MarkedQuestion, ...]  # partially met and not met, in questionnaire order
     key_learning_point: str | None
     original_score: float | None = None  # the score as first sent, once a mark is amended
+    good_practice: str | None = None  # the inspector's optional note of good practice
 
     @property
     def critical_failures(self) -> tuple[MarkedQuestion, ...]:
@@ -108,6 +111,7 @@ class FeedbackDocument:
             "to_develop": [vars(m) for m in self.to_develop],
             "key_learning_point": self.key_learning_point,
             "original_score": self.original_score,
+            "good_practice": self.good_practice,
         }
 
     @classmethod
@@ -127,6 +131,7 @@ class FeedbackDocument:
             to_develop=tuple(MarkedQuestion(**m) for m in data["to_develop"]),
             key_learning_point=data["key_learning_point"],
             original_score=data.get("original_score"),
+            good_practice=data.get("good_practice"),  # absent from earlier documents
         )
 
 
@@ -143,13 +148,19 @@ class ManagerSummary:
     to_develop: tuple[tuple[str, str], ...]  # (short label, mark)
     critical_failures: tuple[str, ...]  # short labels
     key_learning_point: str | None
+    good_practice: str | None = None
 
 
 def key_learning_point_of(questionnaire: Questionnaire, answers: Answers) -> str | None:
     """The inspector's written key learning point, when the questionnaire asks for one."""
-    if not any(q.id == KEY_LEARNING_POINT for q in questionnaire.questions):
+    return written_answer(questionnaire, answers, KEY_LEARNING_POINT)
+
+
+def written_answer(questionnaire: Questionnaire, answers: Answers, question_id: str) -> str | None:
+    """The inspector's written answer to a free-text question the questionnaire asks."""
+    if not any(q.id == question_id for q in questionnaire.questions):
         return None
-    given = answers.get(KEY_LEARNING_POINT)
+    given = answers.get(question_id)
     text = given.text.strip() if given is not None and given.text else ""
     return text or None
 
@@ -207,6 +218,7 @@ def compose_feedback(
         to_develop=tuple(to_develop),
         key_learning_point=_words(key_learning_point),
         original_score=original_score,
+        good_practice=_words(written_answer(questionnaire, answers, GOOD_PRACTICE)),
     )
 
 
@@ -221,6 +233,7 @@ def manager_summary(document: FeedbackDocument) -> ManagerSummary:
         to_develop=tuple((m.label or m.text, m.mark) for m in document.to_develop),
         critical_failures=tuple(m.label or m.text for m in document.critical_failures),
         key_learning_point=document.key_learning_point,
+        good_practice=document.good_practice,
     )
 
 

@@ -3,7 +3,8 @@
 - the national lead (anyone with the `admin` role: the inspection lead who runs the programme
   nationally) sees everything: the country, any Area, any unit;
 - an Area lead, meaning a manager at the top of their unit's chain (the RASSO Unit Head, or a
-  Chief Crown Prosecutor above the units), sees their own Area and its units;
+  Chief Crown Prosecutor above the units), sees their own Area and its units, as does anyone
+  with the `ccp` role (the Area's Chief Crown Prosecutor);
 - a line manager sees their team (everyone reporting to them, directly or not), a row per lawyer;
 - a lawyer sees their own reviews.
 
@@ -183,3 +184,15 @@ def _beyond(viewer: Viewer, what: str) -> str:
     if allowed is Reach.OWN:
         return f"Sorry, you can see trends for your own reviews only, not {what}."
     return f"Sorry, you have no trends to see, so I can't show you {what}."
+
+
+def may_see_lawyer(viewer: Viewer, lawyer_id: int, lawyer_area: str) -> bool:
+    """Whether the viewer may see one lawyer's own marks (their development record): the
+    lawyer themself, a manager they report to, their Area's leads, and the national lead."""
+    allowed = reach(viewer)
+    return (
+        lawyer_id == viewer.person_id
+        or allowed is Reach.NATIONAL
+        or (allowed is Reach.AREA and lawyer_area == viewer.area)
+        or (allowed is Reach.TEAM and lawyer_id in viewer.team)
+    )

@@ -150,6 +150,7 @@ def _parse_question(q: Mapping[str, Any], section_id: str) -> Question:
         statements=Statements(**q["statements"]) if "statements" in q else None,
         outcomes=frozenset(q["outcomes"]) if "outcomes" in q else None,
         cps_direct_only=q.get("cps_direct_only", False),
+        themes=tuple(q.get("themes", ())),
     )
 
 

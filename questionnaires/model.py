@@ -90,6 +90,7 @@ class Question:
     statements: Statements | None = None
     outcomes: frozenset[str] | None = None  # None: whatever the outcome
     cps_direct_only: bool = False
+    themes: tuple[str, ...] = ()  # ids of questionnaires.themes.THEMES
 
     def applies(self, subject: Subject) -> bool:
         """Whether the question can apply to this decision at all. When intake did not say

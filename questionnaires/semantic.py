@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from questionnaires.model import OUTCOMES_BY_REVIEW_TYPE, REVIEW_TYPES
+from questionnaires.themes import THEMES
 
 JsonPath = tuple[str | int, ...]
 Finding = tuple[JsonPath, str]  # (where, what is wrong)
@@ -48,6 +49,7 @@ def semantic_findings(doc: object) -> list[Finding]:
         findings += _question_scale_findings(ref, scales)
         findings += _critical_findings(question, ref)
         findings += _outcome_findings(ref)
+        findings += _theme_findings(question, ref)
         findings += _condition_findings(question, ref, by_id, scales, ids_complete)
     return findings
 
@@ -160,6 +162,21 @@ def _outcome_findings(ref: _QuestionRef) -> Iterator[Finding]:
     for outcome in sorted(ref.outcomes - possible):
         types = ", ".join(sorted(ref.applies_to))
         yield (*ref.path, "outcomes"), f"'{outcome}' is not an outcome of {types}"
+
+
+def _theme_findings(question: Mapping[str, Any], ref: _QuestionRef) -> Iterator[Finding]:
+    themes = question.get("themes")
+    if not isinstance(themes, list):
+        return  # absent, or the schema pass reports the wrong type
+    for index, theme in enumerate(themes):
+        if isinstance(theme, str) and theme not in THEMES:
+            yield (
+                (*ref.path, "themes", index),
+                (
+                    f"'{theme}' is not a theme of the Annual Rape Scrutiny Report; the themes are "
+                    f"{', '.join(THEMES)}"
+                ),
+            )
 
 
 def _earlier_id_findings(doc: Mapping[str, Any], asked: set[str]) -> Iterator[Finding]:

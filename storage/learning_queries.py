@@ -1,15 +1,17 @@
-"""What the learning-programme feed reads: the inspectors' key learning points and the reasons
-they gave for marks short of Fully met, in the inspections submitted in a period and scope."""
+"""What the learning-programme feed reads, in the inspections submitted in a period and scope:
+the inspectors' key learning points, good-practice notes and the reasons they gave for marks
+short of Fully met, and every scored mark under its themes."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from inspections.lifecycle import Status
+from storage import trend_mapping
 from storage.models import Answer, CaseReview, Inspection, Person
 
 
@@ -41,6 +43,59 @@ def written(
     if area is not None:
         query = query.where(CaseReview.area == area)
     return [(q, str(t)) for q, t in session.execute(query) if str(t).strip()]
+
+
+class ThemeMark(NamedTuple):
+    inspection_id: int
+    submitted_at: datetime
+    theme: str
+    fully_met: bool
+
+
+def theme_marks(
+    session: Session,
+    *,
+    start: datetime,
+    end: datetime,
+    area: str | None = None,
+    lawyer_id: int | None = None,
+) -> list[ThemeMark]:
+    """Each scored mark of the period's inspections (of an Area's reviews, or one lawyer's),
+    once under each theme of its question (trend_mapping.themes_of)."""
+    maps = trend_mapping.maps(session)
+    if maps is None:
+        return []
+    themes = trend_mapping.themes_of(session)
+    m = maps.marks
+    query: Any = (
+        select(Answer.inspection_id, Inspection.submitted_at, m.c.trend_question_id, m.c.fully_met)
+        .join(Inspection, Inspection.id == Answer.inspection_id)
+        .join(CaseReview, CaseReview.id == Inspection.case_review_id)
+        .join(
+            m,
+            and_(
+                m.c.version_id == Inspection.questionnaire_version_id,
+                m.c.question_id == Answer.question_id,
+                m.c.option_code == Answer.option_code,
+            ),
+        )
+        .where(
+            Inspection.status == Status.SUBMITTED,
+            Inspection.submitted_at >= start,
+            Inspection.submitted_at < end,
+            Answer.counts_in_trends,
+            m.c.scored == 1,
+        )
+    )
+    if area is not None:
+        query = query.where(CaseReview.area == area)
+    if lawyer_id is not None:
+        query = query.where(CaseReview.lawyer_id == lawyer_id)
+    return [
+        ThemeMark(int(inspection_id), submitted_at, theme, bool(fully_met))
+        for inspection_id, submitted_at, question_id, fully_met in session.execute(query)
+        for theme in themes.get(str(question_id), ())
+    ]
 
 
 def directory_names(session: Session) -> list[str]:

@@ -8,13 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from sqlalchemy import CTE, Integer, String, column, select, text
 from sqlalchemy.orm import Session
 
 from inspections.mark_map import mark_mappings
 from questionnaires import lineage
-from questionnaires.loader import parse_questionnaire
+from questionnaires.loader import (
+    default_questionnaire_path,
+    load_questionnaire,
+    parse_questionnaire,
+)
 from questionnaires.model import Questionnaire
 from storage.models import QuestionnaireVersion
 
@@ -69,6 +74,22 @@ def maps(session: Session) -> Maps | None:
     if stored not in _MAPS:
         _MAPS[stored] = _build_maps(session, stored)
     return _MAPS[stored]
+
+
+def themes_of(session: Session) -> dict[str, tuple[str, ...]]:
+    """The themes each trend question counts under: its newest stored version's, or else the
+    shipped questionnaire's for the same id (themes classify a question; they are not part of
+    what was asked, so answers given under a version that had none still count under them)."""
+    found = {q.id: q.themes for q in _shipped().questions if q.themes}
+    parsed = {v: questionnaire(session, v, h) for v, h in versions(session)}
+    for history in _histories(parsed):
+        found |= {q.id: q.themes for q in history[-1][1].questions if q.themes}
+    return found
+
+
+@cache
+def _shipped() -> Questionnaire:
+    return load_questionnaire(default_questionnaire_path())[0]
 
 
 def _build_maps(session: Session, stored: tuple[tuple[int, str], ...]) -> Maps | None:

@@ -3,6 +3,8 @@ reasons and key learning points with no URN and no name of anyone in the directo
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -41,6 +43,17 @@ def cli(
                     answer.text = (
                         f"{lawyer.name.split()[0]} should ask for the phone download early."
                     )
+            if n == 0:  # good practice is optional (and new in version 2): one note in six
+                s.add(
+                    Answer(
+                        inspection_id=found.id,
+                        question_id="good_practice",
+                        text=f"{lawyer.name}'s plan in {urn} named the expert early.",
+                        answered_by=found.inspector_id,
+                        revision=1,
+                        answered_at=datetime(2026, 2, 2, 11, tzinfo=UTC),
+                    )
+                )
         uow.commit()
     return lambda *args: main(list(args))
 
@@ -52,14 +65,22 @@ def test_the_feed_ranks_themes_by_rate_and_holds_no_urn_or_name(
     out = capsys.readouterr().out
 
     feed = json.loads(out)
-    (theme,) = feed["themes"]
-    assert (theme["question_id"], theme["not_fully_met"], theme["marks"]) == (
+    (question,) = feed["questions"]
+    assert (question["question_id"], question["not_fully_met"], question["marks"]) == (
         "review_language",
         3,
         6,
     )
-    assert theme["low"] < theme["rate"] == 0.5 < theme["high"]
+    assert question["low"] < question["rate"] == 0.5 < question["high"]
+    # The language question is the written-language theme's only one: 3 of 6 marks, one per
+    # inspection; every other theme's marks are all Fully met, so it leads the ranking.
+    themes = feed["themes"]
+    assert themes[0]["theme"] == "written_language"
+    assert themes[0]["heading"] == "3.1.2 Written language in case files"
+    assert (themes[0]["short"], themes[0]["marks"], themes[0]["inspections"]) == (3, 6, 6)
+    assert {t["short"] for t in themes[1:]} == {0} and len(themes) > 5
     assert len(feed["reasons"]) == 3 and len(feed["learning_points"]) == 6
+    assert feed["good_practice"] == ["[name]'s plan in [case] named the expert early."]
     assert "[name] wrote of the victim's 'lies' in [case]." in [r["text"] for r in feed["reasons"]]
     with uow_factory() as uow:
         names = uow.session.scalars(select(Person.name)).all()
@@ -76,7 +97,9 @@ def test_the_csv_feed_is_anonymised_too(
     assert cli("learning", "export", "--quarter", "2026-Q1", "--format", "csv") == 0
     out = capsys.readouterr().out
 
-    assert out.splitlines()[0].startswith("kind,question,label")
+    assert out.splitlines()[0].startswith("kind,id,label,inspections,marks,short,rate")
+    assert {len(row) for row in csv.reader(io.StringIO(out))} == {10}  # tidy: every row whole
+    assert "good_practice,,,,,,,,,[name]'s plan in [case] named the expert early." in out
     with uow_factory() as uow:
         names = uow.session.scalars(select(Person.name)).all()
     assert not any(name in out for name in names)

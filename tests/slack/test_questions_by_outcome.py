@@ -57,4 +57,4 @@ def test_no_further_action_is_asked_whether_the_decision_was_correct(
 
     assert {"nfa_decision_correct", "nfa_meeting_held"} <= set(seen)
     assert "charge_decision_correct" not in seen and "charges_reflect_offending" not in seen
-    assert seen[-2:] == ["overall_mark", "key_learning_point"]
+    assert seen[-3:] == ["overall_mark", "key_learning_point", "good_practice"]

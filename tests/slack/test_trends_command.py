@@ -13,13 +13,14 @@ from PIL import Image
 from pypdf import PdfReader
 from sqlalchemy import select
 from support.scheduling_data import V1_PATH, publish_default_questionnaire
-from support.slack_world import ADMIN, LAWYER, MANAGER, STRANGER, Member, RunningBot
+from support.slack_world import ADMIN, INSPECTOR_A, LAWYER, MANAGER, STRANGER, Member, RunningBot
 from support.trend_data import Given, add_submitted, person
 
 from bot import refusals
 from bot.offline.driver import SlackDriver
 from bot.offline.standin import Message, SlackStandIn
 from bot.services.trends.charts import CHART_HEIGHT, CHART_WIDTH
+from bot.slack.listeners.development import DEVELOPMENT_SENT
 from bot.slack.listeners.trends import APR_SENT, RJOIM_SENT, TRENDS_SENT
 from storage.models import AuditEvent, Person
 
@@ -215,3 +216,62 @@ def test_apr_refuses_another_area_and_a_period_that_is_not_a_quarter(
     assert nowhere.text == refusals.not_an_area("Atlantis", refusals.APR_USAGE)
     assert standin.messages_to(MANAGER.slack_id) == []
     assert standin.files == []
+
+
+def test_a_manager_gets_their_lawyers_development_record_by_theme_in_the_dm(
+    bot: RunningBot, driver: SlackDriver, standin: SlackStandIn, directory: tuple[Member, ...]
+) -> None:
+    seed(bot, 6)  # six inspections in 2026-Q1, the language of the review Not met in each
+
+    reply = command(driver, standin, MANAGER.slack_id, f"development {LAWYER.email}")
+
+    assert reply.text == DEVELOPMENT_SENT
+    [record] = standin.wait_for(lambda: standin.messages_to(MANAGER.slack_id))
+    text = text_of(record)
+    assert record.blocks[0]["text"]["text"] == "Development record: Lara Lawyer"
+    assert (
+        "2025-Q2 0 inspections, 2025-Q3 0 inspections, 2025-Q4 0 inspections, 2026-Q1 6 inspections"
+    ) in text
+    table = record.blocks[2]["text"]["text"]
+    assert "3.1.2 Written language in case files: – · – · – · 0/6" in table.splitlines()
+    with bot.uow() as uow:
+        viewed = uow.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "development.viewed")
+        ).one()
+        lawyer_id = uow.session.scalars(select(Person.id).where(Person.email == LAWYER.email)).one()
+    assert (viewed.actor, viewed.entity_id) == (MANAGER.email, str(lawyer_id))
+
+
+def test_a_lawyer_sees_their_own_record_and_no_one_elses(
+    bot: RunningBot, driver: SlackDriver, standin: SlackStandIn, directory: tuple[Member, ...]
+) -> None:
+    seed(bot, 6)
+
+    own = command(driver, standin, LAWYER.slack_id, "development")
+    other = command(driver, standin, LAWYER.slack_id, f"development {MANAGER.email}")
+    nobody = command(driver, standin, MANAGER.slack_id, "development no.one@example.test")
+    not_a_lawyer_self = command(driver, standin, MANAGER.slack_id, "development")
+
+    assert own.text == DEVELOPMENT_SENT
+    [record] = standin.wait_for(lambda: standin.messages_to(LAWYER.slack_id))
+    assert "0/6" in text_of(record)
+    assert other.text == refusals.not_a_lawyer(MANAGER.email)
+    assert nobody.text == refusals.not_a_lawyer("no.one@example.test")
+    assert not_a_lawyer_self.text.startswith("You are not a lawyer in the directory")
+    assert standin.messages_to(MANAGER.slack_id) == []
+
+
+def test_only_those_above_a_lawyer_may_see_their_record(
+    bot: RunningBot, driver: SlackDriver, standin: SlackStandIn, directory: tuple[Member, ...]
+) -> None:
+    seed(bot, 6)
+
+    inspector = command(driver, standin, INSPECTOR_A.slack_id, f"development {LAWYER.email}")
+    national = command(driver, standin, ADMIN.slack_id, f"development {LAWYER.email}")
+
+    assert inspector.text == refusals.DEVELOPMENT_BEYOND
+    assert standin.messages_to(INSPECTOR_A.slack_id) == []
+    assert national.text == DEVELOPMENT_SENT
+    with bot.uow() as uow:
+        actions = list(uow.session.scalars(select(AuditEvent.action)))
+    assert "refused:development" in actions

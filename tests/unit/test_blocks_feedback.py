@@ -207,3 +207,36 @@ def test_home_panels_stay_within_their_share_of_the_home_tab() -> None:
     assert_valid_view({"type": "home", "blocks": blocks})
     assert len(blocks) <= 45
     assert "…and 25 more, not shown here." in all_text(blocks)
+
+
+def test_good_practice_shows_in_the_feedback_and_the_managers_copy_within_limits() -> None:
+    note = "The plan named the forensic expert on day one. " * 70  # over 3000 characters
+    with_note = dataclasses.replace(longest(), good_practice=note)
+    short = dataclasses.replace(small(), good_practice="Named the expert on day one.")
+
+    for doc in (with_note, short):
+        message = feedback_message(FeedbackCard(5, doc))
+        modal = feedback_modal(FeedbackCard(5, doc))
+        copy = manager_copy(5, manager_summary(doc), timezone="Europe/London")
+        assert_valid_message(message)
+        assert_valid_view(modal)
+        assert_valid_message(copy)
+        assert len(copy["blocks"]) <= 9
+        for payload in (message["blocks"], modal["blocks"], copy["blocks"]):
+            assert "Good practice to share (the inspector's note)" in all_text(payload)
+    assert "Named the expert on day one." in all_text(
+        feedback_message(FeedbackCard(5, short))["blocks"]
+    )
+    assert "Good practice" not in all_text(feedback_message(FeedbackCard(5, small()))["blocks"])
+
+
+def test_a_stored_document_without_good_practice_still_reads() -> None:
+    stored = small().to_dict()
+    del stored["good_practice"]
+
+    assert FeedbackDocument.from_dict(stored).good_practice is None
+    assert FeedbackDocument.from_dict(short_with_note().to_dict()) == short_with_note()
+
+
+def short_with_note() -> FeedbackDocument:
+    return dataclasses.replace(small(), good_practice="Named the expert on day one.")

@@ -490,3 +490,16 @@ def test_statements_belong_to_scale_questions_only() -> None:
             "ccb_relevant",
         )
     ]
+
+
+def test_a_theme_not_in_the_annual_rape_scrutiny_report_is_refused() -> None:
+    doc = valid_doc()
+    doc["sections"][0]["questions"][0]["themes"] = ["coercive_control", "cheese"]
+
+    [problem] = validate_document(doc)
+
+    assert (problem.path, problem.question_id) == (f"{Q0}.themes[1]", "ccb_relevant")
+    assert problem.message.startswith(
+        "'cheese' is not a theme of the Annual Rape Scrutiny Report; the themes are "
+        "case_strategy, suspect_focus,"
+    )

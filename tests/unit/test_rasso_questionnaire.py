@@ -17,6 +17,7 @@ from questionnaires.model import (
     ScaleOption,
     Subject,
 )
+from questionnaires.themes import THEMES
 
 SEEDS = Path(default_questionnaire_path()).parent / "seeds"
 SHARED_SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
@@ -98,13 +99,13 @@ def test_questions_per_review_type_and_outcome(questionnaire: Questionnaire) -> 
         for outcome in (None, *outcomes)
     }
     assert counts == {
-        ("early_advice", None): 27,
-        ("early_advice", "advice_given"): 27,
-        ("pre_charge_decision", None): 26,
-        ("pre_charge_decision", "action_plan"): 35,
-        ("pre_charge_decision", "charge"): 34,
-        ("pre_charge_decision", "threshold_charge"): 34,
-        ("pre_charge_decision", "no_further_action"): 30,
+        ("early_advice", None): 28,
+        ("early_advice", "advice_given"): 28,
+        ("pre_charge_decision", None): 27,
+        ("pre_charge_decision", "action_plan"): 36,
+        ("pre_charge_decision", "charge"): 35,
+        ("pre_charge_decision", "threshold_charge"): 35,
+        ("pre_charge_decision", "no_further_action"): 31,
     }
 
 
@@ -249,3 +250,30 @@ def test_texts_fit_in_slack_blocks(questionnaire: Questionnaire) -> None:
         q.id for q in questionnaire.questions if len(q.text) >= 300 or len(q.guidance) >= 600
     ]
     assert too_long == []
+
+
+def test_every_theme_is_a_heading_of_the_annual_rape_scrutiny_report() -> None:
+    report = seed_text("003")
+    for theme in THEMES.values():
+        assert f"{theme.section}. {theme.title}" in report, theme
+
+
+def test_every_scored_question_carries_a_theme_and_the_theme_of_the_heading_it_cites(
+    questionnaire: Questionnaire,
+) -> None:
+    by_heading = {t.label: t.id for t in THEMES.values()}
+    for question in questionnaire.questions:
+        if question.weight > 0 and question.kind is not QuestionKind.FREE_TEXT:
+            assert question.themes, question.id
+        assert set(question.themes) <= set(THEMES), question.id
+        cited = (
+            by_heading.get(question.source.section) if question.source.document == "003" else None
+        )
+        if cited is not None:
+            assert cited in question.themes, question.id
+
+
+def test_good_practice_is_an_optional_note() -> None:
+    questionnaire = load_questionnaire(default_questionnaire_path())[0]
+    question = questionnaire.question("good_practice")
+    assert (question.kind, question.required) == (QuestionKind.FREE_TEXT, False)

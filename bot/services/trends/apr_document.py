@@ -64,16 +64,27 @@ def _value(m: Metric) -> str:
 
 
 def _qualitative(feed: Feed) -> list[str]:
-    lines = ["Recurring themes, by the share of marks short of Fully met:"]
+    lines = ["Themes of the Annual Rape Scrutiny Report, by the share of marks short of Fully met:"]
     lines += [
-        f"    {t.label}: {t.not_fully_met} of {t.marks} ({t.rate:.0%}; 95% interval "
-        f"{t.low:.0%} to {t.high:.0%})"
-        for t in feed.themes
+        f"    {t.heading}: {t.short} of {t.marks} marks in {t.inspections} inspections "
+        f"({t.rate:.0%}; 95% interval {t.low:.0%} to {t.high:.0%})"
+        for t in feed.themes[:8]
     ] or ["    none"]
-    lines += ["", "Key learning points (staff names and case numbers taken out):"]
-    for point in feed.learning_points[:12]:
-        lines += ["    " + part for part in textwrap.wrap(point, 110)[:2]]
-    return lines or ["Nothing to show."]
+    lines += ["", "The questions most often short of Fully met (one mark per inspection):"]
+    lines += [
+        f"    {q.label}: {q.not_fully_met} of {q.marks} ({q.rate:.0%}; 95% interval "
+        f"{q.low:.0%} to {q.high:.0%})"
+        for q in feed.questions
+    ] or ["    none"]
+    for title, texts in (
+        ("Key learning points", feed.learning_points),
+        ("Good practice to share", feed.good_practice),
+    ):
+        lines += ["", f"{title} (staff names and case numbers taken out):"]
+        for text in texts[:6]:
+            lines += ["    " + part for part in textwrap.wrap(text, 110)[:2]]
+        lines += [] if texts else ["    none"]
+    return lines
 
 
 def _text_page(title: str, lines: list[str]) -> Figure:

@@ -49,6 +49,8 @@ REPLY_NOTE = (
 IN_MESSAGE = "Open *View full feedback* to see every mark."
 IN_MODAL = "Ask the inspection lead for the complete record."
 
+GOOD_PRACTICE_HEADING = "Good practice to share (the inspector's note)"
+
 
 @dataclass(frozen=True)
 class FeedbackCard:
@@ -109,6 +111,8 @@ def manager_copy(feedback_id: int, summary: ManagerSummary, *, timezone: str) ->
     blocks.append(section(_fit([escape(counts), *develop], MAX_SECTION_TEXT)))
     if summary.key_learning_point:
         blocks.append(section(f"*Key learning point*\n{quote(summary.key_learning_point, 1500)}"))
+    if summary.good_practice:
+        blocks.append(section(f"*{GOOD_PRACTICE_HEADING}*\n{quote(summary.good_practice, 1000)}"))
     blocks.append(
         context(
             f"Review completed {escape(format_local(review.completed_at, timezone))}. "
@@ -199,12 +203,15 @@ def _amended(mark: MarkedQuestion) -> str:
 
 
 def _body(doc: FeedbackDocument, *, budget: int, where: str) -> list[Block]:
-    """What went well, what to develop and the key learning point, in at most budget blocks."""
+    """What went well, what to develop, the key learning point and any good practice the
+    inspector noted, in at most budget blocks."""
     learning = (
         [section(f"*Key learning point*\n{quote(doc.key_learning_point, 2000)}")]
         if doc.key_learning_point
         else []
     )
+    if doc.good_practice:
+        learning.append(section(f"*{GOOD_PRACTICE_HEADING}*\n{quote(doc.good_practice, 1000)}"))
     items = [("*What you did well* (marked Fully met)", _done_well(m)) for m in doc.done_well]
     items += [("*What to develop*", _to_develop(m)) for m in doc.to_develop]
     blocks = _packed(items, budget=budget - len(learning) - 1, where=where)

@@ -1,5 +1,5 @@
-"""The `/dip` slash command: help, queue, away, trends and rjoim (the last two in
-bot.slack.listeners.trends).
+"""The `/dip` slash command: help, queue, away, trends, apr and rjoim (the last three in
+bot.slack.listeners.trends) and development (bot.slack.listeners.development).
 
 Answers go back through the command's response_url, which Slack shows only to the person who
 typed the command. The queue holds URNs, so outside a direct message it is sent to the
@@ -24,10 +24,19 @@ from bot.services.people.directory import AbsenceRejected
 from bot.slack.blocks.home import queue_message
 from bot.slack.blocks.text import escape, header, message, section
 from bot.slack.context import BotContext
+from bot.slack.listeners.development import send_development
 from bot.slack.listeners.trends import TrendCommands
 
 COMMAND = "/dip"
-SUBCOMMANDS = ("queue", "away", "trends", "apr", "rjoim", "help")  # each in HELP_LINES and the hint
+SUBCOMMANDS = (
+    "queue",
+    "away",
+    "trends",
+    "apr",
+    "development",
+    "rjoim",
+    "help",
+)  # each in HELP_LINES and the hint
 HELP_LINES = (
     "`/dip queue`: your open inspections, soonest due first, each with a button to start "
     "or resume it.",
@@ -40,6 +49,8 @@ HELP_LINES = (
     "`/dip apr [AREA] [QUARTER]`: the Area Performance Review pack (a PDF, the metrics as CSV "
     "and the chart) for your Area or one you may see, in a direct message; the last full "
     "quarter unless you name one.",
+    "`/dip development [LAWYER]`: a lawyer's own marks by theme over the last four quarters "
+    "(yours, or a lawyer's you manage, named by email address), in a direct message.",
     "`/dip rjoim [AREA] [FORCE CODE] [PERIOD]`: pre-charge decision cases with three or more "
     "substantive action plans, by police force (a URN's first two digits), for the RASSO Joint "
     "Operational Improvement Meeting, in a direct message.",
@@ -111,6 +122,8 @@ class DipCommand:
             TrendCommands(self.ctx).trends(user_id, arguments, respond, client)
         elif subcommand == "apr":
             TrendCommands(self.ctx).apr(user_id, arguments, respond, client)
+        elif subcommand == "development":
+            send_development(self.ctx, user_id, arguments, respond, client)
         elif subcommand == "rjoim":
             TrendCommands(self.ctx).rjoim(user_id, arguments, respond, client)
         elif subcommand in ("", "help"):
