@@ -6,8 +6,9 @@ quarterly pack, the outbox); reviews arrive through the intake endpoint and are 
 assigned at once; inspectors work through what was assigned to them on earlier days at 11:00
 and 15:00, clicking the real buttons; lawyers read and acknowledge their feedback at 16:30.
 Woven in: one critical failure (alerted before submit), one decline, one inspection paused past
-its due time (reminder, then escalation), one challenged mark, and managers asking for trends
-and the RJOIM list. Every step checks what Slack received and stops the demo if it is wrong.
+its due time (reminder, then escalation), one challenged mark, and managers asking for trends,
+the APR pack, a lawyer's development record and the RJOIM list. Every step checks what Slack
+received and stops the demo if it is wrong.
 """
 
 from __future__ import annotations
@@ -388,6 +389,8 @@ class Fortnight:
             (cast.unit_head(cast.WESSEX), "trends area last-quarter"),
             (cast.unit_head(cast.THAMES), "rjoim last-quarter"),
             (cast.NATIONAL_LEAD, "trends national last-quarter"),
+            (cast.unit_head(cast.WESSEX), "apr last-quarter"),
+            (cast.line_manager(cast.WESSEX), f"development {cast.WESSEX_TEAM[2].email}"),
         )
         self.at(day, time(16, 45))
         for member, text in asks:
@@ -399,13 +402,18 @@ class Fortnight:
         check(bool(home.blocks), "the manager's App Home is empty")
 
     def _ask(self, member: cast.Member, text: str) -> None:
-        """Types `/dip TEXT`; waits for the answer in the DM and, for trends, the chart."""
+        """Types `/dip TEXT`; waits for the answer in the DM and, for trends and the APR pack,
+        the files."""
         standin, player = self.world.standin, Player(member, self.world.driver, self.world.standin)
         files, messages = len(standin.files), len(player.messages())
         player.command(text)
         standin.wait_for(lambda: len(player.messages()) > messages)
         if text.startswith("trends"):
             standin.wait_for(lambda: len(standin.files) > files)
+        if text.startswith("apr"):  # the pack: the PDF, its metrics, the trend CSV and chart
+            standin.wait_for(lambda: len(standin.files) >= files + 4)
+            pack = [f.filename for f in standin.files[files:]]
+            check(any(name.endswith(".pdf") for name in pack), f"no PDF in the APR pack: {pack}")
         self.transcript.note(self.world.clock())
 
 

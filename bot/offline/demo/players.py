@@ -89,7 +89,7 @@ class Player:
 class Inspector(Player):
     """Marks the question on the current card: mostly Fully met, with a seeded share of
     Partially met and Not met (each with a reason), Yes to some gate questions (so conditional
-    questions appear), and a sentence for free text."""
+    questions appear), a sentence for free text, and now and then a note of good practice."""
 
     def __init__(
         self, member: Member, driver: SlackDriver, standin: SlackStandIn, *, seed: int
@@ -154,7 +154,10 @@ class Inspector(Player):
         """Answers the question on the card with a varied mark; (question id, label)."""
         question, labels = self.question_id() or "", button_labels(self.card())
         if "Write answer" in labels:
-            self._on_card("Write answer", {"text": {"value": self.rng.choice(LEARNING_POINTS)}})
+            written: str | None = self.rng.choice(LEARNING_POINTS)
+            if question == "good_practice":  # optional: a note now and then, else left blank
+                written = self.rng.choice(GOOD_PRACTICE) if self.rng.random() < 0.3 else None
+            self._on_card("Write answer", {"text": {"value": written}})
             return question, "Write answer"
         if question == "overall_mark" and self.critical_failed:
             self.critical_failed = False
@@ -180,6 +183,11 @@ LEARNING_POINTS = (
     "Set out the suspect-focused strategy before turning to the victim's account.",
     "Issue third-party material requests together, each with its reason.",
     "Record the ISVA offer and the special measures considered in the review itself.",
+)
+GOOD_PRACTICE = (
+    "The review challenged a rape myth in the defence account head on, with the evidence.",
+    "Special measures were considered early and explained to the police in plain terms.",
+    "Each third-party request was tied to a live issue, so none went out on a fishing trip.",
 )
 PARTLY_REASONS = (
     "Considered, but the reasoning is not recorded in the review.",
