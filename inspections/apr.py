@@ -35,12 +35,17 @@ class GroupFacts:
     outcomes: Mapping[str, int]
     not_applicable: int
     action_plans: Mapping[str, int]  # empty for early advice
+    sampled_by_rule: Mapping[str, int]  # the sampling policy's rule that selected each
 
 
 def metrics_of(group: str, summary: TrendSummary, facts: GroupFacts) -> list[Metric]:
     found = [
         Metric(group, "reviews_received", facts.received),
         Metric(group, "reviews_sampled", facts.sampled),
+        *(
+            Metric(group, f"reviews_sampled_by_{rule}", n)
+            for rule, n in facts.sampled_by_rule.items()
+        ),
         Metric(group, "reviews_inspected", facts.inspected),
         Metric(group, "inspections_outstanding", facts.sampled - facts.inspected),
         *(Metric(group, f"outcome_{name}", count) for name, count in facts.outcomes.items()),

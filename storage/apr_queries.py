@@ -54,6 +54,21 @@ def coverage(
     return Coverage(int(received or 0), int(sampled or 0), int(inspected or 0))
 
 
+def sampled_by_rule(
+    session: Session, *, area: str, review_type: str, start: datetime, end: datetime
+) -> dict[str, int]:
+    """Sampled reviews by the policy rule that selected them (random_rate,
+    pcd_three_action_plans, threshold_charge, no_further_action, monthly_floor, ...)."""
+    query = (
+        select(SamplingDecision.rule, func.count())
+        .join(CaseReview, CaseReview.id == SamplingDecision.case_review_id)
+        .where(SamplingDecision.selected, *_reviews(area, review_type, start, end))
+        .group_by(SamplingDecision.rule)
+        .order_by(SamplingDecision.rule)
+    )
+    return {str(rule): int(count) for rule, count in session.execute(query)}
+
+
 def outcome_mix(
     session: Session, *, area: str, review_type: str, start: datetime, end: datetime
 ) -> dict[str, int]:

@@ -7,7 +7,8 @@ Pre-charge decisions completed in 2026-Q1:
 - 1 sampled but still waiting for an inspector (outcome charge, no action plans);
 - 2 received and not sampled: 3 action plans of which 1 substantive each, outcomes no further
   action and not given.
-So 9 received, 7 sampled, 6 inspected, 1 outstanding; outcomes action plan 4, charge 3, no
+So 9 received, 7 sampled (4 by the random rate, the 2 with 3 or more plans by that rule, the
+waiting one by the monthly floor), 6 inspected, 1 outstanding; outcomes action plan 4, charge 3, no
 further action 1, not given 1; action plans 0+0+1+2+3+4+0+1+1 = 12, with 1 or more on 6
 reviews, 2 or more on 3, 3 or more on 2; 2 marks Not applicable; 5 of 6 reviews meet the
 standard. No early advice review: those figures are hidden.
@@ -39,13 +40,13 @@ def at(day: int) -> datetime:
     return datetime(2026, 2, day, 11, 0, tzinfo=UTC)
 
 
-def decide(session: Session, review: CaseReview, *, selected: bool) -> None:
+def decide(session: Session, review: CaseReview, *, selected: bool, rule: str = "") -> None:
     session.add(
         SamplingDecision(
             case_review_id=review.id,
             policy_version="test",
             selected=selected,
-            rule="random_rate" if selected else "not_selected",
+            rule=rule or ("random_rate" if selected else "not_selected"),
             draw=0.5,
             decided_at=review.completed_at,
         )
@@ -86,11 +87,12 @@ def cli(
                 s, w, lawyer=w.london_lawyers[0], submitted_at=at(2 + n), marks=marks,
                 action_plans=plans,
             )  # fmt: skip
-            decide(s, inspection.case_review, selected=True)
+            rule = "pcd_three_action_plans" if plans >= 3 else "random_rate"
+            decide(s, inspection.case_review, selected=True, rule=rule)
         waiting = review(w, 1, plans=0, substantive=None, outcome="charge")
         s.add(waiting)
         s.flush()
-        decide(s, waiting, selected=True)
+        decide(s, waiting, selected=True, rule="monthly_floor")
         s.add(
             Inspection(
                 case_review_id=waiting.id,
@@ -122,12 +124,16 @@ def test_the_pack_counts_coverage_outcomes_action_plans_and_not_applicable_marks
         "outcome_action_plan", "outcome_charge", "outcome_no_further_action", "outcome_not_given",
         "action_plans", "reviews_with_1_or_more", "reviews_with_2_or_more",
         "reviews_with_3_or_more", "marks_not_applicable", "inspections_submitted",
+        "reviews_sampled_by_random_rate", "reviews_sampled_by_pcd_three_action_plans",
+        "reviews_sampled_by_monthly_floor",
     )} == {
         "reviews_received": 9, "reviews_sampled": 7, "reviews_inspected": 6,
         "inspections_outstanding": 1, "outcome_action_plan": 4, "outcome_charge": 3,
         "outcome_no_further_action": 1, "outcome_not_given": 1, "action_plans": 12,
         "reviews_with_1_or_more": 6, "reviews_with_2_or_more": 3, "reviews_with_3_or_more": 2,
         "marks_not_applicable": 2, "inspections_submitted": 6,
+        "reviews_sampled_by_random_rate": 4, "reviews_sampled_by_pcd_three_action_plans": 2,
+        "reviews_sampled_by_monthly_floor": 1,
     }  # fmt: skip
     standard = pcd["reviews_meeting_the_standard"]
     assert (standard["value"], standard["n"]) == (pytest.approx(5 / 6), 6)

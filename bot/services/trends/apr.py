@@ -59,6 +59,9 @@ def metrics_for(session: Session, *, area: str, quarter: Period, tz: ZoneInfo) -
             not_applicable=apr_queries.not_applicable_marks(
                 session, area=area, review_type=review_type, start=start, end=end, codes=codes
             ),
+            sampled_by_rule=apr_queries.sampled_by_rule(
+                session, area=area, review_type=review_type, start=start, end=end
+            ),
             action_plans=(
                 apr_queries.action_plan_volumes(session, area=area, start=start, end=end)
                 if review_type == "pre_charge_decision"
