@@ -28,6 +28,9 @@ from storage.models import QuestionnaireVersion
 class Maps:
     marks: CTE
     mark_codes: list[str]  # every option code that is a mark in some version
+    # The same rows for Python: (version id, question id, option code) -> (trend question id,
+    # fully met, scored), for queries that read answers one by one (learning_queries).
+    lookup: dict[tuple[int, str, str], tuple[str, bool, bool]]
 
 
 # Published versions never change: each is parsed, and each set of versions turned into its
@@ -123,6 +126,9 @@ def _build_maps(session: Session, stored: tuple[tuple[int, str], ...]) -> Maps |
     return Maps(
         marks=_constant_table("mark_map", _MARK_COLUMNS, rows),
         mark_codes=sorted({str(row[2]) for row in rows}),
+        lookup={
+            (int(r[0]), str(r[1]), str(r[2])): (str(r[3]), bool(r[5]), bool(r[8])) for r in rows
+        },
     )
 
 
