@@ -172,3 +172,20 @@ TYPED_MESSAGE = (
     "I don't read typed messages. Use the buttons on your cards or the Home tab, "
     "or type `/dip help` to see what I can do."
 )
+
+NOT_AN_RJOIM_LEAD = (
+    "Sorry, the RJOIM record is kept by each Area's RASSO Unit Head or Chief Crown Prosecutor "
+    "and by the national inspection lead, so I can't let you do that."
+)
+NO_SUCH_RJOIM_MEETING = "Sorry, I can't find that RJOIM meeting in the Areas whose record you keep."
+NO_SUCH_RJOIM_ACTION = (
+    "Sorry, that action is not open for this meeting's force; nothing was changed."
+)
+RJOIM_OWNER_NOT_IN_DIRECTORY = (
+    "The owner you chose is not in the dipsample directory: choose someone who is, or for a "
+    "police action name the police officer who owns it."
+)
+
+
+def rjoim_other_area(area: str) -> str:
+    return f"Sorry, you keep the RJOIM record for {escape(area)} only, so I can't let you do that."

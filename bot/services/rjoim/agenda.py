@@ -50,7 +50,7 @@ def rjoim_list(
         scope = allowed_scope(session, person, request.scope, slack_user_id, now, action="rjoim")
         period = request.period(now.astimezone(tz).date())
         start, end = period.utc_bounds(tz)
-        questions = _action_plan_questions(session)
+        questions = current_action_plan_questions(session)
         cases = rjoim_cases(
             session,
             scope_filter(scope),
@@ -76,7 +76,7 @@ def rjoim_list(
     return RjoimList(scope, period, tuple(cases), questions, request.force)
 
 
-def _action_plan_questions(session: Session) -> tuple[AgendaQuestion, ...]:
+def current_action_plan_questions(session: Session) -> tuple[AgendaQuestion, ...]:
     versions = trend_mapping.versions(session)
     if not versions:
         return ()
@@ -99,7 +99,7 @@ def agenda_export(
     with uow:
         session = uow.session
         start, end = period.utc_bounds(tz)
-        questions = _action_plan_questions(session)
+        questions = current_action_plan_questions(session)
         cases = rjoim_cases(
             session,
             scope_filter(Scope(ScopeKind.AREA, area, area=area)),
