@@ -181,6 +181,10 @@ NO_SUCH_RJOIM_MEETING = "Sorry, I can't find that RJOIM meeting in the Areas who
 NO_SUCH_RJOIM_ACTION = (
     "Sorry, that action is not open for this meeting's force; nothing was changed."
 )
+RJOIM_NO_OPEN_ACTIONS = (
+    "No action agreed at an earlier meeting with this force is open, so there is no impact "
+    "to record."
+)
 RJOIM_OWNER_NOT_IN_DIRECTORY = (
     "The owner you chose is not in the dipsample directory: choose someone who is, or for a "
     "police action name the police officer who owns it."

@@ -105,7 +105,7 @@ def add_issue(
     case is added to those discussed)."""
     with uow:
         session = uow.session
-        lead, meeting = _meeting(session, actor_slack_id, meeting_id, "rjoim.issue", now)
+        lead, meeting = lead_and_meeting(session, actor_slack_id, meeting_id, "rjoim.issue", now)
         if (done := _already(session, RjoimIssue, request_key)) is not None:
             return done
         problems = issue_problems(theme=theme, description=description)
@@ -155,7 +155,7 @@ def add_action(
 ) -> Recorded:
     with uow:
         session = uow.session
-        lead, meeting = _meeting(session, actor_slack_id, meeting_id, "rjoim.action", now)
+        lead, meeting = lead_and_meeting(session, actor_slack_id, meeting_id, "rjoim.action", now)
         if (done := _already(session, RjoimAction, request_key)) is not None:
             return done
         owner = people_repo.find_by_slack_id(session, owner_slack_id) if owner_slack_id else None
@@ -202,7 +202,7 @@ def record_impact(
     this one; recorded done, the action closes and no longer carries forward."""
     with uow:
         session = uow.session
-        lead, meeting = _meeting(session, actor_slack_id, meeting_id, "rjoim.impact", now)
+        lead, meeting = lead_and_meeting(session, actor_slack_id, meeting_id, "rjoim.impact", now)
         states = {
             s.action_id: s
             for s in rjoim_record_repo.action_states(session, meeting.area, meeting.force_code)
@@ -250,7 +250,7 @@ def record_impact(
         return Recorded(impact.id, created=True)
 
 
-def _meeting(
+def lead_and_meeting(
     session: Session, actor_slack_id: str, meeting_id: int, action: str, now: datetime
 ) -> tuple[Lead, RjoimMeeting]:
     lead = rjoim_lead(session, actor_slack_id, action=action, now=now)
