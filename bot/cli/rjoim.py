@@ -10,10 +10,12 @@ import sys
 
 from bot.bootstrap import unit_of_work
 from bot.cli.actor import cli_actor
-from bot.cli.trends import period_of
+from bot.cli.trends import period_of, quarter_named
 from bot.clock import system_clock
 from bot.services.rjoim import export, record_files
+from bot.services.rjoim import quarterly_return as returns
 from bot.services.rjoim.agenda import agenda_export
+from bot.services.rjoim.quarterly_return import quarterly_return
 from bot.services.rjoim.record_export import ExportProblem, record_document
 from bot.settings import Settings
 from inspections.forces import force_problem
@@ -86,4 +88,29 @@ def export_record(args: argparse.Namespace, settings: Settings) -> int:
         sys.stdout.write(record_files.as_json(document))
     else:
         sys.stdout.write(record_files.as_csv(document))
+    return 0
+
+
+def quarterly(args: argparse.Namespace, settings: Settings) -> int:
+    """`dipsample rjoim return`: the quarter's cases with two or more action plans, by force,
+    with the narrative theme recorded for each (001 Rec 4)."""
+    try:
+        area = canonical_area(args.area)
+        quarter = quarter_named(args.quarter, settings)
+    except (BadPeriod, ScopeRefused) as bad:
+        print(f"dipsample rjoim return: {bad}", file=sys.stderr)
+        return 2
+    with unit_of_work(settings.database_url) as uow:
+        document = quarterly_return(
+            uow,
+            actor=cli_actor(),
+            area=area,
+            quarter=quarter,
+            now=system_clock(),
+            tz=settings.timezone,
+        )
+    if args.format == "json":
+        sys.stdout.write(returns.as_json(document))
+    else:
+        sys.stdout.write(returns.as_csv(document))
     return 0
