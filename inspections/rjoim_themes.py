@@ -1,6 +1,10 @@
 """The themes an RJOIM issue is raised under: the recurring casework themes of the CPS Annual
 Rape Scrutiny Report (seed 003, sections 3.1 to 3.4), one per subsection.
 
+The codes are those of the same sub-headings in `questionnaires/themes.py`, which main gained
+while this was written (there RJOIM issues are "recorded under them"): when the two meet, this
+list should become the sub-headings of that one, keeping the quotes checked here.
+
 Each theme carries its section and a phrase copied exactly from that section, so that
 tests/unit/test_rjoim_record_rules.py can find it in the seed; the list is fixed, so that issues
 raised at different meetings and with different forces can be counted together.
@@ -83,7 +87,7 @@ THEMES: tuple[Theme, ...] = (
         "initially been charged by CPS Direct (CPSD) under the Threshold Test",
     ),
     Theme(
-        "advocates",
+        "joint_working_advocates",
         "Joint working with advocates",
         "3.3.1",
         "closer collaboration between prosecutors and advocates",
@@ -101,13 +105,13 @@ THEMES: tuple[Theme, ...] = (
         "the significant emotional toll that delays have on victims of rape",
     ),
     Theme(
-        "victim_support",
+        "victim_engagement",
         "Victim engagement, ISVAs and special measures",
         "3.4.1",
         "whether victims had been offered ISVA support or special measures",
     ),
     Theme(
-        "victim_letters",
+        "victim_communication",
         "Victim communication letters",
         "3.4.2",
         "letters sent to victims that explained CPS decisions or trial outcomes",

@@ -25,8 +25,8 @@ depends_on: str | Sequence[str] | None = None
 _THEMES = (
     "suspect_focus", "written_language", "coercive_control", "intoxication",
     "previous_allegations", "historic_offences", "action_plans", "third_party_material",
-    "drafting_indictments", "cps_direct", "advocates", "cases_at_court", "delayed_trials",
-    "victim_support", "victim_letters",
+    "drafting_indictments", "cps_direct", "joint_working_advocates", "cases_at_court",
+    "delayed_trials", "victim_engagement", "victim_communication",
 )  # fmt: skip
 
 
