@@ -181,6 +181,7 @@ NO_SUCH_RJOIM_MEETING = "Sorry, I can't find that RJOIM meeting in the Areas who
 NO_SUCH_RJOIM_ACTION = (
     "Sorry, that action is not open for this meeting's force; nothing was changed."
 )
+RJOIM_RECORDS_ON_THEIR_WAY = "The meeting's records are on their way to our direct messages."
 RJOIM_NO_OPEN_ACTIONS = (
     "No action agreed at an earlier meeting with this force is open, so there is no impact "
     "to record."

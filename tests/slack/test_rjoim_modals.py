@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import func, select
 from support.slack_world import LAWYER, MANAGER, Member, RunningBot
 
+from bot import refusals
 from bot.clock import ManualClock
 from bot.jobs import periodic as jobs
 from bot.jobs.outbox import DispatchReport
@@ -173,3 +174,58 @@ def test_someone_who_is_not_a_lead_sees_no_panel_and_cannot_record(
     notes = standin.ephemerals_to(LAWYER.slack_id) + standin.messages_to(LAWYER.slack_id)
     assert "the RJOIM record is kept by each Area" in notes[-1].text
     assert standin.modals_opened_for(LAWYER.slack_id) == []
+
+
+def test_the_lead_gets_both_records_in_their_dm_and_the_police_one_names_no_lawyer(
+    bot: RunningBot,
+    driver: SlackDriver,
+    standin: SlackStandIn,
+    directory: tuple[Member, ...],
+    clock: ManualClock,
+    deliver_outbox: Callable[[], DispatchReport],
+) -> None:
+    panel = home(standin, driver, LEAD.slack_id, "Record an RJOIM meeting")
+    modal = open_modal(standin, driver, panel, rb.RECORD_MEETING)
+    submit(
+        driver,
+        modal,
+        {rb.FORCE: "01", rb.HELD_ON: "2026-03-02", rb.ATTENDEES: "cps_unit_head: Mo Manager"},
+    )
+    panel = home(standin, driver, LEAD.slack_id, "Add action")
+    modal = open_modal(standin, driver, panel, rb.ADD_ACTION)
+    submit(
+        driver,
+        modal,
+        {
+            rb.DESCRIPTION: "Lara Lawyer to brief the unit",
+            rb.AGENCY: "cps",
+            rb.OWNER: LAWYER.slack_id,
+            rb.DUE_ON: "2026-03-06",
+        },
+    )
+
+    assert driver.click(LEAD.slack_id, panel, action_id=rb.SEND_RECORDS).status == 200
+    # The note comes once the records are written to the outbox.
+    standin.wait_for(
+        lambda: any(
+            n.text == refusals.RJOIM_RECORDS_ON_THEIR_WAY
+            for n in standin.ephemerals_to(LEAD.slack_id) + standin.messages_to(LEAD.slack_id)
+        )
+    )
+    assert deliver_outbox().sent == 1
+    assert deliver_outbox().sent == 1  # the files, into the message's thread
+
+    [message] = [m for m in standin.messages_to(LEAD.slack_id) if m.text.startswith("RJOIM")]
+    assert message.text == "RJOIM record: London North with Metropolitan Police, 2026-03-02"
+    files = {f.filename: f.content for f in standin.files}
+    stem = "rjoim-london-north-01-2026-03-02"
+    assert sorted(files) == sorted(
+        f"{stem}-{kind}.{ext}" for kind in ("cps", "police-safe") for ext in ("csv", "pdf")
+    )
+    police = files[f"{stem}-police-safe.csv"].decode("utf-8")
+    cps = files[f"{stem}-cps.csv"].decode("utf-8")
+    assert "[name] to brief the unit" in police and "Lara" not in police
+    assert "lara.lawyer@example.test" in cps
+    for member in directory:
+        assert member.name not in police and member.email not in police
+    assert files[f"{stem}-cps.pdf"].startswith(b"%PDF")

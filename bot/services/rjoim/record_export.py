@@ -67,34 +67,72 @@ def record_document(
     tz: ZoneInfo,
 ) -> dict[str, Any]:
     with uow:
-        session = uow.session
-        views = _views(session, area, force, meeting_id, now, tz)
-        names = tuple(session.scalars(select(Person.name)))
-        scrub = _Scrub(police_safe, names)
-        today = now.astimezone(tz).date()
-        parts = [_meeting(session, v, scrub, today, tz) for v in views]
-        document: dict[str, Any] = {
-            "area": area,
-            "police_safe": police_safe,
-            "as_of": today.isoformat(),
-            "meetings": parts,
-        }
-        audit.record(
-            session,
-            actor=actor,
-            action="rjoim.record_exported",
-            entity_type="rjoim_area",
-            entity_id=area,
-            details={
-                "force": force,
-                "meeting_id": meeting_id,
-                "police_safe": police_safe,
-                "urns": sorted({c["urn"] for m in parts for c in m["cases"]}),
-            },
+        document = build_document(
+            uow.session,
+            area=area,
+            force=force,
+            meeting_id=meeting_id,
+            police_safe=police_safe,
             now=now,
+            tz=tz,
+        )
+        audit_export(
+            uow.session, actor=actor, document=document, force=force, meeting_id=meeting_id, now=now
         )
         uow.commit()
     return document
+
+
+def build_document(
+    session: Session,
+    *,
+    area: str,
+    force: str | None,
+    meeting_id: int | None,
+    police_safe: bool,
+    now: datetime,
+    tz: ZoneInfo,
+) -> dict[str, Any]:
+    views = _views(session, area, force, meeting_id, now, tz)
+    names = tuple(session.scalars(select(Person.name)))
+    scrub = _Scrub(police_safe, names)
+    today = now.astimezone(tz).date()
+    return {
+        "area": area,
+        "police_safe": police_safe,
+        "as_of": today.isoformat(),
+        "meetings": [_meeting(session, v, scrub, today, tz) for v in views],
+    }
+
+
+def audit_export(
+    session: Session,
+    *,
+    actor: str,
+    document: dict[str, Any],
+    force: str | None,
+    meeting_id: int | None,
+    now: datetime,
+    to: str | None = None,
+) -> None:
+    parts: list[dict[str, Any]] = document["meetings"]
+    details: dict[str, Any] = {
+        "force": force,
+        "meeting_id": meeting_id,
+        "police_safe": document["police_safe"],
+        "urns": sorted({c["urn"] for m in parts for c in m["cases"]}),
+    }
+    if to is not None:
+        details["to"] = to
+    audit.record(
+        session,
+        actor=actor,
+        action="rjoim.record_exported",
+        entity_type="rjoim_area",
+        entity_id=document["area"],
+        details=details,
+        now=now,
+    )
 
 
 def _views(

@@ -33,6 +33,7 @@ RECORD_MEETING = "rjoim.record_meeting"
 ADD_ISSUE = "rjoim.add_issue"
 ADD_ACTION = "rjoim.add_action"
 RECORD_IMPACT = "rjoim.record_impact"
+SEND_RECORDS = "rjoim.send_records"
 MEETING_MODAL = "rjoim.meeting_modal"
 ISSUE_MODAL = "rjoim.issue_modal"
 ACTION_MODAL = "rjoim.action_modal"
@@ -126,6 +127,7 @@ def home_panel(
                     _button("Add issue", ADD_ISSUE, force.meeting_id),
                     _button("Add action", ADD_ACTION, force.meeting_id),
                     _button("Record impact", RECORD_IMPACT, force.meeting_id),
+                    _button("Send me the records", SEND_RECORDS, force.meeting_id),
                 ],
             }
         )
@@ -338,3 +340,15 @@ def reminder_message(action: OpenAction, area: str) -> dict[str, Any]:
         context("Its impact is assessed at the next meeting with the force."),
     ]
     return message(f"{title}: {action.description}", blocks)
+
+
+def records_message(title: str, held_on: date) -> dict[str, Any]:
+    heading = f"RJOIM record: {title}, {held_on.isoformat()}"
+    blocks = [
+        header(heading),
+        section(
+            "The CPS record (names, marks: not for the police) and the police-safe record for "
+            "the joint meeting, each as CSV and PDF, are attached below."
+        ),
+    ]
+    return message(heading, blocks)

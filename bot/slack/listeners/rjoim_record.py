@@ -15,6 +15,7 @@ from bot import refusals
 from bot.refusals import InvalidInput, Refused
 from bot.services.rjoim import home as rjoim_home
 from bot.services.rjoim import record
+from bot.services.rjoim.send_records import send_records
 from bot.slack.blocks import rjoim_record as rb
 from bot.slack.blocks.actions import StaleOrMalformedAction
 from bot.slack.context import BotContext
@@ -43,6 +44,7 @@ def register(app: App, ctx: BotContext) -> None:
     app.action(rb.ADD_ISSUE)(listeners.on_add_issue)
     app.action(rb.ADD_ACTION)(listeners.on_add_action)
     app.action(rb.RECORD_IMPACT)(listeners.on_record_impact)
+    app.action(rb.SEND_RECORDS)(listeners.on_send_records)
     app.view(rb.MEETING_MODAL)(listeners.on_meeting)
     app.view(rb.ISSUE_MODAL)(listeners.on_issue)
     app.view(rb.ACTION_MODAL)(listeners.on_action)
@@ -75,6 +77,25 @@ class RjoimListeners:
 
     def on_record_impact(self, ack: Ack, body: Body, client: WebClient) -> None:
         self._open(ack, body, client, "rjoim.impact", rb.impact_modal, needs_actions=True)
+
+    def on_send_records(self, ack: Ack, body: Body, client: WebClient) -> None:
+        # Acknowledged first: drawing two PDFs may take longer than Slack waits. Nothing the
+        # user did is lost if this dies before the outbox row is written: they click again.
+        ack()
+        try:
+            meeting_id = _meeting(rb.decode(body["actions"][0].get("value")))
+            send_records(
+                self.ctx.uow(),
+                actor_slack_id=body["user"]["id"],
+                meeting_id=meeting_id,
+                click=str(body["actions"][0].get("action_ts") or body.get("trigger_id")),
+                now=self.ctx.clock(),
+                tz=self.ctx.settings.timezone,
+            )
+        except Refused as refusal:
+            tell_clicker(client, body, _text(refusal))
+            return
+        tell_clicker(client, body, refusals.RJOIM_RECORDS_ON_THEIR_WAY)
 
     def _open(
         self,
