@@ -8,6 +8,8 @@ consistent and polite, and a test can refer to the exact sentence. A service rai
 
 from __future__ import annotations
 
+from datetime import date
+
 from bot.slack.mrkdwn import escape
 from inspections.lifecycle import ActorProblem, CardProblem
 
@@ -194,3 +196,10 @@ RJOIM_OWNER_NOT_IN_DIRECTORY = (
 
 def rjoim_other_area(area: str) -> str:
     return f"Sorry, you keep the RJOIM record for {escape(area)} only, so I can't let you do that."
+
+
+def rjoim_meeting_exists(force_code: str, held_on: date) -> str:
+    return (
+        f"The meeting with force {force_code} on {held_on.isoformat()} is already recorded: "
+        "add its issues, actions and impact from the RJOIM panel on the Home tab."
+    )

@@ -71,7 +71,12 @@ class ActionState:
 
 
 def meeting_problems(
-    *, area: str, force_code: str, held_on: date | None, attendees: Sequence[Attendee]
+    *,
+    area: str,
+    force_code: str,
+    held_on: date | None,
+    attendees: Sequence[Attendee],
+    today: date | None = None,
 ) -> list[str]:
     problems = []
     if not area.strip():
@@ -80,6 +85,11 @@ def meeting_problems(
         problems.append(problem)
     if held_on is None:
         problems.append("Give the date the meeting was held.")
+    elif today is not None and held_on > today:
+        problems.append(
+            f"The meeting date {held_on.isoformat()} is in the future: record a meeting once "
+            "it has been held."
+        )
     if not attendees:
         problems.append("List who attended, one per line as role: name.")
     for attendee in attendees:

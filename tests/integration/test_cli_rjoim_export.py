@@ -8,6 +8,7 @@ import json
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -56,6 +57,7 @@ def meetings(
         attendees="cps_unit_head: Will Head\npolice_lead: DI Grey",
         urns="",
         now=NOW,
+        tz=ZoneInfo("Europe/London"),
     ).id
     record.add_issue(
         uow_factory(),
@@ -101,6 +103,7 @@ def meetings(
         attendees="cps_unit_head: Will Head\npolice_investigator: DC Stone",
         urns="",
         now=NOW,
+        tz=ZoneInfo("Europe/London"),
     ).id
     record.record_impact(
         uow_factory(),

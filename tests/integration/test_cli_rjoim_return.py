@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -65,6 +66,7 @@ def cli(database_url: str, uow_factory: UowFactory, monkeypatch: pytest.MonkeyPa
         attendees="cps_unit_head: Hal Head",
         urns="44HA0000126",
         now=NOW,
+        tz=ZoneInfo("Europe/London"),
     ).id
     for theme in ("third_party_material", "action_plans", "third_party_material"):
         record.add_issue(

@@ -5,7 +5,7 @@ stores nothing; only an Area's lead (or the national lead) keeps its record."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -83,7 +83,8 @@ def meeting(uow: UnitOfWork, held_on: date, *, force: str = "44", urns: str = ""
         next_meeting_on=None,
         attendees=ATTENDEES,
         urns=urns,
-        now=NOW,
+        now=max(NOW, datetime.combine(held_on, time(15), tzinfo=UTC)),  # recorded once held
+        tz=LONDON,
     ).id
 
 
@@ -259,6 +260,7 @@ def test_only_the_areas_lead_keeps_its_record_and_refusals_are_audited(world: Uo
             attendees=ATTENDEES,
             urns="",
             now=NOW,
+            tz=ZoneInfo("Europe/London"),
         )
     with pytest.raises(Refused) as other_area:
         record.record_meeting(
@@ -271,6 +273,7 @@ def test_only_the_areas_lead_keeps_its_record_and_refusals_are_audited(world: Uo
             attendees=ATTENDEES,
             urns="",
             now=NOW,
+            tz=ZoneInfo("Europe/London"),
         )
     assert str(line_manager.value) == refusals.NOT_AN_RJOIM_LEAD
     assert str(other_area.value) == refusals.rjoim_other_area("London North")
@@ -297,3 +300,41 @@ def test_only_the_areas_lead_keeps_its_record_and_refusals_are_audited(world: Uo
         "ivy.head@example.test",
         "ivy.head@example.test",
     ]
+
+
+def test_a_meeting_in_the_future_or_recorded_twice_differently_is_refused(
+    world: UowFactory,
+) -> None:
+    with pytest.raises(InvalidInput) as future:
+        record.record_meeting(
+            world(),
+            actor_slack_id=HAL,
+            area="Wessex",
+            force_code="44",
+            held_on=date(2026, 1, 13),
+            next_meeting_on=None,
+            attendees=ATTENDEES,
+            urns="",
+            now=NOW,
+            tz=LONDON,
+        )
+    assert future.value.problems == [
+        "The meeting date 2026-01-13 is in the future: record a meeting once it has been held."
+    ]
+    first = meeting(world(), date(2026, 1, 12))
+    assert meeting(world(), date(2026, 1, 12)) == first  # the same form sent again
+    with pytest.raises(InvalidInput) as again:
+        record.record_meeting(
+            world(),
+            actor_slack_id=HAL,
+            area="Wessex",
+            force_code="44",
+            held_on=date(2026, 1, 12),
+            next_meeting_on=None,
+            attendees="cps_unit_head: Someone Else",
+            urns="",
+            now=NOW,
+            tz=LONDON,
+        )
+    assert again.value.problems == [refusals.rjoim_meeting_exists("44", date(2026, 1, 12))]
+    assert count(world, RjoimMeeting) == 1

@@ -127,7 +127,10 @@ def test_a_meeting_with_two_issues_and_two_actions_then_one_reminder_then_the_di
             select(AuditEvent.action).where(AuditEvent.action.like("rjoim.%"))
         ).all()
     assert sorted(audited) == sorted(
-        ["rjoim.meeting_recorded"] + ["rjoim.issue_recorded"] * 2 + ["rjoim.action_recorded"] * 2
+        ["rjoim.meeting_recorded"]
+        + ["rjoim.issue_recorded"] * 2
+        + ["rjoim.action_recorded"] * 2
+        + ["rjoim.meeting_viewed"] * 4  # each issue and action modal opened
     )
     panel = home(standin, driver, LEAD.slack_id, "Issue third-party requests together")
     assert "2 open action(s)" in json.dumps(panel.blocks)

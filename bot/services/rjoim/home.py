@@ -89,10 +89,20 @@ def meeting_title(
     """The meeting's one-line title and the open actions of earlier meetings it reviews."""
     with uow:
         session = uow.session
-        _, meeting = lead_and_meeting(session, actor_slack_id, meeting_id, action, now)
+        lead, meeting = lead_and_meeting(session, actor_slack_id, meeting_id, action, now)
         title = (
             f"{meeting.area} RJOIM with {force_name(meeting.force_code)}, "
             f"{meeting.held_on.isoformat()}"
         )
         rows = carried_actions(session, meeting.area, meeting.force_code, meeting.held_on)
+        audit.record(
+            session,
+            actor=lead.email,
+            action="rjoim.meeting_viewed",
+            entity_type="rjoim_meeting",
+            entity_id=meeting.id,
+            details={"for": action, "open_actions": [row.action.id for row in rows]},
+            now=now,
+        )
+        uow.commit()
         return title, [open_action(row) for row in rows]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -54,13 +55,17 @@ def record_meeting(
     attendees: str,
     urns: str,
     now: datetime,
+    tz: ZoneInfo,
 ) -> Recorded:
     with uow:
         session = uow.session
         lead = rjoim_lead(session, actor_slack_id, action="rjoim.meeting", now=now, area=area)
         people, problems = parse_attendees(attendees)
+        today = now.astimezone(tz).date()
         problems = (
-            meeting_problems(area=area, force_code=force_code, held_on=held_on, attendees=people)
+            meeting_problems(
+                area=area, force_code=force_code, held_on=held_on, attendees=people, today=today
+            )
             + problems
         )
         discussed, urn_problems = parse_urns(urns, force_code=force_code)
@@ -70,7 +75,10 @@ def record_meeting(
             raise InvalidInput(["The next meeting must be after this one."])
         existing = rjoim_record_repo.meeting_on(session, area, force_code, held_on)
         if existing is not None:
-            return Recorded(existing.id, created=False)
+            same = existing.attendees == [{"role": a.role, "name": a.name} for a in people]
+            if same and existing.next_meeting_on == next_meeting_on:
+                return Recorded(existing.id, created=False)  # the same form sent again
+            raise InvalidInput([refusals.rjoim_meeting_exists(force_code, held_on)])
         meeting = RjoimMeeting(
             area=area,
             force_code=force_code,

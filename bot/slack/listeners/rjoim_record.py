@@ -142,6 +142,7 @@ class RjoimListeners:
                 attendees=form.get(rb.ATTENDEES) or "",
                 urns=form.get(rb.URNS) or "",
                 now=self.ctx.clock(),
+                tz=self.ctx.settings.timezone,
             )
 
         self._submit(ack, body, client, save, MEETING_ERRORS, rb.ATTENDEES)
