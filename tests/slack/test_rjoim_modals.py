@@ -134,6 +134,17 @@ def test_a_meeting_with_two_issues_and_two_actions_then_one_reminder_then_the_di
     )
     panel = home(standin, driver, LEAD.slack_id, "Issue third-party requests together")
     assert "2 open action(s)" in json.dumps(panel.blocks)
+    # They carry forward onto the force's agenda.
+    driver.slash_command(LEAD.slack_id, "/dip", "rjoim 01")
+    agenda = standin.wait_for(
+        lambda: next(
+            (m for m in standin.messages_to(LEAD.slack_id) if m.text.startswith("RJOIM agenda")),
+            None,
+        )
+    )
+    listed = json.dumps(agenda.blocks)
+    assert "Open actions from earlier meetings" in listed
+    assert "Metropolitan Police: Brief the unit (owner Lara Lawyer, due 2026-03-06)" in listed
 
     def remind(at: datetime) -> None:
         clock.set(at)

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from bot.services.rjoim.actions import open_action
 from bot.services.rjoim.leads import rjoim_lead
 from bot.services.rjoim.meetings import carried_actions
 from bot.services.rjoim.record import lead_and_meeting
@@ -16,25 +17,10 @@ from bot.services.trends.summary import viewer_for
 from bot.slack.blocks.rjoim_record import ForceMeetings, OpenAction, home_panel
 from bot.slack.blocks.text import Block
 from inspections.forces import force_name
-from inspections.rjoim_record import is_overdue, lead_areas
+from inspections.rjoim_record import lead_areas
 from storage import audit, rjoim_record_repo
 from storage.models import Person
-from storage.rjoim_record_repo import ActionRow
 from storage.uow import UnitOfWork
-
-
-def open_action(row: ActionRow, today: datetime | None = None) -> OpenAction:
-    action = row.action
-    owner = row.owner.name if row.owner is not None else (action.police_owner or "")
-    return OpenAction(
-        action.id,
-        force_name(row.meeting.force_code),
-        action.description,
-        owner,
-        action.due_on,
-        today is not None
-        and is_overdue(action.due_on, done=action.closed_at is not None, today=today.date()),
-    )
 
 
 def rjoim_home_blocks(session: Session, person: Person, now: datetime, tz: ZoneInfo) -> list[Block]:

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from bot.services.rjoim.home import open_action
+from bot.services.rjoim.actions import open_action
 from bot.services.trends.apr import as_csv as metrics_csv
 from bot.services.trends.apr import metrics_for
 from bot.services.trends.board import BoardPack, board_pack, funnel_png
