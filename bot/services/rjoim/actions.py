@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.slack.blocks.rjoim_record import OpenAction
+from bot.slack.blocks.rjoim_home import OpenAction
 from inspections.forces import force_name
 from inspections.rjoim_record import is_overdue
 from storage.rjoim_record_repo import ActionRow

@@ -19,7 +19,7 @@ from bot.services.people.requester import requester
 from bot.services.rjoim.actions import open_action
 from bot.services.trends.requests import TrendRequest
 from bot.services.trends.summary import allowed_scope
-from bot.slack.blocks.rjoim_record import OpenAction
+from bot.slack.blocks.rjoim_home import OpenAction
 from inspections.periods import Period
 from inspections.rjoim import AgendaQuestion, action_plan_questions
 from inspections.scopes import Scope, ScopeKind

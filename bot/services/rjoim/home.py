@@ -14,7 +14,7 @@ from bot.services.rjoim.leads import rjoim_lead
 from bot.services.rjoim.meetings import carried_actions
 from bot.services.rjoim.record import lead_and_meeting
 from bot.services.trends.summary import viewer_for
-from bot.slack.blocks.rjoim_record import ForceMeetings, OpenAction, home_panel
+from bot.slack.blocks.rjoim_home import ForceMeetings, OpenAction, home_panel
 from bot.slack.blocks.text import Block
 from inspections.forces import force_name
 from inspections.rjoim_record import lead_areas

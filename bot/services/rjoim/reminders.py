@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.services.rjoim.actions import open_action
-from bot.slack.blocks.rjoim_record import reminder_message
+from bot.slack.blocks.rjoim_home import reminder_message
 from inspections.bank_holidays import england_and_wales_bank_holidays
 from inspections.rjoim_record import reminder_at
 from storage import audit, outbox, rjoim_record_repo

@@ -13,7 +13,7 @@ from bot.services.rjoim import record_files
 from bot.services.rjoim.record import lead_and_meeting
 from bot.services.rjoim.record_export import audit_export, build_document
 from bot.services.trends.reports import file_slug
-from bot.slack.blocks.rjoim_record import records_message
+from bot.slack.blocks.rjoim_home import records_message
 from bot.slack.files import FILES_KEY, encoded
 from inspections.forces import force_name
 from storage import outbox

@@ -34,7 +34,7 @@ from bot.slack.blocks.reports import (
     board_message,
     digest_message,
 )
-from bot.slack.blocks.rjoim_record import OpenAction
+from bot.slack.blocks.rjoim_home import OpenAction
 from bot.slack.files import FILES_KEY, encoded
 from inspections.apr import Metric
 from inspections.bank_holidays import england_and_wales_bank_holidays

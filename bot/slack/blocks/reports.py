@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.services.trends.board import FUNNEL_NOTE, BoardPack
-from bot.slack.blocks.rjoim_record import OpenAction
+from bot.slack.blocks.rjoim_home import OpenAction
 from bot.slack.blocks.text import (
     Block,
     context,

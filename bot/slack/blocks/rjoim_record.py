@@ -1,15 +1,13 @@
-"""The interaction protocol and Block Kit of the RJOIM record: the lead's App Home panel, the
-four modals (meeting, issue, action, impact), what their submissions hold, and the owner's
-reminder. Button values and modal metadata are ``{"m": meeting id}`` (or ``{}`` for a new
-meeting); anything else raises StaleOrMalformedAction."""
+"""The interaction protocol of the RJOIM record: its buttons, the four modals (meeting, issue,
+action, impact) and what their submissions hold (the panel and messages are in
+bot.slack.blocks.rjoim_home). Button values and modal metadata are ``{"m": meeting id}`` (or
+``{}`` for a new meeting); anything else raises StaleOrMalformedAction."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot import refusals
 from bot.slack.blocks.actions import StaleOrMalformedAction
@@ -17,17 +15,16 @@ from bot.slack.blocks.text import (
     MAX_BUTTON_TEXT,
     MAX_OPTION_TEXT,
     Block,
-    context,
-    divider,
     esc,
-    header,
-    message,
     plain,
     section,
 )
-from inspections.forces import FORCES, force_name
+from inspections.forces import FORCES
 from inspections.rjoim_record import AGENCIES, ATTENDEE_ROLES
 from inspections.rjoim_themes import THEMES
+
+if TYPE_CHECKING:
+    from bot.slack.blocks.rjoim_home import OpenAction
 
 RECORD_MEETING = "rjoim.record_meeting"
 ADD_ISSUE = "rjoim.add_issue"
@@ -53,26 +50,6 @@ AGENCY, OWNER, POLICE_OWNER, DUE_ON = "agency", "owner", "police_owner", "due_on
 ACTION, DONE, EFFECT, EVIDENCE = "action", "done", "effect", "evidence"
 
 
-@dataclass(frozen=True)
-class OpenAction:
-    action_id: int
-    force: str
-    description: str
-    owner: str  # a person's name, or the named police owner
-    due_on: date
-    overdue: bool
-
-
-@dataclass(frozen=True)
-class ForceMeetings:
-    meeting_id: int  # the latest meeting with the force
-    area: str
-    force_code: str
-    held_on: date
-    next_on: date | None
-    open_actions: int
-
-
 def encode(meeting_id: int | None) -> str:
     return json.dumps({} if meeting_id is None else {"m": meeting_id}, separators=(",", ":"))
 
@@ -90,7 +67,7 @@ def decode(raw: object) -> int | None:
     return value
 
 
-def _button(text: str, action_id: str, meeting_id: int | None, *, primary: bool = False) -> Block:
+def button(text: str, action_id: str, meeting_id: int | None, *, primary: bool = False) -> Block:
     element: Block = {
         "type": "button",
         "action_id": action_id,
@@ -100,55 +77,6 @@ def _button(text: str, action_id: str, meeting_id: int | None, *, primary: bool 
     if primary:
         element["style"] = "primary"
     return element
-
-
-def home_panel(
-    forces: Sequence[ForceMeetings], actions: Sequence[OpenAction], areas: Sequence[str]
-) -> list[Block]:
-    """The RJOIM lead's panel: each force's latest and next meeting with buttons to add to the
-    latest, then the open actions, soonest due first."""
-    blocks: list[Block] = [divider(), header("RJOIM")]
-    scope = ", ".join(areas) if len(areas) <= 3 else f"{len(areas)} Areas"
-    blocks.append(context(esc(f"Joint meetings with the police, for {scope}.", 500)))
-    for force in forces[:8]:
-        nxt = force.next_on.isoformat() if force.next_on else "not set"
-        blocks.append(
-            section(
-                f"*{esc(force_name(force.force_code), 100)} ({force.force_code})*, "
-                f"{esc(force.area, 100)}: last met {force.held_on.isoformat()}; "
-                f"next meeting {nxt}; {force.open_actions} open action(s)"
-            )
-        )
-        blocks.append(
-            {
-                "type": "actions",
-                "block_id": f"rjoim-{force.meeting_id}",
-                "elements": [
-                    _button("Add issue", ADD_ISSUE, force.meeting_id),
-                    _button("Add action", ADD_ACTION, force.meeting_id),
-                    _button("Record impact", RECORD_IMPACT, force.meeting_id),
-                    _button("Send me the records", SEND_RECORDS, force.meeting_id),
-                ],
-            }
-        )
-    if actions:
-        lines = [
-            f"• {'*overdue* ' if a.overdue else ''}due {a.due_on.isoformat()} · "
-            f"{esc(a.force, 60)} · {esc(a.description, 150)} · {esc(a.owner, 80)}"
-            for a in actions[:15]
-        ]
-        more = f"\n…and {len(actions) - 15} more" if len(actions) > 15 else ""
-        blocks.append(section("*Open actions*\n" + "\n".join(lines) + more))
-    else:
-        blocks.append(context("No open actions."))
-    blocks.append(
-        {
-            "type": "actions",
-            "block_id": "rjoim-new",
-            "elements": [_button("Record an RJOIM meeting", RECORD_MEETING, None, primary=True)],
-        }
-    )
-    return blocks
 
 
 def _options(pairs: Sequence[tuple[str, str]]) -> list[dict[str, Any]]:
@@ -327,28 +255,3 @@ def where_problems_go(
         target = next((b for b, words in blocks.items() if any(w in lower for w in words)), default)
         errors.setdefault(target, []).append(problem)
     return {block: " ".join(found)[:2000] for block, found in errors.items()}
-
-
-def reminder_message(action: OpenAction, area: str) -> dict[str, Any]:
-    title = f"RJOIM action due {action.due_on.isoformat()}"
-    blocks = [
-        header(title),
-        section(
-            f"You own this action, agreed at {esc(area, 100)}'s RJOIM with "
-            f"{esc(action.force, 100)}:\n>{esc(action.description, 2000)}"
-        ),
-        context("Its impact is assessed at the next meeting with the force."),
-    ]
-    return message(f"{title}: {action.description}", blocks)
-
-
-def records_message(title: str, held_on: date) -> dict[str, Any]:
-    heading = f"RJOIM record: {title}, {held_on.isoformat()}"
-    blocks = [
-        header(heading),
-        section(
-            "The CPS record (names, marks: not for the police) and the police-safe record for "
-            "the joint meeting, each as CSV and PDF, are attached below."
-        ),
-    ]
-    return message(heading, blocks)

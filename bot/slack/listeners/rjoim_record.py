@@ -18,6 +18,7 @@ from bot.services.rjoim import record
 from bot.services.rjoim.send_records import send_records
 from bot.slack.blocks import rjoim_record as rb
 from bot.slack.blocks.actions import StaleOrMalformedAction
+from bot.slack.blocks.rjoim_home import OpenAction
 from bot.slack.context import BotContext
 from bot.slack.listeners.home import HomeTab
 from bot.slack.listeners.notes import tell, tell_clicker
@@ -103,7 +104,7 @@ class RjoimListeners:
         body: Body,
         client: WebClient,
         action: str,
-        modal: Callable[[int, str, list[rb.OpenAction]], dict[str, Any]],
+        modal: Callable[[int, str, list[OpenAction]], dict[str, Any]],
         *,
         needs_actions: bool = False,
     ) -> None:
