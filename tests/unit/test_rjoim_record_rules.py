@@ -8,6 +8,7 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from inspections.areas import AREAS
 from inspections.bank_holidays import england_and_wales_bank_holidays
 from inspections.rjoim_record import (
     ActionDraft,
@@ -19,11 +20,14 @@ from inspections.rjoim_record import (
     impact_meeting_problem,
     impact_problems,
     is_overdue,
+    lead_areas,
     meeting_problems,
     parse_attendees,
+    parse_urns,
     reminder_at,
 )
 from inspections.rjoim_themes import THEMES, theme_problem
+from inspections.scopes import Viewer
 from questionnaires.loader import default_questionnaire_path
 
 SEED_003 = Path(default_questionnaire_path()).parent / "seeds" / "003_6df24bb853638612.txt"
@@ -150,3 +154,26 @@ def test_an_open_action_is_overdue_the_day_after_its_due_date() -> None:
     assert not is_overdue(due, done=False, today=due)
     assert is_overdue(due, done=False, today=date(2026, 3, 14))
     assert not is_overdue(due, done=True, today=date(2026, 3, 14))
+
+
+def viewer(roles: set[str], *, heads_unit: bool, area: str = "Wessex") -> Viewer:
+    return Viewer(1, frozenset(roles), area, "RASSO Wessex", heads_unit, frozenset({2}))
+
+
+def test_the_unit_head_or_ccp_keeps_their_areas_record_and_the_national_lead_every_one() -> None:
+    assert lead_areas(viewer({"manager"}, heads_unit=True)) == {"Wessex"}
+    assert lead_areas(viewer({"ccp"}, heads_unit=False)) == {"Wessex"}
+    assert lead_areas(viewer({"admin"}, heads_unit=False)) == set(AREAS)
+    assert lead_areas(viewer({"manager"}, heads_unit=False)) == set()  # a line manager
+    assert lead_areas(viewer({"lawyer", "inspector"}, heads_unit=True)) == set()
+
+
+def test_urns_discussed_are_read_from_any_separators_once_each_and_of_the_force() -> None:
+    urns, problems = parse_urns(
+        "44ha0000125, 44HA0000225\n44HA0000125 55DO0000125 x", force_code="44"
+    )
+    assert urns == ["44HA0000125", "44HA0000225"]
+    assert problems == [
+        "55DO0000125 is a case of force 55, not 44.",
+        "'x' is not a URN (two digits, two letters, seven digits).",
+    ]

@@ -13,7 +13,7 @@ Building it is audited as an export (`rjoim.record_exported`), whoever asks.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -162,7 +162,7 @@ def _views(
 
 
 def _meeting(
-    session: Session, view: MeetingView, scrub: _Scrub, today: Any, tz: ZoneInfo
+    session: Session, view: MeetingView, scrub: _Scrub, today: date, tz: ZoneInfo
 ) -> dict[str, Any]:
     record = view.record
     meeting: dict[str, Any] | None = None
@@ -209,7 +209,7 @@ def _meeting(
 
 
 def _action(
-    row: ActionRow, scrub: _Scrub, today: Any, impacts: list[RjoimImpact]
+    row: ActionRow, scrub: _Scrub, today: date, impacts: list[RjoimImpact]
 ) -> dict[str, Any]:
     action = row.action
     if row.owner is not None:
