@@ -7,7 +7,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from inspections.rjoim_record import ActionState
@@ -164,3 +164,14 @@ def themes_by_urn(session: Session, urns: Collection[str]) -> dict[str, list[str
         if urn is not None and theme not in found.setdefault(urn, []):
             found[urn].append(theme)
     return found
+
+
+def issue_counts(session: Session, meeting_ids: Collection[int]) -> dict[int, int]:
+    if not meeting_ids:
+        return {}
+    query = (
+        select(RjoimIssue.meeting_id, func.count())
+        .where(RjoimIssue.meeting_id.in_(sorted(meeting_ids)))
+        .group_by(RjoimIssue.meeting_id)
+    )
+    return {meeting_id: int(n) for meeting_id, n in session.execute(query)}

@@ -4,6 +4,7 @@ modal. Viewing is audited in the caller's transaction (the panel) or its own (th
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -54,7 +55,11 @@ def rjoim_home_blocks(session: Session, person: Person, now: datetime, tz: ZoneI
         now=now,
     )
     local = now.astimezone(tz)
-    shown = sorted(latest.values(), key=lambda f: (f.area, f.force_code))
+    issues = rjoim_record_repo.issue_counts(session, [f.meeting_id for f in latest.values()])
+    shown = sorted(
+        (replace(f, issues=issues.get(f.meeting_id, 0)) for f in latest.values()),
+        key=lambda f: (f.area, f.force_code),
+    )
     own = [person.area] if person.area in areas else []
     listed = own if len(areas) > 3 else sorted(areas)
     return home_panel(shown, [open_action(r, local) for r in actions], listed or sorted(areas))

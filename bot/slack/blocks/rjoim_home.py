@@ -39,6 +39,7 @@ class ForceMeetings:
     held_on: date
     next_on: date | None
     open_actions: int
+    issues: int = 0  # raised at the latest meeting
 
 
 def home_panel(
@@ -55,7 +56,8 @@ def home_panel(
             section(
                 f"*{esc(force_name(force.force_code), 100)} ({force.force_code})*, "
                 f"{esc(force.area, 100)}: last met {force.held_on.isoformat()}; "
-                f"next meeting {nxt}; {force.open_actions} open action(s)"
+                f"{force.issues} issue(s) raised; next meeting {nxt}; "
+                f"{force.open_actions} open action(s)"
             )
         )
         blocks.append(
