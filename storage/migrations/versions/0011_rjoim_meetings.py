@@ -40,10 +40,14 @@ def _utc() -> sa.DateTime:
 
 def _fk(column: str, table: str, target: str) -> sa.ForeignKeyConstraint:
     referred = target.split(".")[0]
+    # A meeting's rows go with it; people are never deleted (they are made inactive).
+    cascade = referred in ("rjoim_meetings", "rjoim_actions")
     return sa.ForeignKeyConstraint(
-        [column], [target], name=op.f(f"fk_{table}_{column}_{referred}"),
-        ondelete="CASCADE" if referred == "rjoim_meetings" or referred == "rjoim_actions" else None,
-    )  # fmt: skip
+        [column],
+        [target],
+        name=op.f(f"fk_{table}_{column}_{referred}"),
+        ondelete="CASCADE" if cascade else None,
+    )
 
 
 def _recorded(table: str) -> list[Any]:
