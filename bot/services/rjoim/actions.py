@@ -13,7 +13,8 @@ from inspections.rjoim_record import is_overdue
 from storage.rjoim_record_repo import ActionRow
 
 
-def open_action(row: ActionRow, today: datetime | None = None) -> OpenAction:
+def open_action(row: ActionRow, as_of: datetime | None = None) -> OpenAction:
+    """as_of: a local time (its date is the day overdue is judged on); None: not judged."""
     action = row.action
     owner = row.owner.name if row.owner is not None else (action.police_owner or "")
     return OpenAction(
@@ -22,6 +23,6 @@ def open_action(row: ActionRow, today: datetime | None = None) -> OpenAction:
         action.description,
         owner,
         action.due_on,
-        today is not None
-        and is_overdue(action.due_on, done=action.closed_at is not None, today=today.date()),
+        as_of is not None
+        and is_overdue(action.due_on, done=action.closed_at is not None, today=as_of.date()),
     )

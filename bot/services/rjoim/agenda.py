@@ -63,7 +63,7 @@ def rjoim_list(
             question_ids=[q.question_id for q in questions],
             force=request.force,
         )
-        carried = _open_actions(session, scope, request.force, now)
+        carried = _open_actions(session, scope, request.force, now.astimezone(tz))
         audit.record(
             session,
             actor=person.email,
