@@ -21,7 +21,7 @@ from bot.offline.driver import SlackDriver
 from bot.offline.standin import SlackStandIn
 from bot.offline.standin.records import StoredView
 from bot.slack.blocks import rjoim_record as rb
-from storage.models import AuditEvent, RjoimAction, RjoimIssue, RjoimMeeting
+from storage.models import AuditEvent, RjoimAction, RjoimImpact, RjoimIssue, RjoimMeeting
 
 LEAD = MANAGER  # Mo Manager heads the London North unit: the Area's RJOIM lead
 V = rb.VALUE
@@ -243,3 +243,74 @@ def test_the_lead_gets_both_records_in_their_dm_and_the_police_one_names_no_lawy
     for member in directory:
         assert member.name not in police and member.email not in police
     assert files[f"{stem}-cps.pdf"].startswith(b"%PDF")
+
+
+def test_at_the_next_meeting_the_lead_records_the_impact_of_an_open_action(
+    bot: RunningBot,
+    driver: SlackDriver,
+    standin: SlackStandIn,
+    directory: tuple[Member, ...],
+    clock: ManualClock,
+) -> None:
+    meeting = {rb.FORCE: "01", rb.ATTENDEES: "cps_unit_head: Mo Manager"}
+    panel = home(standin, driver, LEAD.slack_id, "Record an RJOIM meeting")
+    submit(
+        driver,
+        open_modal(standin, driver, panel, rb.RECORD_MEETING),
+        meeting | {rb.HELD_ON: "2026-03-02"},
+    )
+    panel = home(standin, driver, LEAD.slack_id, "Add action")
+    submit(
+        driver,
+        open_modal(standin, driver, panel, rb.ADD_ACTION),
+        {
+            rb.DESCRIPTION: "Brief the unit",
+            rb.AGENCY: "cps",
+            rb.OWNER: LAWYER.slack_id,
+            rb.DUE_ON: "2026-03-20",
+        },
+    )
+
+    # The same meeting has nothing earlier to assess.
+    assert driver.click(LEAD.slack_id, panel, action_id=rb.RECORD_IMPACT).status == 200
+    standin.wait_for(
+        lambda: any(
+            n.text == refusals.RJOIM_NO_OPEN_ACTIONS
+            for n in standin.ephemerals_to(LEAD.slack_id) + standin.messages_to(LEAD.slack_id)
+        )
+    )
+
+    clock.set(datetime(2026, 3, 30, 10, 0, tzinfo=UTC))
+    panel = home(standin, driver, LEAD.slack_id, "Record an RJOIM meeting")
+    submit(
+        driver,
+        open_modal(standin, driver, panel, rb.RECORD_MEETING),
+        meeting | {rb.HELD_ON: "2026-03-30"},
+    )
+    panel = home(standin, driver, LEAD.slack_id, "last met 2026-03-30")
+    modal = open_modal(standin, driver, panel, rb.RECORD_IMPACT)
+    assert "Brief the unit" in json.dumps(modal.blocks)
+    with bot.uow() as uow:
+        action_id = uow.session.scalars(select(RjoimAction.id)).one()
+    assert submit(driver, modal, {rb.ACTION: str(action_id), rb.DONE: "yes"}) == {
+        "response_action": "errors",
+        "errors": {rb.EFFECT: "Describe the effect observed (or why there was none)."},
+    }
+    done = {
+        rb.ACTION: str(action_id),
+        rb.DONE: "yes",
+        rb.EFFECT: "Requests now go together",
+        rb.EVIDENCE: "5 files checked",
+    }
+    assert submit(driver, modal, done) is None
+
+    with bot.uow() as uow:
+        action = uow.session.get_one(RjoimAction, action_id)
+        [impact] = uow.session.scalars(select(RjoimImpact)).all()
+        assert action.closed_at == datetime(2026, 3, 30, 10, 0, tzinfo=UTC)
+        assert (impact.done, impact.effect, impact.evidence) == (
+            True,
+            "Requests now go together",
+            "5 files checked",
+        )
+    panel = home(standin, driver, LEAD.slack_id, "No open actions.")
