@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func, select
-from support.slack_world import LAWYER, MANAGER, Member, RunningBot
+from support.slack_world import ADMIN, LAWYER, MANAGER, Member, RunningBot
 
 from bot import refusals
 from bot.clock import ManualClock
@@ -174,12 +174,15 @@ def test_a_meeting_with_two_issues_and_two_actions_then_one_reminder_then_the_di
     assert "Metropolitan Police: Issue third-party requests together (owner DS Patel" in overdue
 
 
-def test_someone_who_is_not_a_lead_sees_no_panel_and_cannot_record(
+def test_leads_see_their_scope_and_someone_who_is_not_a_lead_sees_no_panel_nor_records(
     bot: RunningBot, driver: SlackDriver, standin: SlackStandIn, directory: tuple[Member, ...]
 ) -> None:
     lawyer_home = home(standin, driver, LAWYER.slack_id, "")
     assert "Record an RJOIM meeting" not in json.dumps(lawyer_home.blocks)
     panel = home(standin, driver, LEAD.slack_id, "Record an RJOIM meeting")
+    assert "Joint meetings with the police, for London North." in json.dumps(panel.blocks)
+    national = home(standin, driver, ADMIN.slack_id, "Record an RJOIM meeting")
+    assert "Joint meetings with the police, for every Area." in json.dumps(national.blocks)
     response = driver.click(LAWYER.slack_id, panel, action_id=rb.RECORD_MEETING)
     assert response.status == 200
     standin.wait_for(

@@ -17,6 +17,7 @@ from bot.services.rjoim.record import lead_and_meeting
 from bot.services.trends.summary import viewer_for
 from bot.slack.blocks.rjoim_home import ForceMeetings, OpenAction, home_panel
 from bot.slack.blocks.text import Block
+from inspections.areas import AREAS
 from inspections.forces import force_name
 from inspections.rjoim_record import lead_areas
 from storage import audit, rjoim_record_repo
@@ -60,9 +61,8 @@ def rjoim_home_blocks(session: Session, person: Person, now: datetime, tz: ZoneI
         (replace(f, issues=issues.get(f.meeting_id, 0)) for f in latest.values()),
         key=lambda f: (f.area, f.force_code),
     )
-    own = [person.area] if person.area in areas else []
-    listed = own if len(areas) > 3 else sorted(areas)
-    return home_panel(shown, [open_action(r, local) for r in actions], listed or sorted(areas))
+    scope = "every Area" if areas == frozenset(AREAS) else ", ".join(sorted(areas))
+    return home_panel(shown, [open_action(r, local) for r in actions], scope)
 
 
 def meeting_modal_areas(

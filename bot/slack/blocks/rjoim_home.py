@@ -43,12 +43,11 @@ class ForceMeetings:
 
 
 def home_panel(
-    forces: Sequence[ForceMeetings], actions: Sequence[OpenAction], areas: Sequence[str]
+    forces: Sequence[ForceMeetings], actions: Sequence[OpenAction], scope: str
 ) -> list[Block]:
     """The RJOIM lead's panel: each force's latest and next meeting with buttons to add to the
     latest, then the open actions, soonest due first."""
     blocks: list[Block] = [divider(), header("RJOIM")]
-    scope = ", ".join(areas) if len(areas) <= 3 else f"{len(areas)} Areas"
     blocks.append(context(esc(f"Joint meetings with the police, for {scope}.", 500)))
     for force in forces[:8]:
         nxt = force.next_on.isoformat() if force.next_on else "not set"
