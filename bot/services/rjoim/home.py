@@ -11,9 +11,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from bot.services.rjoim.actions import open_action
-from bot.services.rjoim.leads import rjoim_lead
+from bot.services.rjoim.leads import lead_and_meeting, rjoim_lead
 from bot.services.rjoim.meetings import carried_actions
-from bot.services.rjoim.record import lead_and_meeting
 from bot.services.trends.summary import viewer_for
 from bot.slack.blocks.rjoim_home import ForceMeetings, OpenAction, home_panel
 from bot.slack.blocks.text import Block

@@ -17,7 +17,7 @@ from bot.services.people.requester import requester
 from bot.services.trends.summary import viewer_for
 from inspections.rjoim_record import lead_areas
 from storage import audit
-from storage.models import Person
+from storage.models import Person, RjoimMeeting
 
 
 @dataclass(frozen=True)
@@ -51,3 +51,23 @@ def rjoim_lead(
     )
     session.commit()
     raise Refused(reason)
+
+
+def lead_and_meeting(
+    session: Session, actor_slack_id: str, meeting_id: int, action: str, now: datetime
+) -> tuple[Lead, RjoimMeeting]:
+    lead = rjoim_lead(session, actor_slack_id, action=action, now=now)
+    meeting = session.get(RjoimMeeting, meeting_id)
+    if meeting is None or meeting.area not in lead.areas:
+        audit.record(
+            session,
+            actor=lead.email,
+            action=f"refused:{action}",
+            entity_type="rjoim_meeting",
+            entity_id=meeting_id,
+            details={"reason": refusals.NO_SUCH_RJOIM_MEETING},
+            now=now,
+        )
+        session.commit()
+        raise Refused(refusals.NO_SUCH_RJOIM_MEETING)
+    return lead, meeting

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from bot import refusals
 from bot.refusals import InvalidInput, Refused
-from bot.services.rjoim.leads import Lead, rjoim_lead
+from bot.services.rjoim.leads import Lead, lead_and_meeting, rjoim_lead
 from inspections.forces import force_of
 from inspections.intake import URN_PATTERN
 from inspections.rjoim_record import (
@@ -256,26 +256,6 @@ def record_impact(
                {"meeting_id": meeting.id, "done": done})  # fmt: skip
         uow.commit()
         return Recorded(impact.id, created=True)
-
-
-def lead_and_meeting(
-    session: Session, actor_slack_id: str, meeting_id: int, action: str, now: datetime
-) -> tuple[Lead, RjoimMeeting]:
-    lead = rjoim_lead(session, actor_slack_id, action=action, now=now)
-    meeting = session.get(RjoimMeeting, meeting_id)
-    if meeting is None or meeting.area not in lead.areas:
-        audit.record(
-            session,
-            actor=lead.email,
-            action=f"refused:{action}",
-            entity_type="rjoim_meeting",
-            entity_id=meeting_id,
-            details={"reason": refusals.NO_SUCH_RJOIM_MEETING},
-            now=now,
-        )
-        session.commit()
-        raise Refused(refusals.NO_SUCH_RJOIM_MEETING)
-    return lead, meeting
 
 
 def _already(

@@ -10,7 +10,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.services.rjoim import record_files
-from bot.services.rjoim.record import lead_and_meeting
+from bot.services.rjoim.leads import lead_and_meeting
 from bot.services.rjoim.record_export import audit_export, build_document
 from bot.services.trends.reports import file_slug
 from bot.slack.blocks.rjoim_home import records_message
