@@ -38,13 +38,23 @@ from bot.slack.listeners import (
     inspection,
     interventions,
     messages,
+    rjoim_record,
 )
 from storage import outbox
 from storage.db import make_engine
 from storage.db import session_factory as make_session_factory
 from storage.uow import UnitOfWork
 
-LISTENER_MODULES = (inspection, commands, home, decline, feedback, interventions, messages)
+LISTENER_MODULES = (
+    inspection,
+    commands,
+    home,
+    decline,
+    feedback,
+    interventions,
+    rjoim_record,
+    messages,
+)
 # Bolt runs each listener on this pool while the request thread waits for its ack(); what a
 # listener does after acknowledging (showing the next card) keeps its thread a little longer,
 # so the pool has room for every waitress thread and as many finishing their Slack calls.

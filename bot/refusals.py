@@ -8,6 +8,8 @@ consistent and polite, and a test can refer to the exact sentence. A service rai
 
 from __future__ import annotations
 
+from datetime import date
+
 from bot.slack.mrkdwn import escape
 from inspections.lifecycle import ActorProblem, CardProblem
 
@@ -197,3 +199,32 @@ TYPED_MESSAGE = (
     "I don't read typed messages. Use the buttons on your cards or the Home tab, "
     "or type `/dip help` to see what I can do."
 )
+
+NOT_AN_RJOIM_LEAD = (
+    "Sorry, the RJOIM record is kept by each Area's RASSO Unit Head or Chief Crown Prosecutor "
+    "and by the national inspection lead, so I can't let you do that."
+)
+NO_SUCH_RJOIM_MEETING = "Sorry, I can't find that RJOIM meeting in the Areas whose record you keep."
+NO_SUCH_RJOIM_ACTION = (
+    "Sorry, that action is not open for this meeting's force; nothing was changed."
+)
+RJOIM_RECORDS_ON_THEIR_WAY = "The meeting's records are on their way to our direct messages."
+RJOIM_NO_OPEN_ACTIONS = (
+    "No action agreed at an earlier meeting with this force is open, so there is no impact "
+    "to record."
+)
+RJOIM_OWNER_NOT_IN_DIRECTORY = (
+    "The owner you chose is not in the dipsample directory: choose someone who is, or for a "
+    "police action name the police officer who owns it."
+)
+
+
+def rjoim_other_area(area: str) -> str:
+    return f"Sorry, you keep the RJOIM record for {escape(area)} only, so I can't let you do that."
+
+
+def rjoim_meeting_exists(force_code: str, held_on: date) -> str:
+    return (
+        f"The meeting with force {force_code} on {held_on.isoformat()} is already recorded: "
+        "add its issues, actions and impact from the RJOIM panel on the Home tab."
+    )

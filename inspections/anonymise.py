@@ -13,10 +13,11 @@ _URN = re.compile(r"\b[0-9]{2}[\s/-]?[A-Za-z]{2}[\s/-]?[0-9]{5}[\s/-]?[0-9]{2}\b
 URN_MARK, NAME_MARK = "[case]", "[name]"
 
 
-def anonymised(text: str, names: Iterable[str]) -> str:
-    """The text with URNs and every name given (whole names first, then each part of three or
-    more letters, whole words, any case) replaced by a mark."""
-    found = _URN.sub(URN_MARK, text)
+def anonymised(text: str, names: Iterable[str], *, keep_urns: bool = False) -> str:
+    """The text with URNs (unless kept: a police-safe RJOIM record names its cases) and every
+    name given (whole names first, then each part of three or more letters, whole words, any
+    case) replaced by a mark."""
+    found = text if keep_urns else _URN.sub(URN_MARK, text)
     whole = sorted({n.strip() for n in names if n.strip()}, key=len, reverse=True)
     parts = sorted({p for n in whole for p in n.split() if len(p) >= 3}, key=len, reverse=True)
     for name in (*whole, *parts):

@@ -101,6 +101,24 @@ def build_parser() -> argparse.ArgumentParser:
         "--police-safe", action="store_true", help="no lawyers, units or marks"
     )
     rjoim_agenda.set_defaults(handler=_lazy("bot.cli.rjoim", "agenda"))
+    rjoim_export = rjoim.add_parser(
+        "export", help="the meeting record, or with no meeting the agenda and open actions now"
+    )
+    rjoim_export.add_argument("--area", required=True)
+    rjoim_export.add_argument("--force", help="a police force code, e.g. 42")
+    rjoim_export.add_argument("--meeting", type=int, help="a meeting's id")
+    rjoim_export.add_argument(
+        "--police-safe", action="store_true", help="no lawyers' names or emails, marks or scores"
+    )
+    rjoim_export.add_argument("--format", choices=("csv", "json", "pdf"), required=True)
+    rjoim_export.set_defaults(handler=_lazy("bot.cli.rjoim", "export_record"))
+    rjoim_return = rjoim.add_parser(
+        "return", help="the quarter's cases with two or more action plans, with narrative themes"
+    )
+    rjoim_return.add_argument("--area", required=True)
+    rjoim_return.add_argument("--quarter", required=True, help="e.g. 2026-Q1, last-quarter")
+    rjoim_return.add_argument("--format", choices=("csv", "json"), required=True)
+    rjoim_return.set_defaults(handler=_lazy("bot.cli.rjoim", "quarterly"))
 
     apr = groups.add_parser("apr", help="an Area's quarterly Area Performance Review metrics")
     apr.add_argument("--area", required=True)

@@ -22,6 +22,7 @@ from bot.services.assignment.reminders import SweepReport, sweep_reminders
 from bot.services.intake.floor import FloorReport, top_up_monthly_floor
 from bot.services.interventions.escalation import EscalationReport, escalate_unacknowledged
 from bot.services.people.directory import SlackResolution, resolve_slack_ids
+from bot.services.rjoim.reminders import ReminderRun, remind_action_owners
 from bot.services.trends.reports import ReportRun, board_packs, quarterly_packs, weekly_digests
 from bot.settings import Settings
 from storage.locks import last_run, record_run, singleton
@@ -36,6 +37,7 @@ QUARTERLY_PACK = "quarterly-apr-pack"
 BOARD_PACK = "quarterly-board-pack"
 SLACK_ID_RESOLUTION = "slack-id-resolution"
 INTERVENTION_ESCALATION = "intervention-escalation"
+RJOIM_REMINDERS = "rjoim-action-reminders"
 
 T = TypeVar("T")
 SessionFactory = Callable[[], Session]
@@ -134,6 +136,20 @@ def run_intervention_escalation(
             now=now,
             tz=settings.timezone,
             within_hours=settings.acknowledge_within_hours,
+        ),
+    )
+
+
+def run_rjoim_reminders(
+    now: datetime, *, session_factory: SessionFactory, settings: Settings
+) -> JobResult[ReminderRun]:
+    """Owners of open RJOIM actions reminded once, the working day before each is due."""
+    return _as_singleton(
+        RJOIM_REMINDERS,
+        now,
+        session_factory,
+        lambda _since: remind_action_owners(
+            UnitOfWork(session_factory), now=now, tz=settings.timezone
         ),
     )
 

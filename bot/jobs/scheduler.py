@@ -97,6 +97,13 @@ def standard_jobs(
             ),
         ),
         PeriodicJob(
+            jobs.RJOIM_REMINDERS,
+            every.reports,
+            lambda now: jobs.run_rjoim_reminders(
+                now, session_factory=session_factory, settings=settings
+            ),
+        ),
+        PeriodicJob(
             jobs.BOARD_PACK,
             every.reports,
             lambda now: jobs.run_board_pack(

@@ -19,6 +19,13 @@ from storage.models.inspections import (
 from storage.models.messaging import OUTBOX_STATUSES, REMINDER_KINDS, OutboxMessage, Reminder
 from storage.models.people import ROLES, Absence, Person, PersonRole
 from storage.models.questionnaires import QuestionnaireVersion
+from storage.models.rjoim import (
+    RjoimAction,
+    RjoimCaseDiscussed,
+    RjoimImpact,
+    RjoimIssue,
+    RjoimMeeting,
+)
 from storage.models.trend_rollup import TrendMonthInspections, TrendMonthMarks, TrendRollupState
 
 __all__ = [
@@ -47,6 +54,11 @@ __all__ = [
     "PersonRole",
     "QuestionnaireVersion",
     "Reminder",
+    "RjoimAction",
+    "RjoimCaseDiscussed",
+    "RjoimImpact",
+    "RjoimIssue",
+    "RjoimMeeting",
     "SamplingDecision",
     "SamplingPolicyVersion",
     "TrendMonthInspections",

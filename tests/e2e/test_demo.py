@@ -49,6 +49,8 @@ def test_the_demo_plays_the_fortnight_twice_and_leaves_its_outputs(tmp_path: Pat
     # The alert is acted on: acknowledged, and what was done recorded, on both copies.
     assert "recorded what was done (safeguarding steps taken): both copies updated" in said
     assert "Milo Maple: /dip trends team last-quarter" in said
+    assert "Hugo Holly recorded the RJOIM with Thames Valley Police" in said
+    assert "Thu 02 Apr 09:00  to Eli Elm: RJOIM action due 2026-04-07" in said
 
     pack = output / "hana.hawthorn-apr-wessex-2026-Q1.csv"
     rows = list(csv.DictReader(pack.read_text(encoding="utf-8").splitlines()))

@@ -7,8 +7,9 @@ assigned at once; inspectors work through what was assigned to them on earlier d
 and 15:00, clicking the real buttons; lawyers read and acknowledge their feedback at 16:30.
 Woven in: one critical failure (alerted before submit), one decline, one inspection paused past
 its due time (reminder, then escalation), one challenged mark, and managers asking for trends,
-the APR pack, a lawyer's development record and the RJOIM list. Every step checks what Slack
-received and stops the demo if it is wrong.
+the APR pack, a lawyer's development record and the RJOIM list; a Unit Head records an RJOIM
+and the action's owner is reminded the working day before it is due. Every step checks what
+Slack received and stops the demo if it is wrong.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from bot.offline.demo import cast
+from bot.offline.demo import cast, rjoim
 from bot.offline.demo.arrivals import Arrival, arrivals
 from bot.offline.demo.players import DemoStepFailed, Inspector, Player, button_labels, check
 from bot.offline.demo.transcript import Transcript
@@ -37,7 +38,13 @@ PAUSE_DAY = date(2026, 3, 24)  # Ivan pauses his first inspection this day ...
 RESUME_DAY = date(2026, 3, 27)  # ... and finishes it only after it was escalated
 CHALLENGE_DAY = date(2026, 3, 26)  # the first lawyer with a Partially met mark this day objects
 TRENDS_DAY = date(2026, 4, 1)
-SCHEDULED = ("Reminder:", "Overdue inspection:", "Weekly digest:", "Area Performance Review")
+SCHEDULED = (
+    "Reminder:",
+    "Overdue inspection:",
+    "Weekly digest:",
+    "Area Performance Review",
+    "RJOIM action due",
+)
 
 
 @dataclass
@@ -130,6 +137,12 @@ class Fortnight:
             day += timedelta(days=1)
         self.at(LAST_DAY, time(17, 0))
         self.jobs()
+        reminded = [
+            m
+            for m in Player(rjoim.owner(), self.world.driver, self.world.standin).messages()
+            if m.text.startswith(rjoim.REMINDER)
+        ]
+        check(len(reminded) == 1, f"{rjoim.owner().name} got {len(reminded)} RJOIM reminders")
         return self.story
 
     def _arrive(self, arrival: Arrival) -> None:
@@ -400,6 +413,7 @@ class Fortnight:
             cast.line_manager(cast.WESSEX), self.world.driver, self.world.standin
         ).open_home()
         check(bool(home.blocks), "the manager's App Home is empty")
+        self.say(f"{self.stamp(day, time(16, 45))}  {rjoim.record_meeting(self.world, day)}")
 
     def _ask(self, member: cast.Member, text: str) -> None:
         """Types `/dip TEXT`; waits for the answer in the DM and, for trends and the APR pack,

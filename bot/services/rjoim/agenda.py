@@ -16,12 +16,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from bot.services.people.requester import requester
+from bot.services.rjoim.actions import open_action
 from bot.services.trends.requests import TrendRequest
 from bot.services.trends.summary import allowed_scope
+from bot.slack.blocks.rjoim_home import OpenAction
 from inspections.periods import Period
 from inspections.rjoim import AgendaQuestion, action_plan_questions
 from inspections.scopes import Scope, ScopeKind
-from storage import audit, trend_mapping
+from storage import audit, rjoim_record_repo, trend_mapping
 from storage.rjoim_queries import RjoimCase, rjoim_cases
 from storage.trend_queries import scope_filter
 from storage.uow import UnitOfWork
@@ -34,6 +36,8 @@ class RjoimList:
     cases: tuple[RjoimCase, ...]
     questions: tuple[AgendaQuestion, ...]
     force: str | None = None  # one force's agenda; None: every force in the scope
+    # Actions agreed at earlier meetings and still open: they carry forward to the next one.
+    open_actions: tuple[OpenAction, ...] = ()
 
 
 def rjoim_list(
@@ -50,7 +54,7 @@ def rjoim_list(
         scope = allowed_scope(session, person, request.scope, slack_user_id, now, action="rjoim")
         period = request.period(now.astimezone(tz).date())
         start, end = period.utc_bounds(tz)
-        questions = _action_plan_questions(session)
+        questions = current_action_plan_questions(session)
         cases = rjoim_cases(
             session,
             scope_filter(scope),
@@ -59,6 +63,7 @@ def rjoim_list(
             question_ids=[q.question_id for q in questions],
             force=request.force,
         )
+        carried = _open_actions(session, scope, request.force, now.astimezone(tz))
         audit.record(
             session,
             actor=person.email,
@@ -69,14 +74,30 @@ def rjoim_list(
                 "period": period.label,
                 "force": request.force,
                 "urns": [c.urn for c in cases],
+                "open_actions": [a.action_id for a in carried],
             },
             now=now,
         )
         uow.commit()
-    return RjoimList(scope, period, tuple(cases), questions, request.force)
+    return RjoimList(scope, period, tuple(cases), questions, request.force, tuple(carried))
 
 
-def _action_plan_questions(session: Session) -> tuple[AgendaQuestion, ...]:
+def _open_actions(
+    session: Session, scope: Scope, force: str | None, now: datetime
+) -> list[OpenAction]:
+    """The open actions of the scope's Area (every Area's, nationally); none for a team or a
+    lawyer, whose scopes are not an Area's meetings."""
+    if scope.kind is ScopeKind.NATIONAL:
+        areas = None
+    elif scope.kind in (ScopeKind.AREA, ScopeKind.UNIT) and scope.area is not None:
+        areas = [scope.area]
+    else:
+        return []
+    rows = rjoim_record_repo.open_actions(session, areas=areas, force_code=force)
+    return [open_action(row, now) for row in rows]
+
+
+def current_action_plan_questions(session: Session) -> tuple[AgendaQuestion, ...]:
     versions = trend_mapping.versions(session)
     if not versions:
         return ()
@@ -99,7 +120,7 @@ def agenda_export(
     with uow:
         session = uow.session
         start, end = period.utc_bounds(tz)
-        questions = _action_plan_questions(session)
+        questions = current_action_plan_questions(session)
         cases = rjoim_cases(
             session,
             scope_filter(Scope(ScopeKind.AREA, area, area=area)),

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from bot.services.rjoim.actions import open_action
 from bot.services.trends.apr_pack import apr_files, read_apr
 from bot.services.trends.board import BoardPack, board_files, board_pack
 from bot.services.trends.engine import summarise
@@ -29,13 +30,14 @@ from bot.slack.blocks.reports import (
     board_message,
     digest_message,
 )
+from bot.slack.blocks.rjoim_home import OpenAction
 from bot.slack.files import FILES_KEY
 from inspections.bank_holidays import england_and_wales_bank_holidays
 from inspections.interventions import CLOSE_WITHIN_DAYS, Record, overdue
 from inspections.periods import Period, quarter_of, week_of
 from inspections.scopes import Reach, Scope, ScopeKind, ScopeRequest, reach, resolve
 from inspections.working_days import working_day_on_or_after
-from storage import audit, interventions_repo, outbox, people_repo
+from storage import audit, interventions_repo, outbox, people_repo, rjoim_record_repo
 from storage.models import Person
 from storage.uow import UnitOfWork
 
@@ -96,12 +98,16 @@ def weekly_digests(uow: UnitOfWork, *, now: datetime, tz: ZoneInfo) -> ReportRun
                 session, scope=scope, period=quarter_of(local.date()), review_type=None, tz=tz
             )
             late = _overdue_interventions(session, scope, now=now, tz=tz)
+            late_actions = _overdue_rjoim_actions(session, scope, now=now, tz=tz)
+            payload = digest_message(
+                last_week, quarter, late, timezone=tz.key, overdue_actions=late_actions
+            )
             sent = outbox.enqueue(
                 session,
                 dedupe_key=key,
                 kind=DIGEST_KIND,
                 recipient_person_id=manager_id,
-                payload=digest_message(last_week, quarter, late, timezone=tz.key),
+                payload=payload,
                 now=now,
             )
             if sent is not None:
@@ -129,6 +135,23 @@ def _overdue_interventions(
             holidays=holidays,
         )
     ]
+
+
+def _overdue_rjoim_actions(
+    session: Session, scope: Scope, *, now: datetime, tz: ZoneInfo
+) -> list[OpenAction]:
+    """Open RJOIM actions past their due date: an Area's (or every Area's, nationally), or
+    those owned by a line manager's team."""
+    today = now.astimezone(tz)
+    if scope.kind is ScopeKind.NATIONAL:
+        rows = rjoim_record_repo.open_actions(session, areas=None)
+    elif scope.kind in (ScopeKind.AREA, ScopeKind.UNIT) and scope.area is not None:
+        rows = rjoim_record_repo.open_actions(session, areas=[scope.area])
+    elif scope.kind is ScopeKind.TEAM:
+        rows = rjoim_record_repo.open_actions(session, areas=None, owner_ids=scope.lawyer_ids)
+    else:
+        return []
+    return [a for a in (open_action(row, today) for row in rows) if a.overdue]
 
 
 def _quarter_due(now: datetime, tz: ZoneInfo, holidays: Holidays) -> Period | None:

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.services.trends.board import FUNNEL_NOTE, BoardPack
+from bot.slack.blocks.rjoim_home import OpenAction
 from bot.slack.blocks.text import (
     Block,
     context,
@@ -46,9 +47,16 @@ def digest_message(
     overdue: Sequence[OverdueIntervention] = (),
     *,
     timezone: str = "Europe/London",
+    overdue_actions: Sequence[OpenAction] = (),
 ) -> dict[str, Any]:
     title = f"Weekly digest: {week.scope.label}, week {week.period.label}"
     blocks: list[Block] = [header(title)]
+    if overdue_actions:
+        lines = [
+            f"{a.force}: {a.description} (owner {a.owner}, due {a.due_on.isoformat()})"
+            for a in overdue_actions
+        ]
+        blocks += titled_lines("RJOIM actions overdue", lines, limit=10)
     if overdue:
         lines = [
             f"{esc(item.urn, 60)}: raised {format_local(item.raised_at, timezone)}, "

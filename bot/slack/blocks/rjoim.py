@@ -51,9 +51,10 @@ def rjoim_message(listing: RjoimList, *, timezone: str) -> dict[str, Any]:
             )
         ),
     ]
+    carried = _open_actions(listing)
     if not listing.cases:
         blocks.append(section("No case in this period had that many action plans."))
-        return message(f"{title}: no cases", blocks)
+        return message(f"{title}: no cases", [*blocks, *carried][:50])
     by_force: dict[str, list[RjoimCase]] = {}
     for case in listing.cases:
         by_force.setdefault(case.force_code, []).append(case)
@@ -62,7 +63,19 @@ def rjoim_message(listing: RjoimList, *, timezone: str) -> dict[str, Any]:
         heading = f"{code} {force_name(code)}: {plural(len(lines), 'case')}"
         blocks += titled_lines(heading, lines, limit=MAX_CASES)
     total = plural(len(listing.cases), "case")
-    return message(f"{title}: {total}", blocks[:50])
+    return message(f"{title}: {total}", [*blocks[: 50 - len(carried)], *carried])
+
+
+def _open_actions(listing: RjoimList) -> list[Block]:
+    """Open actions of earlier meetings: they carry forward onto the next meeting's agenda."""
+    if not listing.open_actions:
+        return []
+    lines = [
+        f"{a.force}: {a.description} (owner {a.owner}, due {a.due_on.isoformat()}"
+        + (", overdue)" if a.overdue else ")")
+        for a in listing.open_actions
+    ]
+    return titled_lines("Open actions from earlier meetings", lines, limit=20)
 
 
 def case_line(case: RjoimCase, listing: RjoimList, timezone: str) -> str:

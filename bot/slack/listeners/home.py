@@ -14,6 +14,7 @@ from bot.refusals import NotInDirectory
 from bot.services.feedback.home_panels import feedback_home_blocks
 from bot.services.inspection.queue import Queue, queue_for
 from bot.services.interventions.home import national_interventions_blocks
+from bot.services.rjoim.home import rjoim_home_blocks
 from bot.services.trends.home import quarter_headline_blocks
 from bot.slack.blocks.home import home_view
 from bot.slack.blocks.text import MAX_VIEW_BLOCKS, Block, divider, escape, header, section
@@ -77,6 +78,7 @@ class HomeTab:
                 *quarter_headline_blocks(uow.session, person, now, timezone),
                 *feedback_home_blocks(uow.session, person, now, timezone),
                 *national_interventions_blocks(uow.session, person, now, timezone),
+                *rjoim_home_blocks(uow.session, person, now, timezone),
             ]
             uow.commit()
             return blocks
