@@ -31,6 +31,7 @@ from bot.settings import Settings
 from bot.slack.client import make_outbox_client, make_web_client
 from bot.slack.context import BotContext
 from bot.slack.listeners import (
+    challenges,
     commands,
     decline,
     feedback,
@@ -44,7 +45,16 @@ from storage.db import make_engine
 from storage.db import session_factory as make_session_factory
 from storage.uow import UnitOfWork
 
-LISTENER_MODULES = (inspection, commands, home, decline, feedback, interventions, messages)
+LISTENER_MODULES = (
+    inspection,
+    commands,
+    home,
+    decline,
+    feedback,
+    challenges,
+    interventions,
+    messages,
+)
 # Bolt runs each listener on this pool while the request thread waits for its ack(); what a
 # listener does after acknowledging (showing the next card) keeps its thread a little longer,
 # so the pool has room for every waitress thread and as many finishing their Slack calls.

@@ -125,8 +125,22 @@ ALREADY_STARTED = (
 # Feedback and challenges (bot.services.feedback).
 NOT_YOUR_FEEDBACK = "Sorry, only the lawyer this feedback is for can do that."
 FEEDBACK_NOT_VISIBLE = "Sorry, this feedback is not one you can see."
-ALREADY_CHALLENGED = "You have already challenged this feedback; the inspector will reply."
-NOT_YOUR_CHALLENGES = "Sorry, only the inspector who marked this review can decide its challenges."
+ALREADY_CHALLENGED = "You have already challenged this feedback; the inspection lead will reply."
+NOT_YOUR_CHALLENGES = (
+    "Sorry, only an inspection lead, or the inspector a lead named, can decide this challenge."
+)
+YOU_GAVE_THE_MARK = (
+    "Sorry, you gave this mark, so its challenge is decided by an inspection lead; use "
+    "Add a comment on the challenge message to say what they should know."
+)
+NOT_YOUR_MARKS = "Sorry, only the inspector who gave these marks can comment on their challenge."
+ONLY_A_LEAD_NAMES = "Sorry, only an inspection lead can pass a challenge to an inspector."
+ALREADY_COMMENTED = "You have already commented on this challenge; nothing was changed."
+
+
+def cannot_decide(email: str, why: str) -> str:
+    return f"{email} {why}."
+
 
 # Trends and the RJOIM list (bot.services.trends.requests).
 TRENDS_USAGE = (

@@ -1,8 +1,10 @@
-"""The lawyer's challenge to marks, the inspector's decision on each, and the outcome.
+"""The lawyer's challenge to marks, the independent decision on each, and the outcome.
 
 The challenge modal offers the marks that count towards the score in a multi-select (up to
-100, grouped by section beyond that); the inspector gets one message per challenged mark with
-Uphold and Amend, each opening a modal for the reason (and, to amend, the new mark).
+100, grouped by section beyond that); each inspection lead (or the inspector a lead names) gets
+one message per challenged mark with Uphold and Amend, each opening a modal for the reason (and,
+to amend, the new mark), and a lead may pass it to an inspector. The inspector who gave the
+marks gets one message asking for a comment, which is sent on to whoever decides.
 """
 
 from __future__ import annotations
@@ -62,6 +64,22 @@ class DecisionCard:
     status: str  # open, upheld or amended
     outcome_reason: str | None = None
     new_mark: str | None = None
+    inspector_name: str = "the inspector"  # who gave the mark
+    inspector_comment: str | None = None
+    lead_view: bool = True  # a lead's copy, which can be passed to an inspector
+
+
+@dataclass(frozen=True)
+class CommentRequest:
+    """For the inspector who gave the challenged marks: what was challenged, and whether they
+    have commented yet."""
+
+    feedback_id: int
+    urn: str
+    lawyer_name: str
+    choices: tuple[Choice, ...]
+    lawyer_reason: str
+    comment: str | None = None
 
 
 @dataclass(frozen=True)
@@ -161,7 +179,7 @@ def _reason_input(label: str, hint: str) -> Block:
 def lead_note(
     form: ChallengeForm, *, lawyer_name: str, inspector_name: str, reason: str
 ) -> dict[str, Any]:
-    """For the inspection lead: a challenge has been raised and who will decide it."""
+    """For the inspection lead: a challenge has been raised, and that a lead decides it."""
     marks = "\n".join(f"• *{esc(c.mark, 40)}*: {esc(c.text, 200)}" for c in form.choices[:10])
     if len(form.choices) > 10:
         marks += f"\n…and {plural(len(form.choices) - 10, 'more mark')}"
@@ -169,8 +187,9 @@ def lead_note(
         header("A lawyer has challenged marks"),
         section(
             f"{esc(lawyer_name, 200)} has challenged {plural(len(form.choices), 'mark')} on "
-            f"*{esc(form.urn, 60)}*. {esc(inspector_name, 200)}, the inspector, will uphold or "
-            f"amend each.\n{marks}"
+            f"*{esc(form.urn, 60)}*. {esc(inspector_name, 200)} gave the marks and is asked for "
+            "a comment; an inspection lead (or an inspector a lead names) decides each, in the "
+            f"messages that follow.\n{marks}"
         ),
         section(f"*Their reason*\n{quote(reason, 2000)}"),
     ]
@@ -178,30 +197,124 @@ def lead_note(
 
 
 def decision_message(card: DecisionCard) -> dict[str, Any]:
+    """For whoever decides (an inspection lead, or the inspector a lead named)."""
+    inspector = esc(card.inspector_name, 200)
     blocks: list[Block] = [
-        header("A lawyer has challenged your mark"),
+        header("A challenged mark for you to decide"),
         section(
-            f"{esc(card.lawyer_name, 200)} disagrees with a mark you gave on "
+            f"{esc(card.lawyer_name, 200)} disagrees with a mark {inspector} gave on "
             f"*{esc(card.urn, 60)}* ({escape(review_type_label(card.review_type))}).\n"
-            f"*{esc(card.question, 1200)}*\nYour mark: *{esc(card.mark, 40)}*"
+            f"*{esc(card.question, 1200)}*\nTheir mark: *{esc(card.mark, 40)}*"
             + (f"\n{quote(card.inspector_reason, 800)}" if card.inspector_reason else "")
         ),
         section(f"*The lawyer's reason*\n{quote(card.lawyer_reason, 2000)}"),
     ]
+    if card.inspector_comment:
+        blocks.append(section(f"*{inspector}'s comment*\n{quote(card.inspector_comment, 2000)}"))
     if card.status == "open":
-        blocks.append(context("Please uphold the mark or amend it, with a reason."))
+        blocks.append(
+            context(
+                f"You decide this independently of {inspector}: uphold the mark or amend it, "
+                "with a reason."
+            )
+        )
+        buttons = [
+            fa.challenge_button("Uphold", fa.UPHOLD, card.challenge_id),
+            fa.challenge_button("Amend", fa.AMEND, card.challenge_id, style="primary"),
+        ]
+        if card.lead_view:
+            buttons.append(
+                fa.challenge_button("Pass to an inspector", fa.NAME_DECIDER, card.challenge_id)
+            )
+        blocks.append({"type": "actions", "elements": buttons})
+    else:
+        blocks.append(section(_decided(card)))
+    return message(f"Challenge to a mark on {card.urn} to decide: {card.question}", blocks)
+
+
+def comment_request(request: CommentRequest) -> dict[str, Any]:
+    """For the inspector who gave the marks: the challenge, and a button to comment on it."""
+    marks = "\n".join(f"• *{esc(c.mark, 40)}*: {esc(c.text, 200)}" for c in request.choices[:10])
+    if len(request.choices) > 10:
+        marks += f"\n…and {plural(len(request.choices) - 10, 'more mark')}"
+    blocks: list[Block] = [
+        header("A lawyer has challenged your marks"),
+        section(
+            f"{esc(request.lawyer_name, 200)} has challenged "
+            f"{plural(len(request.choices), 'mark')} you gave on *{esc(request.urn, 60)}*. "
+            "An inspection lead decides each, independently; your comment helps them.\n"
+            f"{marks}"
+        ),
+        section(f"*The lawyer's reason*\n{quote(request.lawyer_reason, 2000)}"),
+    ]
+    if request.comment is None:
         blocks.append(
             {
                 "type": "actions",
-                "elements": [
-                    fa.challenge_button("Uphold", fa.UPHOLD, card.challenge_id),
-                    fa.challenge_button("Amend", fa.AMEND, card.challenge_id, style="primary"),
-                ],
+                "elements": [fa.feedback_button("Add a comment", fa.COMMENT, request.feedback_id)],
             }
         )
     else:
-        blocks.append(section(_decided(card)))
-    return message(f"Challenge to your mark on {card.urn}: {card.question}", blocks)
+        blocks.append(section(f"*Your comment, sent on*\n{quote(request.comment, 2000)}"))
+    return message(f"Your marks on {request.urn} have been challenged", blocks)
+
+
+def comment_modal(feedback_id: int, *, channel: str, ts: str) -> dict[str, Any]:
+    origin = fa.ModalOrigin(fa.Target("f", feedback_id), channel, ts)
+    return {
+        "type": "modal",
+        "callback_id": fa.COMMENT_MODAL,
+        "private_metadata": fa.encode_origin(origin),
+        "title": plain("Comment on challenge", 24),
+        "submit": plain("Send comment", 24),
+        "close": plain("Cancel", 24),
+        "blocks": [
+            _reason_input(
+                "Your comment", "Whoever decides the challenge reads it; the lawyer does not."
+            ),
+        ],
+    }
+
+
+def comment_note(*, urn: str, inspector_name: str, comment: str) -> dict[str, Any]:
+    """For whoever decides: the marking inspector's comment on the challenge."""
+    blocks: list[Block] = [
+        header("The inspector's comment on a challenge"),
+        section(
+            f"{esc(inspector_name, 200)}, who gave the challenged marks on *{esc(urn, 60)}*, "
+            f"says:\n{quote(comment, 2000)}"
+        ),
+    ]
+    return message(f"Comment on the challenge on {urn} from {inspector_name}", blocks)
+
+
+def decider_modal(card: DecisionCard, *, channel: str, ts: str) -> dict[str, Any]:
+    origin = fa.ModalOrigin(fa.Target("c", card.challenge_id), channel, ts)
+    return {
+        "type": "modal",
+        "callback_id": fa.DECIDER_MODAL,
+        "private_metadata": fa.encode_origin(origin),
+        "title": plain("Pass to an inspector", 24),
+        "submit": plain("Pass it on", 24),
+        "close": plain("Cancel", 24),
+        "blocks": [
+            section(f"*{esc(card.question, 1500)}*\nTheir mark: *{esc(card.mark, 40)}*"),
+            {
+                "type": "input",
+                "block_id": fa.DECIDER_BLOCK,
+                "label": plain("The inspector's email", 2000),
+                "optional": True,
+                "hint": plain(
+                    f"Anyone but {card.inspector_name}, who gave the mark, and the lawyer.", 2000
+                ),
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": fa.INPUT_ACTION,
+                    "max_length": 254,
+                },
+            },
+        ],
+    }
 
 
 def _decided(card: DecisionCard) -> str:
@@ -257,7 +370,7 @@ def outcome_message(card: OutcomeCard) -> dict[str, Any]:
     top: list[Block] = [
         header("The outcome of your challenge"),
         section(
-            f"The inspector has looked again at the marks you challenged on "
+            f"The inspection lead has looked again at the marks you challenged on "
             f"*{esc(card.urn, 60)}*. Thank you for raising them.\n{_score_change(card)}"
         ),
     ]
@@ -297,4 +410,4 @@ def _row(row: OutcomeRow) -> str:
         decided = f"*Amended* from {esc(row.mark, 40)} to *{esc(row.new_mark or '', 40)}*"
     else:
         decided = f"*Upheld*: {esc(row.mark, 40)}"
-    return f"{esc(row.question, 1200)}\n{decided}\n_Inspector's reason:_\n{quote(row.reason, 1500)}"
+    return f"{esc(row.question, 1200)}\n{decided}\n_The reason:_\n{quote(row.reason, 1500)}"
