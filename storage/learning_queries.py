@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from inspections.lifecycle import Status
+from inspections.lifecycle import Purpose, Status
 from storage.models import Answer, CaseReview, Inspection, Person
 
 
@@ -30,6 +30,7 @@ def written(
         .join(CaseReview, CaseReview.id == Inspection.case_review_id)
         .where(
             Inspection.status == Status.SUBMITTED,
+            Inspection.purpose == Purpose.PRIMARY,
             Inspection.submitted_at >= start,
             Inspection.submitted_at < end,
             Answer.counts_in_trends,

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Text, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from inspections.lifecycle import STATUSES
+from inspections.lifecycle import PURPOSES, STATUSES, Purpose
 from storage.models.base import Base, one_of
 from storage.models.cases import CaseReview
 from storage.models.people import Person
@@ -19,6 +19,9 @@ class Inspection(Base):
     __tablename__ = "inspections"
     __table_args__ = (
         CheckConstraint(one_of("status", STATUSES), name="status_known"),
+        CheckConstraint(one_of("purpose", PURPOSES), name="purpose_known"),
+        # One primary inspection of a review, and at most one blind second marking (0011).
+        UniqueConstraint("case_review_id", "purpose"),
         Index("ix_inspections_inspector_id_status", "inspector_id", "status"),
         Index("ix_inspections_status_due_at", "status", "due_at"),
         # Trends: a period's submitted inspections, by range (migration 0002).
@@ -26,7 +29,9 @@ class Inspection(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_review_id: Mapped[int] = mapped_column(ForeignKey("case_reviews.id"), unique=True)
+    case_review_id: Mapped[int] = mapped_column(ForeignKey("case_reviews.id"))
+    # primary, or double (a blind second marking): see inspections.lifecycle.Purpose.
+    purpose: Mapped[str] = mapped_column(default=Purpose.PRIMARY, server_default=Purpose.PRIMARY)
     questionnaire_version_id: Mapped[int] = mapped_column(
         ForeignKey("questionnaire_versions.id"), index=True
     )

@@ -16,6 +16,8 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 from support.feedback_support import submit_inspections
+from support.slack_player import Player
+from support.slack_player import button_texts as _button_texts
 from support.slack_world import (
     ADMIN,
     INSPECTOR_A,
@@ -79,73 +81,6 @@ def team(bot: RunningBot, directory: Any, clock: ManualClock, standin: SlackStan
         assert import_people(uow, rows, now=clock()).problems == []
     for m in (DEPUTY, OTHER_MANAGER, OTHER_LAWYER):
         standin.add_user(m.slack_id, email=m.email, name=m.name)
-
-
-class Player:
-    """Plays one Slack user: clicks on what the bot last showed them and fills in modals."""
-
-    def __init__(self, driver: SlackDriver, standin: SlackStandIn, user: str) -> None:
-        self.driver, self.standin, self.user = driver, standin, user
-
-    def card(self) -> Message:
-        return self.standin.last_message_to(self.user)
-
-    def _seen(self) -> tuple[tuple[tuple[str, int], ...], int]:
-        """Every message's version and the number of ephemeral notes: any change shows."""
-        messages = tuple((m.ts, m.edits) for m in self.standin.messages_to(self.user))
-        return messages, len(self.standin.ephemerals_to(self.user))
-
-    def click(self, surface: Message, text: str, *, opens_modal: bool = False) -> None:
-        before, views = self._seen(), len(self.standin.views_opened)
-        response = self.driver.click(self.user, surface, text=text)
-        assert response.status == 200, response.body
-        if opens_modal:
-            self.standin.wait_for(lambda: len(self.standin.views_opened) > views)
-        else:
-            self.standin.wait_for(lambda: self._seen() != before)
-
-    def submit(self, values: dict[str, dict[str, Any]]) -> None:
-        before = self._seen()
-        response = self.driver.submit_view(self.user, self.standin.views_opened[-1], values)
-        assert response.status == 200 and response.json is None, response.body
-        self.standin.wait_for(lambda: self._seen() != before)
-
-    def question_id(self) -> str:
-        for block in self.card().blocks:
-            for element in block.get("elements", []):
-                if str(element.get("action_id", "")).startswith(
-                    ("inspection.answer:", "inspection.write")
-                ):
-                    return str(json.loads(element["value"])["q"])
-        return ""
-
-    def mark(self, label: str, reason: str | None = None) -> None:
-        if reason is None:
-            self.click(self.card(), label)
-            return
-        self.click(self.card(), label, opens_modal=True)
-        self.submit({"reason": {"value": reason}})
-
-    def answer_until(self, stop: str | None = None, partly: dict[str, str] | None = None) -> None:
-        """Passing marks (Partially met where asked) until the stop question or the summary."""
-        while "Check your answers" not in self.card().text and self.question_id() != stop:
-            question, texts = self.question_id(), _button_texts(self.card())
-            if partly and question in partly:
-                self.mark("Partially met", partly[question])
-            elif "Write answer" in texts:
-                self.click(self.card(), "Write answer", opens_modal=True)
-                self.submit({"text": {"value": "Keep the rationale for each task on file."}})
-            else:
-                self.mark("Fully met" if "Fully met" in texts else "No")
-
-
-def _button_texts(message: Message) -> list[str]:
-    return [
-        e["text"]["text"]
-        for b in message.blocks
-        for e in [*b.get("elements", []), b.get("accessory") or {}]
-        if e.get("type") == "button"
-    ]
 
 
 def _texts(standin: SlackStandIn, member: Member) -> list[str]:

@@ -40,6 +40,13 @@ def due_text(review: ReviewInfo) -> str:
     return format_local(review.due_at, review.timezone)
 
 
+SECOND_MARKING = (
+    "Blind second marking: mark this review as you would any other. Another inspector marks it "
+    "too; neither of you sees the other's marks, and yours go to no lawyer: they are compared "
+    "only to see how consistently the questions are marked."
+)
+
+
 def review_fields(review: ReviewInfo) -> Block:
     return fields_section(
         [
@@ -64,6 +71,8 @@ def assignment_message(card: AssignmentCard) -> dict[str, Any]:
             )
         )
     blocks.append(review_fields(review))
+    if review.second_marking:
+        blocks.append(context(SECOND_MARKING))
     if card.state == "offered":
         value = ActionValue(card.inspection_id, card.card_version)
         blocks.append(

@@ -45,6 +45,8 @@ class ReviewInfo:
     meeting_offered_at: datetime | None = None
     meeting_held_at: datetime | None = None
     working_days_to_complete: int | None = None  # from the referral to the review
+    # A blind second marking (issue 22): for consistency only, no feedback to the lawyer.
+    second_marking: bool = False
 
     def __post_init__(self) -> None:
         if not self.urn.strip():

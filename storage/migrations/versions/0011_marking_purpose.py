@@ -1,9 +1,16 @@
-"""Inspector consistency (issue 22): who decides a lawyer's challenge, and the marking
-inspector's comment on it.
+"""Inspector consistency (issue 22): blind double-marking, and who decides a lawyer's
+challenge.
 
+- inspections.purpose: "primary" (every inspection so far) or "double", a blind second marking
+  of the same review; the unique key on case_review_id becomes (case_review_id, purpose).
 - challenges.decider_id: the inspector an inspection lead named to decide the challenge
   (NULL: any inspection lead decides; never the inspector who gave the mark).
 - challenges.inspector_comment: what the inspector who gave the mark said when asked.
+
+SQLite cannot drop a unique constraint, so the inspections table is copied (batch mode); other
+tables' foreign keys point at it by name, so they hold again once the copy has its name
+(storage.migrate.migrating turns SQLite's enforcement off for the copy and checks every
+foreign key before the commit).
 
 Revision ID: 0011
 Revises: 0009
@@ -26,7 +33,19 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+_UQ_REVIEW = "uq_inspections_case_review_id"
+_UQ_REVIEW_PURPOSE = "uq_inspections_case_review_id_purpose"
+_CK_PURPOSE = "ck_inspections_purpose_known"
+
+
 def upgrade() -> None:
+    with op.batch_alter_table("inspections", recreate="auto") as table:
+        table.add_column(
+            sa.Column("purpose", sa.String(), nullable=False, server_default="primary")
+        )
+        table.drop_constraint(op.f(_UQ_REVIEW), type_="unique")
+        table.create_unique_constraint(op.f(_UQ_REVIEW_PURPOSE), ["case_review_id", "purpose"])
+        table.create_check_constraint(op.f(_CK_PURPOSE), "purpose IN ('primary', 'double')")
     with op.batch_alter_table("challenges") as table:
         table.add_column(sa.Column("decider_id", sa.Integer(), nullable=True))
         table.add_column(sa.Column("inspector_comment", sa.Text(), nullable=True))
@@ -36,6 +55,19 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    seconds = op.get_bind().scalar(
+        sa.text("SELECT COUNT(*) FROM inspections WHERE purpose <> 'primary'")
+    )
+    if seconds:
+        # Their answers, assignments and reminders would have to go too: not for a downgrade.
+        raise RuntimeError(
+            f"{seconds} second markings are stored; downgrading below 0011 would lose them"
+        )
+    with op.batch_alter_table("inspections", recreate="auto") as table:
+        table.drop_constraint(op.f(_CK_PURPOSE), type_="check")
+        table.drop_constraint(op.f(_UQ_REVIEW_PURPOSE), type_="unique")
+        table.create_unique_constraint(op.f(_UQ_REVIEW), ["case_review_id"])
+        table.drop_column("purpose")
     with op.batch_alter_table("challenges") as table:
         table.drop_constraint(op.f("fk_challenges_decider_id_people"), type_="foreignkey")
         table.drop_column("inspector_comment")
