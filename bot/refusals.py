@@ -181,6 +181,14 @@ def absence_over(ended: str) -> str:
 
 
 ABSENCE_TOO_LONG = "an absence can be at most a year long; record longer ones in parts"
+CALIBRATION_NOT_FOR_YOU = (
+    "Sorry, the calibration report is for the inspection leads and the inspectors only."
+)
+CALIBRATION_USAGE = (
+    "Usage: `/dip calibration [PERIOD]`, for example `/dip calibration` (this quarter) or "
+    "`/dip calibration 2026-Q1`. A period is `month`, `last-month`, `quarter`, `last-quarter`, "
+    "`2026-03`, `2026-Q1` or `2026-01-01..2026-02-15`."
+)
 CHALLENGE_DECIDED = "You have already decided this challenge; nothing was changed."
 TYPED_MESSAGE = (
     "I don't read typed messages. Use the buttons on your cards or the Home tab, "

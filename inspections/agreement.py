@@ -40,7 +40,9 @@ from enum import StrEnum
 import krippendorff
 import numpy as np
 
+from inspections.feedback import OVERALL_MARK
 from inspections.trends import Clusters, Interval, Share, t_quantile
+from questionnaires.model import QuestionKind, Questionnaire
 
 # The scored options of the marking scales, in order: Not met < Partially met < Fully met.
 SCALE_VALUES: tuple[float, ...] = (0.0, 0.5, 1.0)
@@ -66,6 +68,35 @@ class Marking:
     marks: Mapping[str, float | None]
     score: float | None = None
     overall: float | None = None
+
+
+def marking_of(
+    questionnaire: Questionnaire,
+    *,
+    review: Hashable,
+    inspector: str,
+    option_codes: Mapping[str, str],
+    score: float | None,
+) -> Marking:
+    """One inspection's marks as agreement reads them: every answered question on a scale with
+    scored options (yes/no gates and free text left out), Not applicable as None; the overall
+    mark apart, as `overall`."""
+    marks: dict[str, float | None] = {}
+    overall = None
+    for question in questionnaire.questions:
+        code = option_codes.get(question.id)
+        scale = questionnaire.scale_for(question)
+        if code is None or question.kind is not QuestionKind.SCALE or scale is None:
+            continue
+        if all(o.score is None for o in scale.options):
+            continue
+        option = scale.option(code)
+        value = None if option is None or option.not_applicable else option.score
+        if question.id == OVERALL_MARK:
+            overall = value
+        else:
+            marks[question.id] = value
+    return Marking(review, inspector, marks, score, overall)
 
 
 @dataclass(frozen=True)
@@ -114,16 +145,19 @@ def alpha_of(
     values different coders gave it (missing ones left out); `domain` lists the possible values
     in order. None when alpha is undefined: no unit with two values, or no variation at all."""
     pairable = [u for u in units if len(u) >= 2]
-    if not pairable or len({v for u in pairable for v in u}) < 2:
-        return None
     for value in (v for u in pairable for v in u):
         if value not in domain:
             raise ValueError(f"{value} is not one of the values {tuple(domain)}")
+    return _alpha_of_counts(_value_counts(pairable, domain), level, domain)
+
+
+def _alpha_of_counts(counts: np.ndarray, level: Level, domain: Sequence[float]) -> float | None:
+    """Alpha from a units x values matrix of counts, every unit with two or more values."""
+    if counts.shape[0] == 0 or np.count_nonzero(counts.sum(axis=0)) < 2:
+        return None
     return float(
         krippendorff.alpha(
-            value_counts=_value_counts(pairable, domain),
-            value_domain=list(domain),
-            level_of_measurement=level.value,
+            value_counts=counts, value_domain=list(domain), level_of_measurement=level.value
         )
     )
 
@@ -144,11 +178,14 @@ def bootstrap_alpha(
     marks = sum(len(u) for u in units)
     if value is None or len(clusters) < MIN_REVIEWS_FOR_INTERVAL:
         return Alpha(value, None, len(clusters), marks)
+    # Each review's rows of counts, once; a resample stacks the rows of the reviews it drew.
+    counts = [_value_counts(c, SCALE_VALUES) for c in clusters]
     draw = random.Random(seed)
     estimates: list[float] = []
     for _ in range(resamples):
         picked = draw.choices(range(len(clusters)), k=len(clusters))
-        estimate = alpha_of([u for i in picked for u in clusters[i]], level)
+        stacked = np.concatenate([counts[i] for i in picked])
+        estimate = _alpha_of_counts(stacked, level, SCALE_VALUES)
         if estimate is not None:
             estimates.append(estimate)
     undefined = resamples - len(estimates)

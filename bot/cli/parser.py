@@ -153,6 +153,19 @@ def build_parser() -> argparse.ArgumentParser:
     trends.add_argument("--chart")
     trends.set_defaults(handler=_lazy("bot.cli.trends", "run"))
 
+    calibration = groups.add_parser(
+        "calibration", help="consistency between inspectors"
+    ).add_subparsers(dest="action", required=True)
+    calibration_report = calibration.add_parser(
+        "report",
+        help="agreement (Krippendorff's alpha) and each inspector's figures over the reviews "
+        "marked twice, blind",
+    )
+    calibration_report.add_argument("--from", dest="date_from")
+    calibration_report.add_argument("--to", dest="date_to")
+    calibration_report.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    calibration_report.set_defaults(handler=_lazy("bot.cli.calibration", "report"))
+
     demo = groups.add_parser("demo", help="the whole flow offline on its own SQLite file")
     demo.add_argument("--output", default="demo-output")
     demo.set_defaults(handler=_lazy("bot.cli.demo", "run"))

@@ -157,7 +157,40 @@ def test_every_sampled_review_is_marked_twice_blind_and_the_lawyer_hears_once(
             select(AuditEvent).where(AuditEvent.action == "double_marking.compared")
         ).one()
         assert compared.details["large_disagreements"] == [SAFEGUARD]
+
+    # The lead asks for the calibration report: every inspector's figures, by name. On the one
+    # review, only the safeguarding question was marked differently: (1, 0) is the only unit
+    # with variation, so its alpha is 1 - D_o/D_e = 1 - 1/1 = 0, nominal and ordinal alike.
+    to_lead = _calibration(driver, standin, ADMIN)
+    assert "*1* review marked twice, blind" in to_lead
+    assert first.name in to_lead and second.name in to_lead
+    assert "Victim protections considered: 0.00 over 1 review" in to_lead
+    # An inspector sees their own figures only; a lawyer is refused.
+    to_second = _calibration(driver, standin, second)
+    assert "*Your figures*" in to_second and first.name not in to_second
+    assert _command(driver, standin, LAWYER, "calibration") == (
+        "Sorry, the calibration report is for the inspection leads and the inspectors only."
+    )
+    with bot.uow() as uow:
+        viewed = uow.session.scalars(
+            select(AuditEvent.entity_id).where(AuditEvent.action == "calibration.report_viewed")
+        ).all()
+        assert viewed == ["all", f"own:{second.email}"]
     assert standin.violations == []
+
+
+def _command(driver: SlackDriver, standin: SlackStandIn, member: Member, text: str) -> str:
+    """Type `/dip text`; the reply only the typist sees."""
+    before = len(standin.ephemerals_to(member.slack_id))
+    assert driver.slash_command(member.slack_id, "/dip", text).status == 200
+    standin.wait_for(lambda: len(standin.ephemerals_to(member.slack_id)) > before)
+    return standin.ephemerals_to(member.slack_id)[-1].text
+
+
+def _calibration(driver: SlackDriver, standin: SlackStandIn, member: Member) -> str:
+    reply = _command(driver, standin, member, "calibration 2026-Q1")
+    assert reply == "The calibration report is in our direct messages."
+    return json.dumps(standin.last_message_to(member.slack_id).blocks)
 
 
 def test_with_rate_one_every_review_of_an_import_gets_two_distinct_inspectors(

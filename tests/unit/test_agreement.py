@@ -10,6 +10,7 @@ import random
 import krippendorff
 import numpy as np
 import pytest
+from support.questionnaire_builders import question, questionnaire, section
 
 from inspections.agreement import (
     MIN_REVIEWS_FOR_INTERVAL,
@@ -19,9 +20,11 @@ from inspections.agreement import (
     alpha_of,
     bootstrap_alpha,
     inspector_figures,
+    marking_of,
     nearest_mark,
 )
 from inspections.trends import Interval
+from questionnaires.model import QuestionKind
 
 NAN = math.nan
 
@@ -186,3 +189,21 @@ def test_inspector_figures_by_hand() -> None:
 )
 def test_nearest_mark(score: float, mark: float) -> None:
     assert nearest_mark(score) == mark
+
+
+def test_a_marking_keeps_scored_scale_marks_with_not_applicable_missing() -> None:
+    form = questionnaire(
+        section(
+            "s",
+            question("a"),
+            question("b"),
+            question("gate", kind=QuestionKind.YES_NO),
+            question("notes", kind=QuestionKind.FREE_TEXT),
+            question("overall_mark"),
+        )
+    )
+    codes = {"a": "partially_met", "b": "not_applicable", "gate": "yes", "overall_mark": "not_met"}
+
+    marking = marking_of(form, review=7, inspector="i@example.test", option_codes=codes, score=0.5)
+
+    assert marking == Marking(7, "i@example.test", {"a": 0.5, "b": None}, 0.5, 0.0)

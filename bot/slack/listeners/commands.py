@@ -1,5 +1,5 @@
 """The `/dip` slash command: help, queue, away, trends and rjoim (the last two in
-bot.slack.listeners.trends).
+bot.slack.listeners.trends), and calibration (bot.slack.listeners.consistency).
 
 Answers go back through the command's response_url, which Slack shows only to the person who
 typed the command. The queue holds URNs, so outside a direct message it is sent to the
@@ -24,10 +24,18 @@ from bot.services.people.directory import AbsenceRejected
 from bot.slack.blocks.home import queue_message
 from bot.slack.blocks.text import escape, header, message, section
 from bot.slack.context import BotContext
+from bot.slack.listeners.consistency import ConsistencyCommands
 from bot.slack.listeners.trends import TrendCommands
 
 COMMAND = "/dip"
-SUBCOMMANDS = ("queue", "away", "trends", "rjoim", "help")  # each in HELP_LINES and the hint
+SUBCOMMANDS = (
+    "queue",
+    "away",
+    "trends",
+    "rjoim",
+    "calibration",
+    "help",
+)  # each in HELP_LINES and the hint
 HELP_LINES = (
     "`/dip queue`: your open inspections, soonest due first, each with a button to start "
     "or resume it.",
@@ -40,6 +48,9 @@ HELP_LINES = (
     "`/dip rjoim [AREA] [FORCE CODE] [PERIOD]`: pre-charge decision cases with three or more "
     "substantive action plans, by police force (a URN's first two digits), for the RASSO Joint "
     "Operational Improvement Meeting, in a direct message.",
+    "`/dip calibration [PERIOD]`: how consistently inspectors mark the reviews marked twice, "
+    "blind (Krippendorff's alpha per question); an inspection lead sees every inspector's "
+    "figures, an inspector their own; in a direct message.",
     "`/dip help`: this list.",
     "Each inspection comes to you as a direct message from me: answer one question at a time, "
     "pause whenever you like, and check your answers before you submit.",
@@ -108,6 +119,8 @@ class DipCommand:
             TrendCommands(self.ctx).trends(user_id, arguments, respond, client)
         elif subcommand == "rjoim":
             TrendCommands(self.ctx).rjoim(user_id, arguments, respond, client)
+        elif subcommand == "calibration":
+            ConsistencyCommands(self.ctx).calibration(user_id, arguments, respond, client)
         elif subcommand in ("", "help"):
             respond(**help_message())
         else:

@@ -1,0 +1,66 @@
+"""The consistency messages stay within Slack's limits and say what their figures mean."""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+
+from test_blocks_support import all_text, assert_valid_message
+
+from bot.slack.blocks.consistency import (
+    CalibrationView,
+    DisagreementNote,
+    DisagreementRow,
+    alpha_text,
+    calibration_message,
+    disagreement_message,
+)
+from inspections.agreement import Alpha, Marking, agreement, inspector_figures
+from inspections.trends import Interval
+
+LONG = "x" * 3000
+
+
+def test_a_disagreement_note_names_both_inspectors_and_each_question() -> None:
+    rows = tuple(DisagreementRow(LONG, "Fully met", "Not met") for _ in range(30))
+    note = DisagreementNote("42AB1234525", "pre_charge_decision", "Ivy", "Ian", rows)
+
+    payload = disagreement_message(note)
+
+    assert_valid_message(payload)
+    assert "Ivy Fully met, Ian Not met" in all_text(payload["blocks"])
+
+
+def test_the_calibration_report_fits_with_many_questions_and_inspectors() -> None:
+    draw = random.Random(7)
+    markings = [
+        Marking(review, f"inspector{(review + n) % 60}@example.test",
+                {f"q{q}": draw.choice((0.0, 0.5, 1.0, None)) for q in range(40)},
+                draw.random(), draw.choice((0.0, 0.5, 1.0)))
+        for review in range(30)
+        for n in range(2)
+    ]  # fmt: skip
+    view = CalibrationView(
+        first=date(2026, 1, 1),
+        last=date(2026, 3, 31),
+        reviews=30,
+        agreement=agreement(markings, resamples=20),
+        inspectors=inspector_figures(markings),
+        labels={f"q{q}": LONG for q in range(40)},
+        names={m.inspector: LONG for m in markings},
+        whole=True,
+    )
+
+    payload = calibration_message(view)
+    own = calibration_message(CalibrationView(**{**view.__dict__, "whole": False}))
+
+    assert_valid_message(payload)
+    assert_valid_message(own)
+    assert "Least agreed questions (ordinal alpha)" in all_text(payload["blocks"])
+    assert "*Your figures*" in all_text(own["blocks"])
+
+
+def test_alpha_text() -> None:
+    assert alpha_text(Alpha(None, None, 0, 0)) == "–"
+    assert alpha_text(Alpha(0.5, None, 3, 6)) == "0.50"
+    assert alpha_text(Alpha(0.5, Interval(0.25, 0.75), 9, 18)) == "0.50 (0.25 to 0.75)"
