@@ -16,6 +16,7 @@ from inspections.agreement import (
     MIN_REVIEWS_FOR_INTERVAL,
     Level,
     Marking,
+    Unit,
     agreement,
     alpha_of,
     bootstrap_alpha,
@@ -207,3 +208,53 @@ def test_a_marking_keeps_scored_scale_marks_with_not_applicable_missing() -> Non
     marking = marking_of(form, review=7, inspector="i@example.test", option_codes=codes, score=0.5)
 
     assert marking == Marking(7, "i@example.test", {"a": 0.5, "b": None}, 0.5, 0.0)
+
+
+def _simulated_reviews(draw: random.Random, reviews: int, questions: int) -> list[list[Unit]]:
+    """Two inspectors per review. A review's quality sets each question's true mark; each
+    inspector's mark is one step off it with probability 0.15; and on 30% of reviews the second
+    inspector reads the file generously (a step up, with probability 0.6, on every question),
+    so a review's disagreements go together, as they do when one reading of a file differs."""
+    clusters = []
+    for _ in range(reviews):
+        quality = draw.random()
+        generous = draw.random() < 0.3
+        units = []
+        for _ in range(questions):
+            true = 2 if draw.random() < quality else draw.choice((0, 1))
+            marks = []
+            for inspector in range(2):
+                step = draw.choice((-1, 1)) if draw.random() < 0.15 else 0
+                if inspector == 1 and generous and draw.random() < 0.6:
+                    step += 1
+                marks.append((0.0, 0.5, 1.0)[min(2, max(0, true + step))])
+            units.append(marks)
+        clusters.append(units)
+    return clusters
+
+
+@pytest.mark.slow
+def test_simulated_coverage_of_the_review_bootstrap_is_near_95_percent() -> None:
+    # The population alpha, from a very large sample of the same process; then how often the
+    # interval from 40 reviews of 10 questions covers it, resampling reviews (ours) and, for
+    # comparison, resampling single marks as if they were independent.
+    draw = random.Random(2026)
+    population = alpha_of(
+        [u for c in _simulated_reviews(draw, 20000, 10) for u in c], Level.ORDINAL
+    )
+    assert population is not None
+    ours = pooled = 0
+    trials = 200
+    for n in range(trials):
+        clusters = _simulated_reviews(draw, 40, 10)
+        by_review = bootstrap_alpha(clusters, Level.ORDINAL, resamples=300, seed=n)
+        by_mark = bootstrap_alpha(
+            [[u] for c in clusters for u in c], Level.ORDINAL, resamples=300, seed=n
+        )
+        assert by_review.interval is not None and by_mark.interval is not None
+        ours += by_review.interval.low <= population <= by_review.interval.high
+        pooled += by_mark.interval.low <= population <= by_mark.interval.high
+    # 95% nominal; 200 trials give a standard error of about 1.5 points. (Seeded: ours 93%,
+    # single marks 88.5%.)
+    assert 0.90 <= ours / trials <= 0.99
+    assert pooled < ours
