@@ -189,6 +189,18 @@ CALIBRATION_USAGE = (
     "`/dip calibration 2026-Q1`. A period is `month`, `last-month`, `quarter`, `last-quarter`, "
     "`2026-03`, `2026-Q1` or `2026-01-01..2026-02-15`."
 )
+ONLY_A_LEAD_CALIBRATES = "Sorry, only an inspection lead can start a calibration exercise."
+CALIBRATION_DUE_PASSED = "The due date has passed; give a date from tomorrow on."
+CALIBRATE_USAGE = (
+    "Usage: `/dip calibrate URN ea|pcd [EMAIL,EMAIL,…] [DUE YYYY-MM-DD]`, for example "
+    "`/dip calibrate 42AB1234525 pcd` (every independent inspector who has not marked it)."
+)
+
+
+def no_such_review(urn: str, review_type: str) -> str:
+    return f"There is no {review_type.replace('_', ' ')} review of {urn} in my records."
+
+
 CHALLENGE_DECIDED = "You have already decided this challenge; nothing was changed."
 TYPED_MESSAGE = (
     "I don't read typed messages. Use the buttons on your cards or the Home tab, "

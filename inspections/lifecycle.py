@@ -36,6 +36,7 @@ class Purpose(StrEnum):
 
     PRIMARY = "primary"
     DOUBLE = "double"
+    CALIBRATION = "calibration"  # one of several blind markings in a calibration exercise
 
 
 PURPOSES: tuple[str, ...] = tuple(purpose.value for purpose in Purpose)

@@ -33,7 +33,11 @@ class Marked:
 def double_marked(session: Session, *, start: datetime, end: datetime) -> list[Marked]:
     """Both markings of each review marked twice whose markings are both submitted, the later
     submission in [start, end); by review, primary first."""
-    submitted = (Inspection.status == Status.SUBMITTED) & Inspection.inspector_id.is_not(None)
+    submitted = (
+        (Inspection.status == Status.SUBMITTED)
+        & Inspection.inspector_id.is_not(None)
+        & Inspection.purpose.in_((Purpose.PRIMARY, Purpose.DOUBLE))
+    )
     pairs = (
         select(Inspection.case_review_id)
         .where(submitted)

@@ -19,12 +19,45 @@ from bot.bootstrap import unit_of_work
 from bot.cli.actor import cli_actor
 from bot.cli.trends import period_of
 from bot.clock import system_clock
+from bot.refusals import Refused
+from bot.services.consistency.calibration import start_calibration
 from bot.services.consistency.report import CalibrationReport, report_for_lead
 from bot.settings import Settings
 from bot.slack.blocks.consistency import alpha_text, difference_text, share_text
 from inspections.agreement import Alpha, Difference
-from inspections.periods import BadPeriod, local_midnight
+from inspections.periods import BadPeriod, local_midnight, parse_day
 from inspections.trends import Share
+
+
+def start(args: argparse.Namespace, settings: Settings) -> int:
+    """`dipsample calibration start --urn URN --review-type T [--inspectors …] [--due DATE]`."""
+    try:
+        due = parse_day(args.due) if args.due else None
+    except BadPeriod as bad:
+        print(f"dipsample calibration start: {bad}", file=sys.stderr)
+        return 2
+    emails = [e for e in args.inspectors.split(",") if e.strip()] if args.inspectors else None
+    try:
+        with unit_of_work(settings.database_url) as uow:
+            started = start_calibration(
+                uow,
+                urn=args.urn,
+                review_type=args.review_type,
+                inspector_emails=emails,
+                due=due,
+                now=system_clock(),
+                settings=settings,
+                actor=cli_actor(),
+            )
+    except Refused as refused:
+        print(f"dipsample calibration start: {refused}", file=sys.stderr)
+        return 1
+    due_text = started.due_at.astimezone(settings.timezone).isoformat(timespec="minutes")
+    print(
+        f"Calibration {started.calibration_id} of {started.urn} started: "
+        f"{', '.join(started.inspectors)}; due {due_text}."
+    )
+    return 0
 
 
 def report(args: argparse.Namespace, settings: Settings) -> int:

@@ -18,7 +18,7 @@ from bot.slack.blocks.viewmodels import (
 )
 from inspections.bank_holidays import england_and_wales_bank_holidays
 from inspections.feedback import OVERALL_MARK
-from inspections.lifecycle import Purpose, Status
+from inspections.lifecycle import Status
 from inspections.overall import confirmation_needed
 from inspections.runtime import is_complete
 from inspections.scoring import is_critical_failure
@@ -39,7 +39,7 @@ def review_info(state: FlowState, timezone: str) -> ReviewInfo:
         meeting_offered_at=state.review.meeting_offered_at,
         meeting_held_at=state.review.meeting_held_at,
         working_days_to_complete=_working_days_to_complete(state.review, timezone),
-        second_marking=state.purpose == Purpose.DOUBLE,
+        purpose=state.purpose,
     )
 
 

@@ -336,6 +336,7 @@ def test_standard_jobs_leave_out_what_needs_slack_without_a_slack_client(
         jobs.MONTHLY_FLOOR_TOP_UP,
         jobs.WEEKLY_DIGEST,
         jobs.INTERVENTION_ESCALATION,
+        jobs.CALIBRATION_RESULTS,
         jobs.BOARD_PACK,
         jobs.QUARTERLY_PACK,
         jobs.SLACK_ID_RESOLUTION,

@@ -8,11 +8,14 @@ from datetime import date
 from test_blocks_support import all_text, assert_valid_message
 
 from bot.slack.blocks.consistency import (
+    CalibrationLine,
+    CalibrationResults,
     CalibrationView,
     DisagreementNote,
     DisagreementRow,
     alpha_text,
     calibration_message,
+    calibration_results_message,
     disagreement_message,
 )
 from inspections.agreement import Alpha, Marking, agreement, inspector_figures
@@ -64,3 +67,25 @@ def test_alpha_text() -> None:
     assert alpha_text(Alpha(None, None, 0, 0)) == "–"
     assert alpha_text(Alpha(0.5, None, 3, 6)) == "0.50"
     assert alpha_text(Alpha(0.5, Interval(0.25, 0.75), 9, 18)) == "0.50 (0.25 to 0.75)"
+
+
+def test_calibration_results_fit_with_many_questions_and_inspectors() -> None:
+    line = CalibrationLine(
+        question=LONG,
+        spread=(("Fully met", 6), ("Not met", 4)),
+        consensus="Fully met",
+        agreeing=6,
+        marked=10,
+        marks=tuple((LONG, "Not met") for _ in range(10)),
+    )
+    results = CalibrationResults("42AB1234525", "early_advice", 9, 10, 0.41, None, (line,) * 60)
+
+    whole = calibration_results_message(results)
+    own = calibration_results_message(
+        CalibrationResults(**{**results.__dict__, "own": True, "lines": (line,) * 3})
+    )
+
+    assert_valid_message(whole)
+    assert_valid_message(own)
+    assert "(1 did not submit by the due time)" in all_text(whole["blocks"])
+    assert "ordinal *–*, nominal 0.41" in all_text(whole["blocks"])

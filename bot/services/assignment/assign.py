@@ -49,7 +49,7 @@ def review_info(
         completed_at,
         due_at,
         tz.key,
-        second_marking=purpose == Purpose.DOUBLE,
+        purpose=str(purpose),
     )
 
 

@@ -21,7 +21,13 @@ from storage.models import Person
 def on_submitted(session: Session, *, state: FlowState, now: datetime) -> None:
     """Call from a submission (of either inspection of a review): when the review is double-
     marked and both are now submitted, compare them."""
-    markings = inspections_repo.markings_of_review_of(session, state.inspection_id)
+    if state.purpose not in (Purpose.PRIMARY, Purpose.DOUBLE):
+        return
+    markings = [
+        m
+        for m in inspections_repo.markings_of_review_of(session, state.inspection_id)
+        if m.purpose in (Purpose.PRIMARY, Purpose.DOUBLE)
+    ]
     if len(markings) < 2 or any(m.status != Status.SUBMITTED for m in markings):
         return
     primary = next((m for m in markings if m.purpose == Purpose.PRIMARY), None)

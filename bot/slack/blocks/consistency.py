@@ -157,3 +157,71 @@ def _inspector_line(figures: InspectorFigures, names: Mapping[str, str]) -> str:
         f"{share_text(figures.not_applicable)} (others {share_text(figures.others_not_applicable)})"
         f"; overall mark agrees {share_text(figures.overall_agrees)}"
     )
+
+
+@dataclass(frozen=True)
+class CalibrationLine:
+    question: str  # its short label
+    spread: tuple[tuple[str, int], ...]  # (mark label, inspectors), most given first
+    consensus: str | None  # the mark most gave; None on a tie
+    agreeing: int
+    marked: int
+    marks: tuple[tuple[str, str], ...]  # (inspector's name, mark label): all, or one's own
+
+
+@dataclass(frozen=True)
+class CalibrationResults:
+    urn: str
+    review_type: str
+    submitted: int
+    asked: int
+    nominal: float | None  # Krippendorff's alpha over the exercise's questions
+    ordinal: float | None
+    lines: tuple[CalibrationLine, ...]
+    own: bool = False  # an inspector's copy: their own marks only, no names
+
+
+def calibration_results_message(results: CalibrationResults) -> dict[str, Any]:
+    def figure(value: float | None) -> str:
+        return "–" if value is None else f"{value:.2f}"
+
+    late = (
+        ""
+        if results.submitted == results.asked
+        else f" ({results.asked - results.submitted} did not submit by the due time)"
+    )
+    blocks: list[Block] = [
+        header("Calibration results"),
+        section(
+            f"*{esc(results.urn, 60)}* ({esc(review_type_label(results.review_type), 60)}) was "
+            f"marked blind by {plural(results.submitted, 'inspector')}{late}. Krippendorff's "
+            f"alpha over its questions: ordinal *{figure(results.ordinal)}*, nominal "
+            f"{figure(results.nominal)}."
+        ),
+    ]
+    rows = [_calibration_row(line, own=results.own) for line in results.lines]
+    budget = MAX_MESSAGE_BLOCKS - len(blocks) - 1
+    for start in range(0, min(len(rows), budget * 8), 8):
+        blocks.append(section("\n".join(rows[start : start + 8])))
+    blocks.append(
+        context(
+            "Consensus: the mark most gave (none on a tie). "
+            + ("Yours is after the arrow." if results.own else "Each inspector's mark follows.")
+        )
+    )
+    return message(f"Calibration results for {results.urn}", blocks)
+
+
+def _calibration_row(line: CalibrationLine, *, own: bool) -> str:
+    spread = ", ".join(f"{esc(mark, 40)} {n}" for mark, n in line.spread)
+    consensus = (
+        f"consensus *{esc(line.consensus, 40)}* ({line.agreeing} of {line.marked})"
+        if line.consensus
+        else "no consensus"
+    )
+    if own:
+        given = "; ".join(esc(mark, 40) for _, mark in line.marks) or "not marked"
+        theirs = f" → you: {given}"
+    else:
+        theirs = "; " + ", ".join(f"{esc(n, 60)} {esc(m, 40)}" for n, m in line.marks)
+    return f"• *{esc(line.question, 60)}*: {spread}; {consensus}{theirs}"

@@ -34,6 +34,7 @@ SUBCOMMANDS = (
     "trends",
     "rjoim",
     "calibration",
+    "calibrate",
     "help",
 )  # each in HELP_LINES and the hint
 HELP_LINES = (
@@ -51,6 +52,9 @@ HELP_LINES = (
     "`/dip calibration [PERIOD]`: how consistently inspectors mark the reviews marked twice, "
     "blind (Krippendorff's alpha per question); an inspection lead sees every inspector's "
     "figures, an inspector their own; in a direct message.",
+    "`/dip calibrate URN ea|pcd [EMAIL,EMAIL,…] [DUE]`: for an inspection lead, give one "
+    "review to several inspectors (by default every independent inspector who has not marked "
+    "it) to mark blind; everyone gets the results when all are in.",
     "`/dip help`: this list.",
     "Each inspection comes to you as a direct message from me: answer one question at a time, "
     "pause whenever you like, and check your answers before you submit.",
@@ -121,6 +125,8 @@ class DipCommand:
             TrendCommands(self.ctx).rjoim(user_id, arguments, respond, client)
         elif subcommand == "calibration":
             ConsistencyCommands(self.ctx).calibration(user_id, arguments, respond, client)
+        elif subcommand == "calibrate":
+            ConsistencyCommands(self.ctx).calibrate(user_id, arguments, respond)
         elif subcommand in ("", "help"):
             respond(**help_message())
         else:
