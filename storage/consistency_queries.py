@@ -1,11 +1,12 @@
-"""Queries for inspector consistency: the reviews marked twice, blind, with both markings."""
+"""Queries for inspector consistency: the reviews marked twice, blind, with both markings, and
+the calibration exercises with their markings."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session
 
 from inspections.lifecycle import Purpose, Status
@@ -14,9 +15,11 @@ from storage.models import Answer, Inspection, Person, QuestionnaireVersion
 
 @dataclass(frozen=True)
 class Marked:
-    """One submitted marking of a double-marked review, with its marks (option codes of the
-    answers that count, by question id)."""
+    """One submitted marking of a double-marked review or of a calibration exercise, with its
+    marks (option codes of the answers that count, by question id). `unit`: what the markings
+    compared with each other share, ("review", case review id) or ("calibration", its id)."""
 
+    unit: tuple[str, int]
     inspection_id: int
     case_review_id: int
     purpose: str
@@ -26,7 +29,7 @@ class Marked:
     version_id: int
     content_hash: str
     score: float | None
-    submitted_at: datetime
+    submitted_at: datetime | None
     marks: dict[str, str]
 
 
@@ -49,12 +52,38 @@ def double_marked(session: Session, *, start: datetime, end: datetime) -> list[M
             func.max(Inspection.submitted_at) < end,
         )
     )
+    return _markings(session, submitted & Inspection.case_review_id.in_(pairs), by_review=True)
+
+
+def calibrated(session: Session, *, start: datetime, end: datetime) -> list[Marked]:
+    """The submitted markings of each calibration exercise with two or more submitted, the
+    last submission in [start, end); by exercise."""
+    submitted = (
+        (Inspection.status == Status.SUBMITTED)
+        & Inspection.inspector_id.is_not(None)
+        & (Inspection.purpose == Purpose.CALIBRATION)
+    )
+    exercises = (
+        select(Inspection.calibration_id)
+        .where(submitted)
+        .group_by(Inspection.calibration_id)
+        .having(
+            func.count() >= 2,
+            func.max(Inspection.submitted_at) >= start,
+            func.max(Inspection.submitted_at) < end,
+        )
+    )
+    return _markings(session, submitted & Inspection.calibration_id.in_(exercises), by_review=False)
+
+
+def _markings(session: Session, where: ColumnElement[bool], *, by_review: bool) -> list[Marked]:
+    key = Inspection.case_review_id if by_review else Inspection.calibration_id
     query = (
         select(Inspection, Person.email, Person.name, QuestionnaireVersion.content_hash)
         .join(Person, Person.id == Inspection.inspector_id)
         .join(QuestionnaireVersion, QuestionnaireVersion.id == Inspection.questionnaire_version_id)
-        .where(submitted, Inspection.case_review_id.in_(pairs))
-        .order_by(Inspection.case_review_id, Inspection.purpose.desc(), Inspection.id)
+        .where(where)
+        .order_by(key, Inspection.purpose.desc(), Inspection.slot, Inspection.id)
     )
     rows = session.execute(query).all()
     marks: dict[int, dict[str, str]] = {row[0].id: {} for row in rows}
@@ -68,6 +97,11 @@ def double_marked(session: Session, *, start: datetime, end: datetime) -> list[M
             marks[inspection_id][question_id] = code
     return [
         Marked(
+            unit=(
+                ("review", inspection.case_review_id)
+                if by_review
+                else ("calibration", inspection.calibration_id or 0)
+            ),
             inspection_id=inspection.id,
             case_review_id=inspection.case_review_id,
             purpose=inspection.purpose,
@@ -77,7 +111,7 @@ def double_marked(session: Session, *, start: datetime, end: datetime) -> list[M
             version_id=inspection.questionnaire_version_id,
             content_hash=content_hash,
             score=inspection.score,
-            submitted_at=inspection.submitted_at or start,
+            submitted_at=inspection.submitted_at,
             marks=marks[inspection.id],
         )
         for inspection, email, name, content_hash in rows

@@ -1,5 +1,6 @@
 """`dipsample calibration report`: agreement between inspectors over the reviews marked twice,
-blind, in a period (--from and --to are days, both included; the current quarter by default).
+blind, and the calibration exercises, in a period (--from and --to are days, both included;
+the current quarter by default). `dipsample calibration start`: an exercise.
 
 Krippendorff's alpha per question and over all questions (ordinal and nominal, with 95%
 intervals from resampling reviews), then each inspector's figures, by name: the report is for
@@ -122,6 +123,7 @@ def as_json(found: CalibrationReport, first: str, last: str) -> dict[str, Any]:
         "from": first,
         "to": last,
         "reviews": found.reviews,
+        "calibration_exercises": found.exercises,
         "method": (
             "Krippendorff's alpha (krippendorff package), nominal and ordinal over Not met < "
             "Partially met < Fully met, Not applicable missing; 95% percentile bootstrap "
@@ -180,11 +182,12 @@ def _num(value: float | None) -> str:
 
 
 def as_table(found: CalibrationReport, first: str, last: str) -> str:
-    if not found.reviews:
+    if not found.reviews and not found.exercises:
         return f"No review was marked twice and submitted from {first} to {last}."
     agreement = found.agreement
+    exercises = f", and {found.exercises} calibration exercises" if found.exercises else ""
     lines = [
-        f"{found.reviews} reviews marked twice, blind, from {first} to {last}.",
+        f"{found.reviews} reviews marked twice, blind{exercises}, from {first} to {last}.",
         "Krippendorff's alpha, 95% interval from resampling reviews:",
         f"  all questions  ordinal {alpha_text(agreement.ordinal)}  "
         f"nominal {alpha_text(agreement.nominal)}",

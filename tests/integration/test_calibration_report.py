@@ -18,10 +18,11 @@ from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
-from support.trend_data import add_submitted, build_world, person
+from sqlalchemy.orm import Session
+from support.trend_data import Given, add_submitted, build_world, person
 
 from bot.cli.parser import main
-from storage.models import AuditEvent, Inspection
+from storage.models import AuditEvent, Calibration, Inspection, Person, QuestionnaireVersion
 from storage.uow import UnitOfWork
 
 SAM = "sam.second@example.test"
@@ -61,6 +62,14 @@ def seeded(
         add_submitted(s, world, lawyer=lawyer, submitted_at=at(5), double_of=second, inspector=sam)
         add_submitted(s, world, lawyer=lawyer, submitted_at=at(6))
         uow.commit()
+
+
+def build_world_again(session: Session) -> Given:
+    """What add_submitted needs of the world seeded above."""
+    version = session.scalars(select(QuestionnaireVersion)).first()
+    inspector = session.scalars(select(Person).where(Person.email == IVY)).one()
+    assert version is not None
+    return Given(version, inspector)
 
 
 def report(capsys: pytest.CaptureFixture[str], *args: str) -> str:
@@ -144,3 +153,52 @@ def test_a_period_without_double_marked_reviews_says_so(
     )
     assert main(["calibration", "report", "--from", "2026-13-01"]) == 2
     assert "is not a date" in capsys.readouterr().err
+
+
+def test_a_calibration_exercise_counts_as_a_unit_of_its_own(
+    seeded: None, capsys: pytest.CaptureFixture[str], uow_factory: Callable[[], UnitOfWork]
+) -> None:
+    # March: the review marked once in February, calibrated by three inspectors. On the
+    # strategy they give Fully met, Partially met and Not met; every other mark is Fully met.
+    with uow_factory() as uow:
+        s = uow.session
+        world = build_world_again(s)
+        review = s.scalars(select(Inspection).order_by(Inspection.id)).all()[-1]
+        exercise = Calibration(
+            case_review_id=review.case_review_id, started_by="cli:ops.lead",
+            due_at=datetime(2026, 3, 20, tzinfo=UTC), created_at=datetime(2026, 3, 2, tzinfo=UTC),
+        )  # fmt: skip
+        s.add(exercise)
+        s.flush()
+        for day, (name, mark) in enumerate(
+            (
+                ("Sam Second", "fully_met"),
+                ("Tia Third", "partially_met"),
+                ("Uma Fourth", "not_met"),
+            ),
+            start=3,
+        ):
+            marker = s.scalars(select(Person).where(Person.name == name)).first() or person(
+                s, name=name, roles=["inspector"], area="North East", unit="RASSO North East",
+                now=at(1),
+            )  # fmt: skip
+            add_submitted(
+                s, world, lawyer=review.case_review.lawyer, submitted_at=at(day).replace(month=3),
+                double_of=review, inspector=marker, calibration=exercise,
+                marks={"suspect_focused_strategy": mark},
+            )  # fmt: skip
+        uow.commit()
+
+    assert main(["calibration", "report", "--from", "2026-03-01", "--to", "2026-03-31",
+                 "--format", "json"]) == 0  # fmt: skip
+    document = json.loads(capsys.readouterr().out)
+
+    assert (document["reviews"], document["calibration_exercises"]) == (0, 1)
+    questions = {q["question_id"]: q for q in document["questions"]}
+    # The strategy's one unit (1, 0.5, 0): 6 ordered pairs at 1/2, D_o = 3/3 = 1; D_e =
+    # 2(1 + 1 + 1)/(3 x 2) = 1: nominal alpha 0. Pooled over k units, the rest (1, 1, 1):
+    # nominal alpha (k - 1)/(4k - 2).
+    assert questions["suspect_focused_strategy"]["nominal"]["alpha"] == pytest.approx(0.0)
+    k = len(questions)
+    assert document["overall"]["nominal"]["alpha"] == pytest.approx((k - 1) / (4 * k - 2))
+    assert [i["name"] for i in document["inspectors"]] == ["Sam Second", "Tia Third", "Uma Fourth"]

@@ -29,6 +29,7 @@ from questionnaires.model import QuestionKind
 from storage import trend_rollup
 from storage.models import (
     Answer,
+    Calibration,
     CaseReview,
     Inspection,
     Person,
@@ -207,9 +208,11 @@ def add_submitted(
     urn: str | None = None,
     double_of: Inspection | None = None,
     inspector: Person | None = None,
+    calibration: Calibration | None = None,
 ) -> Inspection:
     """`stale` answers are stored as well but belong to questions the others disable.
-    `double_of`: a blind second marking of that inspection's review (by `inspector`)."""
+    `double_of`: a blind second marking of that inspection's review (by `inspector`), or, with
+    `calibration`, one of that exercise's markings of it."""
     questionnaire = parse_questionnaire(world.version.content)
     chosen = dict(marks or {})
     answers: dict[str, DomainAnswer] = {}
@@ -248,7 +251,9 @@ def add_submitted(
     session.flush()
     inspection = Inspection(
         case_review_id=review.id,
-        purpose="primary" if double_of is None else "double",
+        purpose="primary" if double_of is None else "calibration" if calibration else "double",
+        slot=number if calibration else 0,
+        calibration_id=calibration.id if calibration else None,
         questionnaire_version_id=world.version.id,
         inspector_id=marker.id,
         status="submitted",

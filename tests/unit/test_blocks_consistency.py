@@ -47,6 +47,7 @@ def test_the_calibration_report_fits_with_many_questions_and_inspectors() -> Non
         first=date(2026, 1, 1),
         last=date(2026, 3, 31),
         reviews=30,
+        exercises=2,
         agreement=agreement(markings, resamples=20),
         inspectors=inspector_figures(markings),
         labels={f"q{q}": LONG for q in range(40)},
@@ -60,6 +61,9 @@ def test_the_calibration_report_fits_with_many_questions_and_inspectors() -> Non
     assert_valid_message(payload)
     assert_valid_message(own)
     assert "Least agreed questions (ordinal alpha)" in all_text(payload["blocks"])
+    assert "*30* reviews marked twice, blind, and 2 calibration exercises" in all_text(
+        payload["blocks"]
+    )
     assert "*Your figures*" in all_text(own["blocks"])
 
 

@@ -1,4 +1,5 @@
-"""The calibration report: agreement between inspectors over the reviews marked twice, blind.
+"""The calibration report: agreement between inspectors over the reviews marked twice, blind,
+and the calibration exercises (each exercise one unit of its own, beside the reviews).
 
 Who may see what: the whole report (every question's alpha, every inspector's figures, with
 names) goes to an inspection lead, by the command line or `/dip calibration`; an inspector who
@@ -41,12 +42,15 @@ class CalibrationReport:
     labels: dict[str, str]  # question id -> short label
     names: dict[str, str]  # inspector email -> name
     whole: bool = True  # False: an inspector's own view
+    exercises: int = 0  # calibration exercises with two or more markings in, in the period
 
 
 def _report(
     session: Session, *, start: datetime, end: datetime, resamples: int
 ) -> CalibrationReport:
-    rows = consistency_queries.double_marked(session, start=start, end=end)
+    pairs = consistency_queries.double_marked(session, start=start, end=end)
+    exercises = consistency_queries.calibrated(session, start=start, end=end)
+    rows = pairs + exercises
     markings = []
     labels: dict[str, str] = {}
     for row in rows:
@@ -54,7 +58,7 @@ def _report(
         markings.append(
             marking_of(
                 questionnaire,
-                review=row.case_review_id,
+                review=row.unit,
                 inspector=row.inspector_email,
                 option_codes=row.marks,
                 score=row.score,
@@ -65,7 +69,8 @@ def _report(
     return CalibrationReport(
         start=start,
         end=end,
-        reviews=len({row.case_review_id for row in rows}),
+        reviews=len({row.unit for row in pairs}),
+        exercises=len({row.unit for row in exercises}),
         agreement=agreement(markings, resamples=resamples),
         inspectors=tuple(inspector_figures(markings)),
         labels=labels,
@@ -86,6 +91,7 @@ def _audit(
             "from": report.start.isoformat(),
             "to": report.end.isoformat(),
             "reviews": report.reviews,
+            "exercises": report.exercises,
             "inspectors": len(report.inspectors),
         },
         now=now,
@@ -177,6 +183,7 @@ def calibration_view(
         first=period.start,
         last=period.last_day,
         reviews=found.reviews,
+        exercises=found.exercises,
         agreement=found.agreement,
         inspectors=found.inspectors,
         labels=found.labels,

@@ -96,6 +96,7 @@ class CalibrationView:
     first: date  # the period, inclusive
     last: date
     reviews: int
+    exercises: int
     agreement: Agreement
     inspectors: Sequence[InspectorFigures]
     labels: Mapping[str, str]
@@ -106,14 +107,17 @@ class CalibrationView:
 def calibration_message(view: CalibrationView) -> dict[str, Any]:
     period = f"{view.first.isoformat()} to {view.last.isoformat()}"
     blocks: list[Block] = [header("Inspector consistency")]
-    if view.reviews == 0:
-        blocks.append(section(f"No review was marked twice and submitted from {period}."))
+    if view.reviews == 0 and view.exercises == 0:
+        blocks.append(
+            section(f"No review was marked twice, nor calibration finished, from {period}.")
+        )
         return message(f"Inspector consistency, {period}: no double-marked reviews", blocks)
     agreement = view.agreement
     blocks.append(
         section(
-            f"*{view.reviews}* {plural_word(view.reviews, 'review')} marked twice, blind, from "
-            f"{period}. Krippendorff's alpha "
+            f"*{view.reviews}* {plural_word(view.reviews, 'review')} marked twice, blind"
+            + (f", and {plural(view.exercises, 'calibration exercise')}" if view.exercises else "")
+            + f", from {period}. Krippendorff's alpha "
             "(1 is perfect agreement, 0 no better than chance; 95% interval from resampling "
             f"reviews):\n• all questions, ordinal: *{alpha_text(agreement.ordinal)}*; "
             f"nominal: {alpha_text(agreement.nominal)}"
