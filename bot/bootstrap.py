@@ -33,6 +33,7 @@ from bot.slack.context import BotContext
 from bot.slack.listeners import (
     challenges,
     commands,
+    consistency,
     decline,
     feedback,
     home,
@@ -52,6 +53,7 @@ LISTENER_MODULES = (
     decline,
     feedback,
     challenges,
+    consistency,
     interventions,
     messages,
 )

@@ -189,6 +189,14 @@ CALIBRATION_USAGE = (
     "`/dip calibration 2026-Q1`. A period is `month`, `last-month`, `quarter`, `last-quarter`, "
     "`2026-03`, `2026-Q1` or `2026-01-01..2026-02-15`."
 )
+ONLY_A_LEAD_SETS_REFERENCES = "Sorry, only an inspection lead can set a reference mark."
+CALIBRATION_NOT_REPORTED = "That calibration exercise has no results yet; nothing was changed."
+
+
+def reference_set(told: int) -> str:
+    return f"Reference mark set; {told} inspector{'' if told == 1 else 's'} told."
+
+
 ONLY_A_LEAD_CALIBRATES = "Sorry, only an inspection lead can start a calibration exercise."
 CALIBRATION_DUE_PASSED = "The due date has passed; give a date from tomorrow on."
 CALIBRATE_USAGE = (

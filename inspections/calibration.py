@@ -71,6 +71,26 @@ def is_complete(statuses: Collection[str], *, due_at: datetime, now: datetime) -
     return submitted == len(statuses) or (now >= due_at and submitted > 0)
 
 
+def check_reference(
+    results: Collection[QuestionResult],
+    *,
+    question_id: str | None,
+    option_code: str | None,
+    options: Collection[str],
+    reason: str | None,
+) -> list[str]:
+    """Problems with a reference mark the lead sets: a question of the exercise, one of its
+    scale's marks (`options`), and a reason."""
+    problems = []
+    if question_id is None or all(r.question_id != question_id for r in results):
+        problems.append("Choose a question the inspectors marked.")
+    if option_code is None or option_code not in options:
+        problems.append("Choose a mark the question's scale offers.")
+    if reason is None or not reason.strip():
+        problems.append("Give a reason for the reference mark.")
+    return problems
+
+
 def check_inspectors(count: int) -> list[str]:
     if count < MIN_INSPECTORS:
         return [

@@ -9,7 +9,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, Text, UniqueConstrain
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from inspections.lifecycle import PURPOSES, STATUSES, Purpose
-from storage.models.base import Base, one_of
+from storage.models.base import Base, JsonDocument, one_of
 from storage.models.cases import CaseReview
 from storage.models.people import Person
 from storage.models.questionnaires import QuestionnaireVersion
@@ -79,6 +79,8 @@ class Calibration(Base):
     due_at: Mapped[datetime]
     created_at: Mapped[datetime]
     reported_at: Mapped[datetime | None]
+    # The lead's reference marks, once set: question id -> {"option_code", "reason"}.
+    reference: Mapped[dict[str, Any] | None] = mapped_column(JsonDocument)
 
 
 class Assignment(Base):

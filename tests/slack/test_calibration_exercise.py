@@ -125,6 +125,24 @@ def test_three_inspectors_mark_blind_and_get_the_hand_worked_results(
     own = json.dumps(standin.last_message_to(INSPECTOR_B.slack_id).blocks, ensure_ascii=False)
     assert "no consensus → you: Not met" in own
     assert "Cal Inspector" not in own and "Dee Inspector" not in own
+    # The lead sets the reference mark for the strategy; only a lead may.
+    results = standin.last_message_to(ADMIN.slack_id)
+    b.click(results, "Set a reference mark")
+    assert standin.ephemerals_to(INSPECTOR_B.slack_id)[-1].text == (
+        "Sorry, only an inspection lead can set a reference mark."
+    )
+    lead = Player(driver, standin, ADMIN.slack_id)
+    lead.click(results, "Set a reference mark", opens_modal=True)
+    lead.submit(
+        {
+            "question": {"value": STRATEGY},
+            "mark": {"value": "partially_met"},
+            "reason": {"value": "The plan targets the suspect but misses the phone data."},
+        }
+    )
+    assert deliver_outbox().sent == 3
+    reference = json.dumps(standin.last_message_to(INSPECTOR_B.slack_id).blocks)
+    assert "sets the reference mark at *Partially met*. You marked it Not met." in reference
     # No lawyer or manager hears of it.
     assert {m.email: len(standin.messages_to(m.slack_id)) for m in (LAWYER, MANAGER)} == heard
 

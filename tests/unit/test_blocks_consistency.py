@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from datetime import date
 
-from test_blocks_support import all_text, assert_valid_message
+from test_blocks_support import all_text, assert_valid_message, assert_valid_view
 
 from bot.slack.blocks.consistency import (
     CalibrationLine,
@@ -13,10 +13,14 @@ from bot.slack.blocks.consistency import (
     CalibrationView,
     DisagreementNote,
     DisagreementRow,
+    ReferenceNote,
     alpha_text,
     calibration_message,
+    calibration_of,
     calibration_results_message,
     disagreement_message,
+    reference_message,
+    reference_modal,
 )
 from inspections.agreement import Alpha, Marking, agreement, inspector_figures
 from inspections.trends import Interval
@@ -93,3 +97,16 @@ def test_calibration_results_fit_with_many_questions_and_inspectors() -> None:
     assert_valid_message(own)
     assert "(1 did not submit by the due time)" in all_text(whole["blocks"])
     assert "ordinal *–*, nominal 0.41" in all_text(whole["blocks"])
+
+
+def test_the_reference_mark_modal_and_message_fit_and_name_their_exercise() -> None:
+    questions = [(f"q{n}", LONG) for n in range(120)]
+    marks = [("fully_met", "Fully met"), ("not_met", "Not met")]
+
+    modal = reference_modal(7, "42AB1234525", questions, marks)
+    note = reference_message(ReferenceNote("42AB1234525", LONG, "Fully met", LONG, "Not met"))
+
+    assert_valid_view(modal)
+    assert_valid_message(note)
+    assert calibration_of(modal["private_metadata"]) == 7
+    assert [calibration_of(v) for v in ('{"k": 0}', '{"k": "7"}', "[]", "x", None)] == [None] * 5

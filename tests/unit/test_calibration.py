@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from inspections.calibration import QuestionResult, check_inspectors, is_complete, question_results
+from inspections.calibration import (
+    QuestionResult,
+    check_inspectors,
+    check_reference,
+    is_complete,
+    question_results,
+)
 
 NOON = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 
@@ -34,3 +40,20 @@ def test_an_exercise_completes_when_all_submit_or_when_due_with_some() -> None:
     assert is_complete(["submitted", "in_progress"], due_at=NOON, now=after)
     assert not is_complete(["assigned", "in_progress"], due_at=NOON, now=after)
     assert check_inspectors(1) and check_inspectors(2) == []
+
+
+def test_a_reference_mark_needs_a_marked_question_a_mark_of_its_scale_and_a_reason() -> None:
+    results = question_results({"a": {"q1": "fully_met"}, "b": {"q1": "not_met"}}, order=["q1"])
+    options = {"fully_met", "partially_met", "not_met"}
+
+    def problems(question: str | None, code: str | None, reason: str | None) -> list[str]:
+        return check_reference(
+            results, question_id=question, option_code=code, options=options, reason=reason
+        )
+
+    assert problems("q1", "partially_met", "Half the plan.") == []
+    assert problems("q9", "yes", " ") == [
+        "Choose a question the inspectors marked.",
+        "Choose a mark the question's scale offers.",
+        "Give a reason for the reference mark.",
+    ]

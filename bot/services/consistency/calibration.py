@@ -18,7 +18,7 @@ from bot import refusals
 from bot.refusals import Refused
 from bot.services.assignment.assign import announce_assignment, review_info
 from bot.services.assignment.pool import AssignmentTerms
-from bot.services.inspection.state import load_state
+from bot.services.inspection.state import ReviewSummary, load_state
 from bot.services.inspection.versions import current_review_questionnaire
 from bot.services.people.requester import requester
 from bot.settings import Settings
@@ -32,6 +32,7 @@ from inspections.agreement import agreement, marking_of
 from inspections.assignment import InspectorCandidate, LawyerFacts, ineligibility_reason
 from inspections.lifecycle import Purpose, Status
 from inspections.periods import BadPeriod, local_midnight, parse_day
+from questionnaires.model import Questionnaire
 from storage import audit, calibration_repo, outbox, people_repo
 from storage.models import Assignment, Calibration, Inspection, Person
 from storage.uow import UnitOfWork
@@ -217,14 +218,28 @@ def send_due_results(uow: UnitOfWork, *, now: datetime) -> int:
         return reported
 
 
-def _report_if_complete(session: Session, exercise: Calibration, *, now: datetime) -> bool:
-    markings = calibration_repo.markings_of(session, exercise.id)
-    statuses = [m.status for m in markings]
-    if not rules.is_complete(statuses, due_at=exercise.due_at, now=now):
-        return False
-    submitted = [m for m in markings if m.status == Status.SUBMITTED]
+@dataclass(frozen=True)
+class Marked:
+    """An exercise's submitted markings: each inspection's marks on scale questions."""
+
+    questionnaire: Questionnaire
+    review: ReviewSummary
+    submitted: tuple[Inspection, ...]
+    people: dict[int, Person | None]  # inspection id -> its inspector
+    marks: dict[int, dict[str, str]]  # inspection id -> question id -> option code
+    results: tuple[rules.QuestionResult, ...]
+
+
+def marked(session: Session, exercise_id: int) -> Marked | None:
+    """None before anyone has submitted."""
+    submitted = tuple(
+        m
+        for m in calibration_repo.markings_of(session, exercise_id)
+        if m.status == Status.SUBMITTED
+    )
+    if not submitted:
+        return None
     states = {m.id: load_state(session, m.id) for m in submitted}
-    people = {m.id: session.get(Person, m.inspector_id) for m in submitted}
     questionnaire = states[submitted[0].id].questionnaire
     scale_ids = [q.id for q in questionnaire.questions if q.scale_id is not None]
     marks = {
@@ -235,7 +250,25 @@ def _report_if_complete(session: Session, exercise: Calibration, *, now: datetim
         }
         for m in submitted
     }
-    results = rules.question_results(marks, order=scale_ids)
+    return Marked(
+        questionnaire=questionnaire,
+        review=states[submitted[0].id].review,
+        submitted=submitted,
+        people={m.id: session.get(Person, m.inspector_id) for m in submitted},
+        marks=marks,
+        results=rules.question_results(marks, order=scale_ids),
+    )
+
+
+def _report_if_complete(session: Session, exercise: Calibration, *, now: datetime) -> bool:
+    markings = calibration_repo.markings_of(session, exercise.id)
+    statuses = [m.status for m in markings]
+    if not rules.is_complete(statuses, due_at=exercise.due_at, now=now):
+        return False
+    found = marked(session, exercise.id)
+    assert found is not None  # complete: someone has submitted
+    submitted, people, marks = found.submitted, found.people, found.marks
+    questionnaire, results = found.questionnaire, found.results
     pooled = agreement(
         [
             marking_of(
@@ -250,7 +283,7 @@ def _report_if_complete(session: Session, exercise: Calibration, *, now: datetim
         resamples=0,
     )
     labels = {q.id: q.short_label for q in questionnaire.questions}
-    review = states[submitted[0].id].review
+    review = found.review
 
     def label(question_id: str, code: str) -> str:
         option = questionnaire.option_for(questionnaire.question(question_id), code)
@@ -282,6 +315,7 @@ def _report_if_complete(session: Session, exercise: Calibration, *, now: datetim
         nominal=pooled.nominal.value,
         ordinal=pooled.ordinal.value,
         lines=lines(None),
+        calibration_id=exercise.id,
     )
     markers = {m.inspector_id for m in submitted if m.inspector_id is not None}
     for lead_id in people_repo.active_admin_ids(session):

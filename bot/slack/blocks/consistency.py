@@ -3,6 +3,7 @@ the inspection lead, and the calibration report (names and marks: direct message
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -15,7 +16,9 @@ from bot.slack.blocks.text import (
     esc,
     header,
     message,
+    plain,
     plural,
+    quote,
     review_type_label,
     section,
 )
@@ -183,6 +186,7 @@ class CalibrationResults:
     ordinal: float | None
     lines: tuple[CalibrationLine, ...]
     own: bool = False  # an inspector's copy: their own marks only, no names
+    calibration_id: int | None = None  # on a lead's copy: the reference-mark button
 
 
 def calibration_results_message(results: CalibrationResults) -> dict[str, Any]:
@@ -213,7 +217,105 @@ def calibration_results_message(results: CalibrationResults) -> dict[str, Any]:
             + ("Yours is after the arrow." if results.own else "Each inspector's mark follows.")
         )
     )
+    if results.calibration_id is not None and not results.own:
+        blocks.append(
+            {
+                "type": "actions",
+                "elements": [
+                    {
+                        "type": "button",
+                        "action_id": REFERENCE_ACTION,
+                        "text": plain("Set a reference mark", 75),
+                        "value": json.dumps({"k": results.calibration_id}),
+                    }
+                ],
+            }
+        )
     return message(f"Calibration results for {results.urn}", blocks)
+
+
+REFERENCE_ACTION = "calibration.reference"
+REFERENCE_MODAL = "calibration.reference_modal"
+QUESTION_BLOCK, MARK_BLOCK, REASON_BLOCK, INPUT = "question", "mark", "reason", "value"
+
+
+def calibration_of(value: object) -> int | None:
+    """The exercise a button or modal names; None when it is not one of ours."""
+    try:
+        data = json.loads(value) if isinstance(value, str) and len(value) < 100 else None
+    except json.JSONDecodeError:
+        return None
+    found = data.get("k") if isinstance(data, dict) and set(data) == {"k"} else None
+    return found if type(found) is int and found > 0 else None
+
+
+def reference_modal(
+    calibration_id: int,
+    urn: str,
+    questions: Sequence[tuple[str, str]],
+    marks: Sequence[tuple[str, str]],
+) -> dict[str, Any]:
+    def choices(pairs: Sequence[tuple[str, str]]) -> list[dict[str, Any]]:
+        return [{"text": plain(label, 75), "value": code} for code, label in pairs[:100]]
+
+    def select(block_id: str, label: str, pairs: Sequence[tuple[str, str]]) -> Block:
+        return {
+            "type": "input",
+            "block_id": block_id,
+            "label": plain(label, 2000),
+            "optional": True,
+            "element": {"type": "static_select", "action_id": INPUT, "options": choices(pairs)},
+        }
+
+    return {
+        "type": "modal",
+        "callback_id": REFERENCE_MODAL,
+        "private_metadata": json.dumps({"k": calibration_id}),
+        "title": plain("Reference mark", 24),
+        "submit": plain("Set and tell them", 24),
+        "close": plain("Cancel", 24),
+        "blocks": [
+            section(
+                f"The mark *{esc(urn, 60)}* should have had on one question; each inspector "
+                "who marked it is told, beside their own mark."
+            ),
+            select(QUESTION_BLOCK, "Question", questions),
+            select(MARK_BLOCK, "Reference mark", marks),
+            {
+                "type": "input",
+                "block_id": REASON_BLOCK,
+                "label": plain("Reason", 2000),
+                "optional": True,
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": INPUT,
+                    "multiline": True,
+                    "max_length": 2000,
+                },
+            },
+        ],
+    }
+
+
+@dataclass(frozen=True)
+class ReferenceNote:
+    urn: str
+    question: str
+    reference: str
+    reason: str
+    yours: str
+
+
+def reference_message(note: ReferenceNote) -> dict[str, Any]:
+    blocks: list[Block] = [
+        header("Calibration: the reference mark"),
+        section(
+            f"On *{esc(note.urn, 60)}*, for *{esc(note.question, 200)}*, the inspection lead "
+            f"sets the reference mark at *{esc(note.reference, 40)}*. You marked it "
+            f"{esc(note.yours, 40)}.\n{quote(note.reason, 2000)}"
+        ),
+    ]
+    return message(f"Calibration reference mark on {note.urn}", blocks)
 
 
 def _calibration_row(line: CalibrationLine, *, own: bool) -> str:

@@ -5,7 +5,8 @@ decides a lawyer's challenge.
   of the same review) or "calibration" (one of several markings in a calibration exercise);
   inspections.slot numbers the calibration markings of a review (0 otherwise); the unique key
   on case_review_id becomes (case_review_id, purpose, slot).
-- calibrations: the exercises; inspections.calibration_id ties a calibration marking to one.
+- calibrations: the exercises (with the lead's reference marks); inspections.calibration_id
+  ties a calibration marking to one.
 - challenges.decider_id: the inspector an inspection lead named to decide the challenge
   (NULL: any inspection lead decides; never the inspector who gave the mark).
 - challenges.inspector_comment: what the inspector who gave the mark said when asked.
@@ -29,6 +30,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 revision: str = "0011"
 down_revision: str | None = "0009"
@@ -50,6 +52,11 @@ def upgrade() -> None:
         sa.Column("due_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("reported_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column(
+            "reference",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=True,
+        ),
         sa.ForeignKeyConstraint(
             ["case_review_id"],
             ["case_reviews.id"],
