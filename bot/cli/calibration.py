@@ -21,7 +21,7 @@ from bot.cli.actor import cli_actor
 from bot.cli.trends import period_of
 from bot.clock import system_clock
 from bot.refusals import Refused
-from bot.services.consistency.calibration import start_calibration
+from bot.services.consistency.calibration_start import start_calibration
 from bot.services.consistency.report import CalibrationReport, report_for_lead
 from bot.settings import Settings
 from bot.slack.blocks.consistency import alpha_text, difference_text, share_text

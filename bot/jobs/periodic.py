@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from bot.jobs.outbox import DEFAULT_BATCH, DispatchReport, dispatch_due
 from bot.services.assignment.assign import RetryOutcome, retry_queued_assignments
 from bot.services.assignment.reminders import SweepReport, sweep_reminders
-from bot.services.consistency.calibration import send_due_results
+from bot.services.consistency.calibration_results import send_due_results
 from bot.services.intake.floor import FloorReport, top_up_monthly_floor
 from bot.services.interventions.escalation import EscalationReport, escalate_unacknowledged
 from bot.services.people.directory import SlackResolution, resolve_slack_ids

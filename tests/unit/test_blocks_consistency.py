@@ -7,20 +7,22 @@ from datetime import date
 
 from test_blocks_support import all_text, assert_valid_message, assert_valid_view
 
-from bot.slack.blocks.consistency import (
+from bot.slack.blocks.calibration import (
     CalibrationLine,
     CalibrationResults,
+    ReferenceNote,
+    calibration_of,
+    calibration_results_message,
+    reference_message,
+    reference_modal,
+)
+from bot.slack.blocks.consistency import (
     CalibrationView,
     DisagreementNote,
     DisagreementRow,
-    ReferenceNote,
     alpha_text,
     calibration_message,
-    calibration_of,
-    calibration_results_message,
     disagreement_message,
-    reference_message,
-    reference_modal,
 )
 from inspections.agreement import Alpha, Marking, agreement, inspector_figures
 from inspections.trends import Interval

@@ -9,20 +9,22 @@ from support.questionnaire_builders import EA, answers, mark, question, question
 from test_blocks_support import all_text, assert_valid_message, assert_valid_view, buttons
 
 from bot.slack.blocks import feedback_actions as fa
+from bot.slack.blocks.challenge_deciders import (
+    CommentRequest,
+    comment_modal,
+    comment_note,
+    comment_request,
+    decider_modal,
+)
 from bot.slack.blocks.feedback import FeedbackCard, feedback_message, feedback_modal, manager_copy
 from bot.slack.blocks.feedback_alerts import SafeguardNote, alert_message, alert_resolved_message
 from bot.slack.blocks.feedback_challenges import (
     ChallengeForm,
     Choice,
-    CommentRequest,
     DecisionCard,
     OutcomeCard,
     OutcomeRow,
     challenge_modal,
-    comment_modal,
-    comment_note,
-    comment_request,
-    decider_modal,
     decision_message,
     decision_modal,
     outcome_copy,

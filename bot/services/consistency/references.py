@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 
 from bot import refusals
 from bot.refusals import InvalidInput, Refused
-from bot.services.consistency.calibration import marked
+from bot.services.consistency.calibration_results import marked
 from bot.services.people.requester import requester
-from bot.slack.blocks.consistency import ReferenceNote, reference_message
+from bot.slack.blocks.calibration import ReferenceNote, reference_message
 from inspections import calibration as rules
 from storage import audit, outbox, people_repo
 from storage.models import Calibration, Person

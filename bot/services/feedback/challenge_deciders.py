@@ -21,13 +21,8 @@ from bot.services.feedback import challenge_outcomes
 from bot.services.feedback.documents import refuse
 from bot.services.inspection.state import FlowState, load_state
 from bot.services.people.requester import requester
-from bot.slack.blocks.feedback_challenges import (
-    ChallengeForm,
-    CommentRequest,
-    DecisionCard,
-    comment_note,
-    comment_request,
-)
+from bot.slack.blocks.challenge_deciders import CommentRequest, comment_note, comment_request
+from bot.slack.blocks.feedback_challenges import ChallengeForm, DecisionCard
 from inspections import challenges as rules
 from storage import audit, feedback_repo, outbox, people_repo
 from storage.models import Challenge, Feedback, Inspection, Person

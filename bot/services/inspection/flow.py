@@ -18,7 +18,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from bot import refusals
 from bot.refusals import InvalidInput, NotInDirectory, Refused
 from bot.services.assignment.reminders import cancel_for_inspection
-from bot.services.consistency import calibration, double_marks
+from bot.services.consistency import calibration_results, double_marks
 from bot.services.feedback import alerts
 from bot.services.feedback import documents as feedback
 from bot.services.inspection.state import STATE_LOADING, SUMMARY, FlowState, load_state
@@ -315,7 +315,9 @@ def submit(uow: UnitOfWork, click: CardClick) -> FlowState:
             )
         double_marks.on_submitted(uow.session, state=state, now=click.now)
         if state.purpose == Purpose.CALIBRATION:
-            calibration.on_submitted(uow.session, inspection_id=inspection.id, now=click.now)
+            calibration_results.on_submitted(
+                uow.session, inspection_id=inspection.id, now=click.now
+            )
         # Last: it locks its month's roll-up rows, which every other submission in the same
         # Area, unit and review type waits for, so hold them for as short a time as possible.
         if primary:

@@ -4,7 +4,8 @@ The challenge modal offers the marks that count towards the score in a multi-sel
 100, grouped by section beyond that); each inspection lead (or the inspector a lead names) gets
 one message per challenged mark with Uphold and Amend, each opening a modal for the reason (and,
 to amend, the new mark), and a lead may pass it to an inspector. The inspector who gave the
-marks gets one message asking for a comment, which is sent on to whoever decides.
+marks gets one message asking for a comment, which is sent on to whoever decides (those
+messages are in bot.slack.blocks.challenge_deciders).
 """
 
 from __future__ import annotations
@@ -70,19 +71,6 @@ class DecisionCard:
 
 
 @dataclass(frozen=True)
-class CommentRequest:
-    """For the inspector who gave the challenged marks: what was challenged, and whether they
-    have commented yet."""
-
-    feedback_id: int
-    urn: str
-    lawyer_name: str
-    choices: tuple[Choice, ...]
-    lawyer_reason: str
-    comment: str | None = None
-
-
-@dataclass(frozen=True)
 class OutcomeRow:
     question: str
     status: str  # upheld or amended
@@ -120,7 +108,7 @@ def challenge_modal(form: ChallengeForm, *, channel: str, ts: str) -> dict[str, 
             "label": plain("Marks to challenge", 2000),
             "element": picker,
         },
-        _reason_input("Your reason", "Say what the inspector may have missed."),
+        reason_input("Your reason", "Say what the inspector may have missed."),
     ]
     if len(form.choices) > MAX_OPTIONS * MAX_OPTIONS:
         blocks.insert(1, context("Only the first 10,000 marks can be chosen here."))
@@ -159,7 +147,7 @@ def _choices(choices: Sequence[Choice]) -> dict[str, Any]:
     }
 
 
-def _reason_input(label: str, hint: str) -> Block:
+def reason_input(label: str, hint: str) -> Block:
     return {
         "type": "input",
         "block_id": fa.REASON_BLOCK,
@@ -232,91 +220,6 @@ def decision_message(card: DecisionCard) -> dict[str, Any]:
     return message(f"Challenge to a mark on {card.urn} to decide: {card.question}", blocks)
 
 
-def comment_request(request: CommentRequest) -> dict[str, Any]:
-    """For the inspector who gave the marks: the challenge, and a button to comment on it."""
-    marks = "\n".join(f"• *{esc(c.mark, 40)}*: {esc(c.text, 200)}" for c in request.choices[:10])
-    if len(request.choices) > 10:
-        marks += f"\n…and {plural(len(request.choices) - 10, 'more mark')}"
-    blocks: list[Block] = [
-        header("A lawyer has challenged your marks"),
-        section(
-            f"{esc(request.lawyer_name, 200)} has challenged "
-            f"{plural(len(request.choices), 'mark')} you gave on *{esc(request.urn, 60)}*. "
-            "An inspection lead decides each, independently; your comment helps them.\n"
-            f"{marks}"
-        ),
-        section(f"*The lawyer's reason*\n{quote(request.lawyer_reason, 2000)}"),
-    ]
-    if request.comment is None:
-        blocks.append(
-            {
-                "type": "actions",
-                "elements": [fa.feedback_button("Add a comment", fa.COMMENT, request.feedback_id)],
-            }
-        )
-    else:
-        blocks.append(section(f"*Your comment, sent on*\n{quote(request.comment, 2000)}"))
-    return message(f"Your marks on {request.urn} have been challenged", blocks)
-
-
-def comment_modal(feedback_id: int, *, channel: str, ts: str) -> dict[str, Any]:
-    origin = fa.ModalOrigin(fa.Target("f", feedback_id), channel, ts)
-    return {
-        "type": "modal",
-        "callback_id": fa.COMMENT_MODAL,
-        "private_metadata": fa.encode_origin(origin),
-        "title": plain("Comment on challenge", 24),
-        "submit": plain("Send comment", 24),
-        "close": plain("Cancel", 24),
-        "blocks": [
-            _reason_input(
-                "Your comment", "Whoever decides the challenge reads it; the lawyer does not."
-            ),
-        ],
-    }
-
-
-def comment_note(*, urn: str, inspector_name: str, comment: str) -> dict[str, Any]:
-    """For whoever decides: the marking inspector's comment on the challenge."""
-    blocks: list[Block] = [
-        header("The inspector's comment on a challenge"),
-        section(
-            f"{esc(inspector_name, 200)}, who gave the challenged marks on *{esc(urn, 60)}*, "
-            f"says:\n{quote(comment, 2000)}"
-        ),
-    ]
-    return message(f"Comment on the challenge on {urn} from {inspector_name}", blocks)
-
-
-def decider_modal(card: DecisionCard, *, channel: str, ts: str) -> dict[str, Any]:
-    origin = fa.ModalOrigin(fa.Target("c", card.challenge_id), channel, ts)
-    return {
-        "type": "modal",
-        "callback_id": fa.DECIDER_MODAL,
-        "private_metadata": fa.encode_origin(origin),
-        "title": plain("Pass to an inspector", 24),
-        "submit": plain("Pass it on", 24),
-        "close": plain("Cancel", 24),
-        "blocks": [
-            section(f"*{esc(card.question, 1500)}*\nTheir mark: *{esc(card.mark, 40)}*"),
-            {
-                "type": "input",
-                "block_id": fa.DECIDER_BLOCK,
-                "label": plain("The inspector's email", 2000),
-                "optional": True,
-                "hint": plain(
-                    f"Anyone but {card.inspector_name}, who gave the mark, and the lawyer.", 2000
-                ),
-                "element": {
-                    "type": "plain_text_input",
-                    "action_id": fa.INPUT_ACTION,
-                    "max_length": 254,
-                },
-            },
-        ],
-    }
-
-
 def _decided(card: DecisionCard) -> str:
     if card.status == "amended":
         done = f"You amended the mark to *{esc(card.new_mark or '', 40)}*."
@@ -353,7 +256,7 @@ def decision_modal(
             }
         )
     verb = "amending" if decision == "amended" else "upholding"
-    blocks.append(_reason_input("Your reason", f"The lawyer sees your reason for {verb} the mark."))
+    blocks.append(reason_input("Your reason", f"The lawyer sees your reason for {verb} the mark."))
     return {
         "type": "modal",
         "callback_id": fa.DECISION_MODAL,

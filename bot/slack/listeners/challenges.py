@@ -18,12 +18,8 @@ from bot.refusals import InvalidInput, Refused
 from bot.services.feedback import challenge_deciders
 from bot.slack.blocks import feedback_actions as fa
 from bot.slack.blocks.actions import StaleOrMalformedAction
-from bot.slack.blocks.feedback_challenges import (
-    comment_modal,
-    comment_request,
-    decider_modal,
-    decision_message,
-)
+from bot.slack.blocks.challenge_deciders import comment_modal, comment_request, decider_modal
+from bot.slack.blocks.feedback_challenges import decision_message
 from bot.slack.context import BotContext
 from bot.slack.listeners.notes import tell, tell_clicker, updatable_message_of
 

@@ -17,10 +17,10 @@ from slack_sdk import WebClient
 
 from bot import refusals
 from bot.refusals import InvalidInput, Refused
-from bot.services.consistency.calibration import parse_calibrate, start_calibration
+from bot.services.consistency.calibration_start import parse_calibrate, start_calibration
 from bot.services.consistency.references import reference_form, set_reference
 from bot.services.consistency.report import calibration_view
-from bot.slack.blocks import consistency as blocks
+from bot.slack.blocks import calibration as blocks
 from bot.slack.blocks.consistency import calibration_message
 from bot.slack.context import BotContext
 from bot.slack.listeners.notes import tell, tell_clicker
