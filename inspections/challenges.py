@@ -146,6 +146,25 @@ def deciders(
     return tuple(sorted(candidates - {marking_inspector_id, lawyer_id}))
 
 
+def card_recipients(
+    *,
+    marking_inspector_id: int | None,
+    lawyer_id: int,
+    lead_ids: Collection[int],
+    named_decider_id: int | None = None,
+) -> tuple[int, ...]:
+    """Who gets the decision message: the deciders; when there are none (every lead gave the
+    mark), the leads all the same, so that one of them passes it to an inspector (they may name
+    a decider, never decide), in id order."""
+    found = deciders(
+        marking_inspector_id=marking_inspector_id,
+        lawyer_id=lawyer_id,
+        lead_ids=lead_ids,
+        named_decider_id=named_decider_id,
+    )
+    return found or tuple(sorted(set(lead_ids) - {lawyer_id}))
+
+
 def decider_problem(
     actor_id: int | None,
     *,

@@ -429,6 +429,52 @@ def test_a_lead_passes_a_challenge_to_another_inspector_who_decides_it(
     assert standin.violations == []
 
 
+def test_when_the_only_lead_gave_the_mark_they_pass_the_challenge_to_an_inspector(
+    submitted: Player,
+    assigned: Assigned,
+    driver: SlackDriver,
+    standin: SlackStandIn,
+    bot: RunningBot,
+    clock: ManualClock,
+    deliver_outbox: Callable[[], DispatchReport],
+) -> None:
+    marker, other = assigned.inspector, assigned.other
+    rows = [
+        (2, {"email": marker.email, "name": marker.name, "roles": "inspector;admin",
+             "area": marker.area, "unit": marker.unit, "manager_email": "",
+             "slack_user_id": marker.slack_id}),
+        (3, {"email": ADMIN.email, "name": ADMIN.name, "roles": "manager", "area": ADMIN.area,
+             "unit": ADMIN.unit, "manager_email": "", "slack_user_id": ADMIN.slack_id}),
+    ]  # fmt: skip
+    with bot.uow() as uow:
+        assert import_people(uow, rows, now=clock()).problems == []
+    submitted.click(submitted.card(), "Challenge a mark", opens_modal=True)
+    submitted.submit(
+        {"marks": {"value": ["full_code_test_reasoned"]}, "reason": {"value": "See annex."}}
+    )
+    deliver_outbox()
+
+    lead = Player(driver, standin, marker.slack_id)
+    card = next(
+        m for m in standin.messages_to(marker.slack_id) if "Pass to an inspector" in str(m.blocks)
+    )
+    assert _button_texts(card) == ["Pass to an inspector"]  # never Uphold or Amend
+    assert "You gave this mark, and no other inspection lead can decide it" in _blocks_text(card)
+    lead.click(card, "Pass to an inspector", opens_modal=True)
+    lead.submit({"decider": {"value": other.email}})
+    deliver_outbox()
+    named = Player(driver, standin, other.slack_id)
+    named.click(standin.last_message_to(other.slack_id), "Amend", opens_modal=True)
+    named.submit({"new_mark": {"value": "fully_met"}, "reason": {"value": "Both tests there."}})
+
+    assert deliver_outbox().sent == 3  # the lawyer, the line manager, the lead who marked it
+    with bot.uow() as uow:
+        challenge = uow.session.scalars(select(Challenge)).one()
+        other_id = uow.session.scalar(select(Person.id).where(Person.email == other.email))
+        assert (challenge.status, challenge.decided_by) == ("amended", other_id)
+    assert standin.violations == []
+
+
 def test_a_challenge_without_marks_or_reason_is_answered_inline(
     submitted: Player, driver: SlackDriver, standin: SlackStandIn, bot: RunningBot
 ) -> None:

@@ -208,3 +208,14 @@ def test_a_lead_may_name_only_another_inspector() -> None:
     assert problem(3) == "is the lawyer who raised the challenge"
     assert problem(8, inspector=False) == "is not an inspector"
     assert problem(None) == "is not in the directory"
+
+
+def test_when_every_lead_gave_the_mark_the_leads_get_the_card_to_pass_it_on() -> None:
+    def recipients(leads: set[int], named: int | None = None) -> tuple[int, ...]:
+        return rules.card_recipients(
+            marking_inspector_id=10, lawyer_id=3, lead_ids=leads, named_decider_id=named
+        )
+
+    assert recipients({10, 11}) == (11,)
+    assert recipients({10}) == (10,)  # to pass on: decider_problem still refuses them
+    assert recipients({10}, named=7) == (7,)

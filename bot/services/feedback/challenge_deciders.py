@@ -56,7 +56,15 @@ def send_to_deciders(
     assert inspection is not None  # the feedback's foreign key
     deciders: list[int] = []
     for row in rows:
-        deciders = deciders_of(session, row, inspection)
+        # The deciders; when every lead gave the mark, the leads, to pass it to an inspector.
+        deciders = list(
+            rules.card_recipients(
+                marking_inspector_id=inspection.inspector_id,
+                lawyer_id=row.raised_by,
+                lead_ids=people_repo.active_admin_ids(session),
+                named_decider_id=row.decider_id,
+            )
+        )
         for decider_id in deciders:
             outbox.enqueue(
                 session,
@@ -214,25 +222,36 @@ def comment(
 def decider_form(
     uow: UnitOfWork, *, actor_slack_id: str, challenge_id: int, now: datetime
 ) -> DecisionCard:
-    """The card a lead passes on; refused to anyone but a lead who may decide it."""
+    """The card a lead passes on; refused to anyone but an inspection lead."""
     with uow:
-        challenge, person, state = for_decider(
-            uow.session, actor_slack_id, challenge_id, "challenge.name_decider", now
-        )
-        _check_lead(uow.session, person, challenge, now)
+        challenge, _, state = _for_lead(uow.session, actor_slack_id, challenge_id, now)
         return challenge_outcomes.decision_card(uow.session, challenge, state)
 
 
-def _check_lead(session: Session, person: Person, challenge: Challenge, now: datetime) -> None:
-    if person.id not in people_repo.active_admin_ids(session):
+def _for_lead(
+    session: Session, actor_slack_id: str, challenge_id: int, now: datetime
+) -> tuple[Challenge, Person, FlowState]:
+    """The challenge, when the requester is an inspection lead: any lead may name who decides
+    (even one who gave the mark, when no other lead is there to decide it), since the one named
+    can never be the inspector who gave the mark. The feedback row is locked, as for deciding."""
+    person = requester(session, actor_slack_id, action="challenge.name_decider", now=now)
+    feedback_id = feedback_repo.feedback_id_of_challenge(session, challenge_id)
+    feedback = session.get(Feedback, feedback_id, with_for_update=True) if feedback_id else None
+    challenge = session.get(Challenge, challenge_id)
+    if (
+        challenge is None
+        or feedback is None
+        or (person.id not in people_repo.active_admin_ids(session))
+    ):
         raise refuse(
             session,
             actor=person.email,
             action="challenge.name_decider",
-            feedback_id=challenge.feedback_id,
+            feedback_id=feedback_id or 0,
             reason=refusals.ONLY_A_LEAD_NAMES,
             now=now,
         )
+    return challenge, person, load_state(session, feedback.inspection_id)
 
 
 def name_decider(
@@ -247,10 +266,7 @@ def name_decider(
     leads may still decide it. Naming the same inspector again changes nothing."""
     with uow:
         session = uow.session
-        challenge, lead, state = for_decider(
-            session, actor_slack_id, challenge_id, "challenge.name_decider", now
-        )
-        _check_lead(session, lead, challenge, now)
+        challenge, lead, state = _for_lead(session, actor_slack_id, challenge_id, now)
         if challenge.status != rules.OPEN:
             return challenge_outcomes.decision_card(session, challenge, state)
         nominee = people_repo.find_by_email(session, email or "")

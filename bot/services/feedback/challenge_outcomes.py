@@ -93,6 +93,12 @@ def decision_card(
         inspector_name=inspection.inspector.name if inspection.inspector else "the inspector",
         inspector_comment=challenge.inspector_comment,
         lead_view=lead_view,
+        pass_only=lead_view
+        and not rules.deciders(
+            marking_inspector_id=inspection.inspector_id,
+            lawyer_id=challenge.raised_by,
+            lead_ids=people_repo.active_admin_ids(session),
+        ),
     )
 
 

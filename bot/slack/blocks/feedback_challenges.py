@@ -68,6 +68,8 @@ class DecisionCard:
     inspector_name: str = "the inspector"  # who gave the mark
     inspector_comment: str | None = None
     lead_view: bool = True  # a lead's copy, which can be passed to an inspector
+    # The leads all gave the mark: their copy can only be passed to an inspector.
+    pass_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -199,7 +201,22 @@ def decision_message(card: DecisionCard) -> dict[str, Any]:
     ]
     if card.inspector_comment:
         blocks.append(section(f"*{inspector}'s comment*\n{quote(card.inspector_comment, 2000)}"))
-    if card.status == "open":
+    if card.status == "open" and card.pass_only:
+        blocks.append(
+            context(
+                "You gave this mark, and no other inspection lead can decide it: pass it to an "
+                "inspector, who decides it."
+            )
+        )
+        blocks.append(
+            {
+                "type": "actions",
+                "elements": [
+                    fa.challenge_button("Pass to an inspector", fa.NAME_DECIDER, card.challenge_id)
+                ],
+            }
+        )
+    elif card.status == "open":
         blocks.append(
             context(
                 f"You decide this independently of {inspector}: uphold the mark or amend it, "
