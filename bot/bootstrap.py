@@ -31,7 +31,9 @@ from bot.settings import Settings
 from bot.slack.client import make_outbox_client, make_web_client
 from bot.slack.context import BotContext
 from bot.slack.listeners import (
+    challenges,
     commands,
+    consistency,
     decline,
     feedback,
     home,
@@ -51,6 +53,8 @@ LISTENER_MODULES = (
     home,
     decline,
     feedback,
+    challenges,
+    consistency,
     interventions,
     rjoim_record,
     messages,

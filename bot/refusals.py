@@ -127,8 +127,22 @@ ALREADY_STARTED = (
 # Feedback and challenges (bot.services.feedback).
 NOT_YOUR_FEEDBACK = "Sorry, only the lawyer this feedback is for can do that."
 FEEDBACK_NOT_VISIBLE = "Sorry, this feedback is not one you can see."
-ALREADY_CHALLENGED = "You have already challenged this feedback; the inspector will reply."
-NOT_YOUR_CHALLENGES = "Sorry, only the inspector who marked this review can decide its challenges."
+ALREADY_CHALLENGED = "You have already challenged this feedback; the inspection lead will reply."
+NOT_YOUR_CHALLENGES = (
+    "Sorry, only an inspection lead, or the inspector a lead named, can decide this challenge."
+)
+YOU_GAVE_THE_MARK = (
+    "Sorry, you gave this mark, so its challenge is decided by an inspection lead; use "
+    "Add a comment on the challenge message to say what they should know."
+)
+NOT_YOUR_MARKS = "Sorry, only the inspector who gave these marks can comment on their challenge."
+ONLY_A_LEAD_NAMES = "Sorry, only an inspection lead can pass a challenge to an inspector."
+ALREADY_COMMENTED = "You have already commented on this challenge; nothing was changed."
+
+
+def cannot_decide(email: str, why: str) -> str:
+    return f"{email} {why}."
+
 
 # Trends and the RJOIM list (bot.services.trends.requests).
 TRENDS_USAGE = (
@@ -194,6 +208,34 @@ def absence_over(ended: str) -> str:
 
 
 ABSENCE_TOO_LONG = "an absence can be at most a year long; record longer ones in parts"
+CALIBRATION_NOT_FOR_YOU = (
+    "Sorry, the calibration report is for the inspection leads and the inspectors only."
+)
+CALIBRATION_USAGE = (
+    "Usage: `/dip calibration [PERIOD]`, for example `/dip calibration` (this quarter) or "
+    "`/dip calibration 2026-Q1`. A period is `month`, `last-month`, `quarter`, `last-quarter`, "
+    "`2026-03`, `2026-Q1` or `2026-01-01..2026-02-15`."
+)
+ONLY_A_LEAD_SETS_REFERENCES = "Sorry, only an inspection lead can set a reference mark."
+CALIBRATION_NOT_REPORTED = "That calibration exercise has no results yet; nothing was changed."
+
+
+def reference_set(told: int) -> str:
+    return f"Reference mark set; {told} inspector{'' if told == 1 else 's'} told."
+
+
+ONLY_A_LEAD_CALIBRATES = "Sorry, only an inspection lead can start a calibration exercise."
+CALIBRATION_DUE_PASSED = "The due date has passed; give a date from tomorrow on."
+CALIBRATE_USAGE = (
+    "Usage: `/dip calibrate URN ea|pcd [EMAIL,EMAIL,…] [DUE YYYY-MM-DD]`, for example "
+    "`/dip calibrate 42AB1234525 pcd` (every independent inspector who has not marked it)."
+)
+
+
+def no_such_review(urn: str, review_type: str) -> str:
+    return f"There is no {review_type.replace('_', ' ')} review of {urn} in my records."
+
+
 CHALLENGE_DECIDED = "You have already decided this challenge; nothing was changed."
 TYPED_MESSAGE = (
     "I don't read typed messages. Use the buttons on your cards or the Home tab, "

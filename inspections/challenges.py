@@ -1,14 +1,19 @@
-"""The lawyer's right to reply: which marks can be challenged, and what a decision changes.
+"""The lawyer's right to reply: which marks can be challenged, who decides, and what a
+decision changes.
 
-Only marks that count towards the score can be challenged. The inspector upholds a challenged
-mark or amends it to another mark on the same scale, always with a reason; an amended mark
-replaces the answer, so the score is worked out again from the answers as they now stand.
+Only marks that count towards the score can be challenged. A challenge is decided
+independently: by an inspection lead, or by a second inspector a lead names, never by the
+inspector who gave the mark (who is asked for a comment instead) nor by the lawyer. The decider
+upholds a challenged mark or amends it to another mark on the same scale, always with a reason;
+an amended mark replaces the answer, so the score is worked out again from the answers as they
+now stand.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from enum import Enum
 
 from inspections.answers import MAX_TEXT_LENGTH, Answer, Answers
 from inspections.runtime import Reviewed, enabled_questions, validate_answer
@@ -120,6 +125,91 @@ def amended_answer(
     if problems:
         raise ChallengeRefused(problems)
     return replacement
+
+
+class DeciderProblem(Enum):
+    NOT_IN_DIRECTORY = "not in the directory"
+    GAVE_THE_MARK = "the inspector who gave the mark"
+    NOT_A_DECIDER = "neither an inspection lead nor the inspector a lead named"
+
+
+def deciders(
+    *,
+    marking_inspector_id: int | None,
+    lawyer_id: int,
+    lead_ids: Collection[int],
+    named_decider_id: int | None = None,
+) -> tuple[int, ...]:
+    """Who is asked to decide: the inspector a lead named, else every inspection lead; never
+    the inspector who gave the mark nor the lawyer (a lead may be either), in id order."""
+    candidates = {named_decider_id} if named_decider_id is not None else set(lead_ids)
+    return tuple(sorted(candidates - {marking_inspector_id, lawyer_id}))
+
+
+def card_recipients(
+    *,
+    marking_inspector_id: int | None,
+    lawyer_id: int,
+    lead_ids: Collection[int],
+    named_decider_id: int | None = None,
+) -> tuple[int, ...]:
+    """Who gets the decision message: the deciders; when there are none (every lead gave the
+    mark), the leads all the same, so that one of them passes it to an inspector (they may name
+    a decider, never decide), in id order."""
+    found = deciders(
+        marking_inspector_id=marking_inspector_id,
+        lawyer_id=lawyer_id,
+        lead_ids=lead_ids,
+        named_decider_id=named_decider_id,
+    )
+    return found or tuple(sorted(set(lead_ids) - {lawyer_id}))
+
+
+def decider_problem(
+    actor_id: int | None,
+    *,
+    marking_inspector_id: int | None,
+    lawyer_id: int,
+    lead_ids: Collection[int],
+    named_decider_id: int | None = None,
+) -> DeciderProblem | None:
+    """Who may decide a challenge: an inspection lead, or the inspector a lead named (a lead
+    may still decide after naming one), but never the inspector who gave the mark, even one
+    who is also a lead, and never the lawyer who challenged it."""
+    if actor_id is None:
+        return DeciderProblem.NOT_IN_DIRECTORY
+    if actor_id == marking_inspector_id:
+        return DeciderProblem.GAVE_THE_MARK
+    if actor_id == lawyer_id:
+        return DeciderProblem.NOT_A_DECIDER
+    if actor_id in lead_ids or actor_id == named_decider_id:
+        return None
+    return DeciderProblem.NOT_A_DECIDER
+
+
+def nominee_problem(
+    nominee_id: int | None,
+    *,
+    nominee_is_inspector: bool,
+    marking_inspector_id: int | None,
+    lawyer_id: int,
+) -> str | None:
+    """Why a lead may not name this person to decide a challenge; None when they may: an
+    active inspector who neither gave the mark nor is the lawyer."""
+    if nominee_id is None:
+        return "is not in the directory"
+    if nominee_id == marking_inspector_id:
+        return "gave the mark, so cannot decide the challenge to it"
+    if nominee_id == lawyer_id:
+        return "is the lawyer who raised the challenge"
+    if not nominee_is_inspector:
+        return "is not an inspector"
+    return None
+
+
+def comment_problems(comment: str | None) -> list[str]:
+    """Problems with the marking inspector's comment on a challenge."""
+    return _reason_problems(comment, "Write your comment.")
 
 
 def check_decision(decision: str, reason: str | None) -> list[str]:

@@ -27,6 +27,19 @@ class Status(StrEnum):
 
 
 STATUSES: tuple[str, ...] = tuple(status.value for status in Status)
+
+
+class Purpose(StrEnum):
+    """Why an inspection exists. Only the primary inspection of a review gives the lawyer
+    feedback, raises alerts and counts in trends; a blind second marking ("double") counts only
+    for consistency between inspectors (inspections.agreement)."""
+
+    PRIMARY = "primary"
+    DOUBLE = "double"
+    CALIBRATION = "calibration"  # one of several blind markings in a calibration exercise
+
+
+PURPOSES: tuple[str, ...] = tuple(purpose.value for purpose in Purpose)
 # With an inspector and not yet submitted: what a queue, a reminder or a card can act on.
 OPEN: frozenset[Status] = frozenset({Status.ASSIGNED, Status.IN_PROGRESS, Status.PAUSED})
 

@@ -22,6 +22,7 @@ from inspections.areas import AREAS
 from questionnaires.model import REVIEW_TYPES
 
 _TWO_TO_THE_64 = 2**64
+DEFAULT_DOUBLE_MARK_RATE = 0.05
 
 
 class Rule(StrEnum):
@@ -99,10 +100,13 @@ class SamplingPolicy:
     area_rates: Mapping[str, RateOverride] = field(
         default_factory=lambda: MappingProxyType({}), hash=False
     )
+    # The share of sampled reviews also marked blind by a second inspector, for consistency.
+    double_mark_rate: float = DEFAULT_DOUBLE_MARK_RATE
 
     def __post_init__(self) -> None:
         if not self.version:
             raise ValueError("a sampling policy needs a version")
+        _check_rate("double_mark_rate", self.double_mark_rate)
         unknown = sorted(set(self.area_rates) - set(AREAS))
         if unknown:
             raise ValueError(f"unknown Area(s) in area_rates: {', '.join(unknown)}")
@@ -111,7 +115,7 @@ class SamplingPolicy:
     def rules(self) -> dict[str, object]:
         """Everything that decides a selection, as plain data in a fixed order (the version
         and the file's wording left out): what a policy version is held to."""
-        return {
+        rules: dict[str, object] = {
             "rates": dataclasses.asdict(self.rates),
             "area_rates": {
                 area: dataclasses.asdict(override)
@@ -120,6 +124,11 @@ class SamplingPolicy:
             "always_select": dataclasses.asdict(self.always_select),
             "monthly_floor": dataclasses.asdict(self.monthly_floor),
         }
+        # Only when it differs from the default, so that a version stored before the setting
+        # existed keeps its fingerprint.
+        if self.double_mark_rate != DEFAULT_DOUBLE_MARK_RATE:
+            rules["double_mark_rate"] = self.double_mark_rate
+        return rules
 
     def fingerprint(self) -> str:
         """A hash of the rules: two files under one version must agree on it."""
@@ -202,6 +211,17 @@ def decide(
         draw=value,
         policy_version=policy.version,
     )
+
+
+def double_mark_draw(secret: bytes, identity: str) -> float:
+    """The draw that decides blind double-marking: like the sampling draw, but of its own, so
+    which sampled reviews are double-marked is independent of why they were sampled."""
+    return draw(secret, f"double-mark\n{identity}")
+
+
+def is_double_marked(policy: SamplingPolicy, *, secret: bytes, identity: str) -> bool:
+    """Whether a sampled review also gets a blind second inspector."""
+    return double_mark_draw(secret, identity) < policy.double_mark_rate
 
 
 def floor_is_due(policy: SamplingPolicy, local_date: date) -> bool:

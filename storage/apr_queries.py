@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session
 
-from inspections.lifecycle import Status
+from inspections.lifecycle import Purpose, Status
 from storage.models import Answer, CaseReview, Inspection, SamplingDecision
 
 
@@ -47,7 +47,11 @@ def coverage(
         )
         .select_from(CaseReview)
         .outerjoin(SamplingDecision, SamplingDecision.case_review_id == CaseReview.id)
-        .outerjoin(Inspection, Inspection.case_review_id == CaseReview.id)
+        # The primary inspection only: a blind second marking is not a second inspection.
+        .outerjoin(
+            Inspection,
+            (Inspection.case_review_id == CaseReview.id) & (Inspection.purpose == Purpose.PRIMARY),
+        )
         .where(*_reviews(area, review_type, start, end))
     )
     received, sampled, inspected = session.execute(query).one()
@@ -122,6 +126,7 @@ def not_applicable_marks(
         .join(CaseReview, CaseReview.id == Inspection.case_review_id)
         .where(
             Inspection.status == Status.SUBMITTED,
+            Inspection.purpose == Purpose.PRIMARY,
             Inspection.submitted_at >= start,
             Inspection.submitted_at < end,
             CaseReview.area == area,

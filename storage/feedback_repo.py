@@ -8,7 +8,7 @@ from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session
 
 from inspections.challenges import OPEN as OPEN_CHALLENGE
-from inspections.lifecycle import Status
+from inspections.lifecycle import Purpose, Status
 from storage.models import Alert, CaseReview, Challenge, Feedback, Inspection, Person
 
 
@@ -56,7 +56,11 @@ def recent_submitted(
         .join(Person, Person.id == CaseReview.lawyer_id)
         .outerjoin(Feedback, Feedback.inspection_id == Inspection.id)
         .outerjoin(open_challenges, open_challenges.c.feedback_id == Feedback.id)
-        .where(Inspection.status == Status.SUBMITTED, CaseReview.lawyer_id.in_(lawyer_ids))
+        .where(
+            Inspection.status == Status.SUBMITTED,
+            Inspection.purpose == Purpose.PRIMARY,  # what the lawyer was given
+            CaseReview.lawyer_id.in_(lawyer_ids),
+        )
         .order_by(Inspection.submitted_at.desc(), Inspection.id.desc())
         .limit(limit)
     )
@@ -68,7 +72,11 @@ def submitted_count(session: Session, lawyer_ids: Collection[int]) -> int:
         select(func.count())
         .select_from(Inspection)
         .join(CaseReview, CaseReview.id == Inspection.case_review_id)
-        .where(Inspection.status == Status.SUBMITTED, CaseReview.lawyer_id.in_(lawyer_ids))
+        .where(
+            Inspection.status == Status.SUBMITTED,
+            Inspection.purpose == Purpose.PRIMARY,  # what the lawyer was given
+            CaseReview.lawyer_id.in_(lawyer_ids),
+        )
     )
     return session.scalar(query) or 0
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from inspections import lifecycle
-from inspections.lifecycle import Status
+from inspections.lifecycle import Purpose, Status
 from storage.bulk import insert_rows
 from storage.models import Assignment, CaseReview, Inspection, Person, SamplingDecision
 
@@ -48,12 +48,15 @@ def open_counts(session: Session) -> dict[int, int]:
     return {inspector_id: count for inspector_id, count in session.execute(query)}
 
 
-def insert_inspections(session: Session, rows: Sequence[dict[str, Any]]) -> dict[int, int]:
-    """Case review id -> new inspection id."""
+def insert_inspections(
+    session: Session, rows: Sequence[dict[str, Any]]
+) -> dict[tuple[int, str], int]:
+    """(Case review id, purpose) -> new inspection id; a row without a purpose is primary."""
     if not rows:
         return {}
-    inserted = insert_rows(session, Inspection, rows, returning=("id", "case_review_id"))
-    return {review_id: id_ for id_, review_id in inserted}
+    rows = [{"purpose": Purpose.PRIMARY.value, **row} for row in rows]
+    inserted = insert_rows(session, Inspection, rows, returning=("id", "case_review_id", "purpose"))
+    return {(review_id, purpose): id_ for id_, review_id, purpose in inserted}
 
 
 def insert_assignments(session: Session, rows: Sequence[dict[str, Any]]) -> dict[int, int]:
@@ -91,6 +94,38 @@ def declined_by(session: Session, inspection_ids: Collection[int]) -> dict[int, 
     return found
 
 
+def not_to_be_given_to(session: Session, inspection_ids: Collection[int]) -> dict[int, set[int]]:
+    """Inspection id -> the inspectors it must not go to: those who declined it, and those who
+    hold another inspection of the same review (a blind second marking needs someone else)."""
+    found = declined_by(session, inspection_ids)
+    wanted = sorted(set(inspection_ids))
+    sibling = aliased(Inspection)
+    for start in range(0, len(wanted), 500):
+        query = (
+            select(Inspection.id, sibling.inspector_id)
+            .join(sibling, sibling.case_review_id == Inspection.case_review_id)
+            .where(
+                Inspection.id.in_(wanted[start : start + 500]),
+                sibling.id != Inspection.id,
+                sibling.inspector_id.is_not(None),
+            )
+        )
+        for inspection_id, inspector_id in session.execute(query):
+            found.setdefault(inspection_id, set()).add(inspector_id)
+    return found
+
+
+def markings_of_review_of(session: Session, inspection_id: int) -> list[Inspection]:
+    """Every inspection of the review this inspection is of (itself included), primary first."""
+    review_id = select(Inspection.case_review_id).where(Inspection.id == inspection_id)
+    query = (
+        select(Inspection)
+        .where(Inspection.case_review_id == review_id.scalar_subquery())
+        .order_by(Inspection.purpose.desc(), Inspection.id)
+    )
+    return list(session.scalars(query))
+
+
 def assignment_count(session: Session, inspection_id: int) -> int:
     query = select(func.count()).where(Assignment.inspection_id == inspection_id)
     return session.scalar(query) or 0
@@ -113,6 +148,8 @@ def latest_assignment_of(
 
 
 def listing(session: Session, status: str | None = None) -> list[InspectionListing]:
+    """One row per sampled review: its primary inspection (a blind second marking is for
+    consistency, and shows in the calibration report)."""
     lawyer = aliased(Person)
     inspector = aliased(Person)
     query = (
@@ -130,6 +167,7 @@ def listing(session: Session, status: str | None = None) -> list[InspectionListi
         .join(lawyer, lawyer.id == CaseReview.lawyer_id)
         .join(SamplingDecision, SamplingDecision.case_review_id == CaseReview.id)
         .outerjoin(inspector, inspector.id == Inspection.inspector_id)
+        .where(Inspection.purpose == Purpose.PRIMARY)
         .order_by(Inspection.id)
     )
     if status is not None:

@@ -10,7 +10,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from inspections.lifecycle import Status
+from inspections.lifecycle import Purpose, Status
 from storage import trend_mapping
 from storage.models import Answer, CaseReview, Inspection, Person
 
@@ -32,6 +32,7 @@ def written(
         .join(CaseReview, CaseReview.id == Inspection.case_review_id)
         .where(
             Inspection.status == Status.SUBMITTED,
+            Inspection.purpose == Purpose.PRIMARY,
             Inspection.submitted_at >= start,
             Inspection.submitted_at < end,
             Answer.counts_in_trends,
@@ -80,6 +81,7 @@ def theme_marks(
         .join(CaseReview, CaseReview.id == Inspection.case_review_id)
         .where(
             Inspection.status == Status.SUBMITTED,
+            Inspection.purpose == Purpose.PRIMARY,
             Inspection.submitted_at >= start,
             Inspection.submitted_at < end,
             Answer.counts_in_trends,

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from inspections.forces import force_of
-from inspections.lifecycle import Status
+from inspections.lifecycle import Purpose, Status
 from inspections.rjoim import RJOIM_THRESHOLD
 from storage.models import Answer, CaseReview, Inspection, Person
 from storage.trend_queries import TrendFilter
@@ -57,7 +57,10 @@ def rjoim_cases(
     query = (
         select(CaseReview, Person.name, Inspection.id, Inspection.status)
         .join(Person, Person.id == CaseReview.lawyer_id)
-        .outerjoin(Inspection, Inspection.case_review_id == CaseReview.id)
+        .outerjoin(
+            Inspection,
+            (Inspection.case_review_id == CaseReview.id) & (Inspection.purpose == Purpose.PRIMARY),
+        )
         .where(
             CaseReview.review_type == "pre_charge_decision",
             CaseReview.completed_at >= start,

@@ -39,7 +39,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from inspections.lifecycle import Status
+from inspections.lifecycle import Purpose, Status
 from inspections.periods import local_midnight
 from inspections.scopes import Breakdown, Scope
 from inspections.trend_summary import InspectionTally, Labels, MarkTally
@@ -427,6 +427,8 @@ def _names(columns: Sequence[ColumnElement[Any]]) -> list[ColumnElement[Any]]:
 def _conditions(flt: TrendFilter, bounds: Sequence[datetime]) -> list[ColumnElement[bool]]:
     found = [
         Inspection.status == Status.SUBMITTED,
+        # A blind second marking counts only for consistency, never in trends.
+        Inspection.purpose == Purpose.PRIMARY,
         Inspection.submitted_at >= bounds[0],
         Inspection.submitted_at < bounds[-1],
         *review_scope(flt),

@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Date, Integer, TextClause, bindparam, delete, func, select, text
 from sqlalchemy.orm import Session
 
-from inspections.lifecycle import Status
+from inspections.lifecycle import Purpose, Status
 from inspections.periods import local_midnight, month_of
 from storage.models import (
     Inspection,
@@ -94,9 +94,11 @@ def _statements(within: str) -> tuple[TextClause, TextClause]:
     return found[0], found[1]
 
 
-_ONE_INSPECTION = _statements("i.id = :inspection_id")
+# Only primary inspections count in trends: a blind second marking is for consistency only.
+_ONE_INSPECTION = _statements("i.id = :inspection_id AND i.purpose = 'primary'")
 _SUBMITTED_IN_MONTH = _statements(
-    "i.status = 'submitted' AND i.submitted_at >= :start AND i.submitted_at < :end"
+    "i.status = 'submitted' AND i.purpose = 'primary' AND i.submitted_at >= :start "
+    "AND i.submitted_at < :end"
 )
 
 
@@ -113,7 +115,7 @@ def rebuild(session: Session, tz: ZoneInfo, now: datetime) -> int:
     session.execute(delete(TrendRollupState))
     first, last = session.execute(
         select(func.min(Inspection.submitted_at), func.max(Inspection.submitted_at)).where(
-            Inspection.status == Status.SUBMITTED
+            Inspection.status == Status.SUBMITTED, Inspection.purpose == Purpose.PRIMARY
         )
     ).one()
     months = 0

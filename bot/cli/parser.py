@@ -173,6 +173,31 @@ def build_parser() -> argparse.ArgumentParser:
     trends.add_argument("--chart")
     trends.set_defaults(handler=_lazy("bot.cli.trends", "run"))
 
+    calibration = groups.add_parser(
+        "calibration", help="consistency between inspectors"
+    ).add_subparsers(dest="action", required=True)
+    calibration_report = calibration.add_parser(
+        "report",
+        help="agreement (Krippendorff's alpha) and each inspector's figures over the reviews "
+        "marked twice, blind",
+    )
+    calibration_report.add_argument("--from", dest="date_from")
+    calibration_report.add_argument("--to", dest="date_to")
+    calibration_report.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    calibration_report.set_defaults(handler=_lazy("bot.cli.calibration", "report"))
+    calibration_start = calibration.add_parser(
+        "start", help="give one review to several inspectors to mark blind, and compare"
+    )
+    calibration_start.add_argument("--urn", required=True)
+    calibration_start.add_argument(
+        "--review-type", required=True, choices=("early_advice", "pre_charge_decision")
+    )
+    calibration_start.add_argument(
+        "--inspectors", help="EMAIL,EMAIL,… (default: every independent inspector)"
+    )
+    calibration_start.add_argument("--due", help="YYYY-MM-DD (default: the usual due date)")
+    calibration_start.set_defaults(handler=_lazy("bot.cli.calibration", "start"))
+
     demo = groups.add_parser("demo", help="the whole flow offline on its own SQLite file")
     demo.add_argument("--output", default="demo-output")
     demo.set_defaults(handler=_lazy("bot.cli.demo", "run"))

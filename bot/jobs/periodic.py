@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from bot.jobs.outbox import DEFAULT_BATCH, DispatchReport, dispatch_due
 from bot.services.assignment.assign import RetryOutcome, retry_queued_assignments
 from bot.services.assignment.reminders import SweepReport, sweep_reminders
+from bot.services.consistency.calibration_results import send_due_results
 from bot.services.intake.floor import FloorReport, top_up_monthly_floor
 from bot.services.interventions.escalation import EscalationReport, escalate_unacknowledged
 from bot.services.people.directory import SlackResolution, resolve_slack_ids
@@ -37,6 +38,7 @@ QUARTERLY_PACK = "quarterly-apr-pack"
 BOARD_PACK = "quarterly-board-pack"
 SLACK_ID_RESOLUTION = "slack-id-resolution"
 INTERVENTION_ESCALATION = "intervention-escalation"
+CALIBRATION_RESULTS = "calibration-results"
 RJOIM_REMINDERS = "rjoim-action-reminders"
 
 T = TypeVar("T")
@@ -163,6 +165,18 @@ def run_board_pack(
         now,
         session_factory,
         lambda _since: board_packs(UnitOfWork(session_factory), now=now, tz=settings.timezone),
+    )
+
+
+def run_calibration_results(
+    now: datetime, *, session_factory: SessionFactory, settings: Settings
+) -> JobResult[int]:
+    """Calibration exercises past their due time: the results, with what was submitted."""
+    return _as_singleton(
+        CALIBRATION_RESULTS,
+        now,
+        session_factory,
+        lambda _since: send_due_results(UnitOfWork(session_factory), now=now),
     )
 
 

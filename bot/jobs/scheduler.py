@@ -104,6 +104,13 @@ def standard_jobs(
             ),
         ),
         PeriodicJob(
+            jobs.CALIBRATION_RESULTS,
+            every.assignment_retry,
+            lambda now: jobs.run_calibration_results(
+                now, session_factory=session_factory, settings=settings
+            ),
+        ),
+        PeriodicJob(
             jobs.BOARD_PACK,
             every.reports,
             lambda now: jobs.run_board_pack(

@@ -39,6 +39,7 @@ def review_info(state: FlowState, timezone: str) -> ReviewInfo:
         meeting_offered_at=state.review.meeting_offered_at,
         meeting_held_at=state.review.meeting_held_at,
         working_days_to_complete=_working_days_to_complete(state.review, timezone),
+        purpose=state.purpose,
     )
 
 

@@ -7,6 +7,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 from storage.db import make_engine
+from storage.migrate import migrating
 from storage.models import Base
 
 config = context.config
@@ -32,7 +33,7 @@ def run_online() -> None:
         return
     engine = make_engine(config.get_main_option("sqlalchemy.url") or "")
     try:
-        with engine.begin() as own_connection:
+        with migrating(engine) as own_connection:
             run_on(own_connection)
     finally:
         engine.dispose()

@@ -14,6 +14,7 @@ from storage.models.inspections import (
     Answer,
     AnswerRevision,
     Assignment,
+    Calibration,
     Inspection,
 )
 from storage.models.messaging import OUTBOX_STATUSES, REMINDER_KINDS, OutboxMessage, Reminder
@@ -43,6 +44,7 @@ __all__ = [
     "Assignment",
     "AuditEvent",
     "Base",
+    "Calibration",
     "CaseReview",
     "Challenge",
     "Feedback",

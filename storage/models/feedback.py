@@ -25,7 +25,9 @@ class Feedback(Base):
 
 
 class Challenge(Base):
-    """A lawyer's challenge to one mark, and the inspector's decision on it."""
+    """A lawyer's challenge to one mark, and the decision on it: by an inspection lead, or by
+    the inspector a lead named (decider_id), never by the inspector who gave the mark, whose
+    comment is kept in inspector_comment."""
 
     __tablename__ = "challenges"
     __table_args__ = (
@@ -44,6 +46,8 @@ class Challenge(Base):
     raised_at: Mapped[datetime]
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     decided_at: Mapped[datetime | None]
+    decider_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    inspector_comment: Mapped[str | None] = mapped_column(Text)
 
 
 class Alert(Base):

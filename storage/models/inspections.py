@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Text, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from inspections.lifecycle import STATUSES
-from storage.models.base import Base, one_of
+from inspections.lifecycle import PURPOSES, STATUSES, Purpose
+from storage.models.base import Base, JsonDocument, one_of
 from storage.models.cases import CaseReview
 from storage.models.people import Person
 from storage.models.questionnaires import QuestionnaireVersion
@@ -19,6 +19,10 @@ class Inspection(Base):
     __tablename__ = "inspections"
     __table_args__ = (
         CheckConstraint(one_of("status", STATUSES), name="status_known"),
+        CheckConstraint(one_of("purpose", PURPOSES), name="purpose_known"),
+        # One primary inspection of a review, at most one blind second marking, and numbered
+        # calibration markings (slot 0 but for calibration; migration 0011).
+        UniqueConstraint("case_review_id", "purpose", "slot"),
         Index("ix_inspections_inspector_id_status", "inspector_id", "status"),
         Index("ix_inspections_status_due_at", "status", "due_at"),
         # Trends: a period's submitted inspections, by range (migration 0002).
@@ -26,7 +30,12 @@ class Inspection(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_review_id: Mapped[int] = mapped_column(ForeignKey("case_reviews.id"), unique=True)
+    case_review_id: Mapped[int] = mapped_column(ForeignKey("case_reviews.id"))
+    # primary, or double (a blind second marking): see inspections.lifecycle.Purpose.
+    purpose: Mapped[str] = mapped_column(default=Purpose.PRIMARY, server_default=Purpose.PRIMARY)
+    slot: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The calibration exercise a calibration marking belongs to.
+    calibration_id: Mapped[int | None] = mapped_column(ForeignKey("calibrations.id"), index=True)
     questionnaire_version_id: Mapped[int] = mapped_column(
         ForeignKey("questionnaire_versions.id"), index=True
     )
@@ -55,6 +64,23 @@ class Inspection(Base):
 
     # Read once by SQLAlchemy when mapping; typed as DeclarativeBase declares it.
     __mapper_args__: Any = {"version_id_col": lock_version}  # noqa: RUF012
+
+
+class Calibration(Base):
+    """A calibration exercise: several inspectors mark the same review blind, for consistency
+    only; the results go to the leads and to each inspector once all have submitted or the
+    due time has passed (reported_at)."""
+
+    __tablename__ = "calibrations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_review_id: Mapped[int] = mapped_column(ForeignKey("case_reviews.id"), index=True)
+    started_by: Mapped[str]  # the actor, as the audit log names it
+    due_at: Mapped[datetime]
+    created_at: Mapped[datetime]
+    reported_at: Mapped[datetime | None]
+    # The lead's reference marks, once set: question id -> {"option_code", "reason"}.
+    reference: Mapped[dict[str, Any] | None] = mapped_column(JsonDocument)
 
 
 class Assignment(Base):

@@ -8,6 +8,7 @@ inspects in Wessex RASSO 1, Gus in Wessex RASSO 2, Jo in London North RASSO 2.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 
@@ -27,7 +28,12 @@ from storage.models import Assignment, AuditEvent, Inspection, OutboxMessage, Pe
 from storage.uow import UnitOfWork
 
 NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)  # a Monday
-EVERYTHING = SamplingPolicy(version="all-1", rates=Rates(early_advice=1.0, pre_charge_decision=1.0))
+# Every review, and no blind second markings: these tests count primary assignments (the
+# second markings have tests of their own, with DOUBLE_MARKED).
+EVERYTHING = SamplingPolicy(
+    version="all-1", rates=Rates(early_advice=1.0, pre_charge_decision=1.0), double_mark_rate=0.0
+)
+DOUBLE_MARKED = dataclasses.replace(EVERYTHING, version="all-2", double_mark_rate=1.0)
 ANN = "ann.lawyer@example.test"
 CAT = "cat.lawyer@example.test"
 
@@ -50,7 +56,11 @@ def settings(
 
 
 def ingest(
-    uow_factory: UowFactory, lawyers: list[str], config: Settings, now: datetime = NOW
+    uow_factory: UowFactory,
+    lawyers: list[str],
+    config: Settings,
+    now: datetime = NOW,
+    policy: SamplingPolicy = EVERYTHING,
 ) -> IntakeReport:
     raw = [
         {
@@ -69,7 +79,7 @@ def ingest(
     with uow_factory() as uow:
         rows, problems = validate_reviews(uow.session, numbered(raw))
         assert problems == []
-        return ingest_reviews(uow, rows, policy=EVERYTHING, settings=config, now=now)
+        return ingest_reviews(uow, rows, policy=policy, settings=config, now=now)
 
 
 def email_of(session: Session, person_id: int | None) -> str | None:
@@ -394,3 +404,62 @@ def test_a_started_inspection_cannot_be_declined(
 
     with pytest.raises(Refused, match="already started"):
         decline(uow_factory, config, inspection.id, holder_id)
+
+
+def markings(session: Session) -> dict[str, list[tuple[str, str, str | None]]]:
+    """URN -> (purpose, status, inspector's email) of each inspection, primary first."""
+    found: dict[str, list[tuple[str, str, str | None]]] = {}
+    for inspection in session.scalars(select(Inspection).order_by(Inspection.id)):
+        found.setdefault(inspection.case_review.urn, []).append(
+            (inspection.purpose, inspection.status, email_of(session, inspection.inspector_id))
+        )
+    return found
+
+
+@pytest.mark.usefixtures("directory")
+def test_a_double_marked_review_goes_to_two_distinct_independent_inspectors(
+    database_url: str, uow_factory: UowFactory
+) -> None:
+    report = ingest(uow_factory, [ANN, ANN, CAT], settings(database_url), policy=DOUBLE_MARKED)
+
+    assert (report.selected, report.double_marked, report.assigned) == (3, 3, 6)
+    # For Ann: not Dan (her manager) nor Fay (her unit); for Cat, not Eve (her manager).
+    everyone = {f"{name}@example.test" for name in ("dan.manager", "eve.manager", "fay.inspector",
+                                                     "gus.inspector", "jo.inspector")}  # fmt: skip
+    independent = {
+        ANN: everyone - {"dan.manager@example.test", "fay.inspector@example.test"},
+        CAT: everyone - {"eve.manager@example.test"},
+    }
+    with uow_factory() as uow:
+        found = markings(uow.session)
+        for urn, lawyer in zip(sorted(found), (ANN, ANN, CAT), strict=True):
+            (purpose, _, first), (second_purpose, _, second) = found[urn]
+            assert (purpose, second_purpose) == ("primary", "double")
+            assert first != second and {first, second} <= independent[lawyer]
+        messages = outbox(uow.session, "assignment")
+        blind = [m for m in messages if "Blind second marking" in str(m.payload["blocks"])]
+        assert (len(messages), len(blind)) == (6, 3)
+
+
+@pytest.mark.usefixtures("directory")
+def test_a_second_marking_nobody_else_can_take_waits_quietly_and_never_goes_to_the_first(
+    database_url: str, uow_factory: UowFactory
+) -> None:
+    # Area independence leaves Eve and Jo for Ann; with Jo away, Eve takes the review and its
+    # second marking waits, without an alert to the admins (it is not the live case).
+    with uow_factory() as uow:
+        mark_away(uow.session, person_email="jo.inspector@example.test",
+                  starts_on=date(2026, 3, 1), ends_on=date(2026, 3, 31), reason=None,
+                  now=NOW)  # fmt: skip
+        uow.commit()
+    config = settings(database_url, independence="area")
+    report = ingest(uow_factory, [ANN], config, policy=DOUBLE_MARKED)
+
+    assert (report.assigned, report.queued) == (1, 1)
+    with uow_factory() as uow:
+        assert list(markings(uow.session).values()) == [
+            [("primary", "assigned", "eve.manager@example.test"), ("double", "queued", None)]
+        ]
+        assert outbox(uow.session, "admin_alert") == []
+    with uow_factory() as uow:  # Eve has room, but holds the first marking: still waiting
+        assert retry_queued_assignments(uow, now=NOW, settings=config) == RetryOutcome(0, 1)

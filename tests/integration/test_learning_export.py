@@ -43,6 +43,11 @@ def cli(
                     answer.text = (
                         f"{lawyer.name.split()[0]} should ask for the phone download early."
                     )
+            if n == 0:  # a blind second marking, all Not met: it counts nowhere in the feed
+                add_submitted(
+                    s, w, lawyer=lawyer, submitted_at=datetime(2026, 2, 9, 11, tzinfo=UTC),
+                    default="not_met", double_of=found,
+                )  # fmt: skip
             if n == 0:  # good practice is optional (and new in version 2): one note in six
                 s.add(
                     Answer(

@@ -91,3 +91,69 @@ def test_migrated_schema_matches_the_models(engine: Engine) -> None:
         differences = compare_metadata(context, Base.metadata)
 
     assert differences == []
+
+
+def test_0011_keeps_every_inspection_and_what_refers_to_it(empty_database_url: str) -> None:
+    # 0011 copies the inspections table on SQLite (a unique constraint cannot be dropped
+    # there): the rows, and the answers and assignments that refer to them, must survive.
+    from datetime import UTC, datetime
+
+    from sqlalchemy import MetaData
+
+    migrate.upgrade(empty_database_url, "0009")
+    engine = make_engine(empty_database_url)
+    now = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    try:
+        tables = MetaData()
+        tables.reflect(engine)
+        with engine.begin() as connection:
+
+            def add(table: str, **values: object) -> int:
+                row = connection.execute(tables.tables[table].insert().values(**values))
+                return int(row.inserted_primary_key[0])
+
+            people = [
+                add("people", email=f"p{n}@example.test", name=f"P{n}", area="Wessex",
+                    unit="RASSO", active=True, created_at=now, updated_at=now)
+                for n in range(2)
+            ]  # fmt: skip
+            review = add(
+                "case_reviews", urn="42AB1234525", review_type="early_advice", area="Wessex",
+                unit="RASSO", lawyer_id=people[0], completed_at=now, action_plan_count=0,
+                identity_key="review:x", received_at=now,
+            )  # fmt: skip
+            version = add(
+                "questionnaire_versions", questionnaire_id="q", version=1, content_hash="0" * 64,
+                content={}, published_at=now,
+            )  # fmt: skip
+            inspection = add(
+                "inspections", case_review_id=review, questionnaire_version_id=version,
+                inspector_id=people[1], status="assigned", created_at=now, updated_at=now,
+                lock_version=1,
+            )  # fmt: skip
+            add("assignments", inspection_id=inspection, inspector_id=people[1], assigned_at=now)
+            add(
+                "answers", inspection_id=inspection, question_id="q1", option_code="fully_met",
+                answered_by=people[1], answered_at=now, revision=1,
+            )  # fmt: skip
+    finally:
+        engine.dispose()
+
+    migrate.upgrade(empty_database_url)
+
+    engine = make_engine(empty_database_url)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT id, purpose FROM inspections")).all()
+            assert [tuple(r) for r in rows] == [(inspection, "primary")]
+            joined = connection.execute(
+                text(
+                    "SELECT COUNT(*) FROM answers a JOIN inspections i ON i.id = a.inspection_id "
+                    "JOIN assignments s ON s.inspection_id = i.id"
+                )
+            ).scalar()
+            assert joined == 1
+            if not is_postgres(engine):
+                assert connection.execute(text("PRAGMA foreign_key_check")).all() == []
+    finally:
+        engine.dispose()

@@ -3,6 +3,7 @@ working on one database without sending anything twice."""
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from collections import Counter
@@ -27,7 +28,8 @@ from bot.jobs import periodic as jobs
 from bot.jobs.scheduler import Intervals, PeriodicJob, Scheduler, standard_jobs
 from bot.offline.standin import SlackStandIn
 from bot.services.assignment.reminders import SweepReport, schedule_for_assignment, sweep_reminders
-from bot.services.intake.floor import FloorReport
+from bot.services.intake.floor import FloorReport, top_up_monthly_floor
+from bot.services.intake.policy_file import load_sampling_policy
 from bot.settings import Settings
 from bot.slack.client import make_web_client
 from inspections.bank_holidays import england_and_wales_bank_holidays
@@ -40,6 +42,7 @@ from storage.models import (
     CaseReview,
     Inspection,
     OutboxMessage,
+    Person,
     Reminder,
     SamplingDecision,
 )
@@ -337,6 +340,7 @@ def test_standard_jobs_leave_out_what_needs_slack_without_a_slack_client(
         jobs.WEEKLY_DIGEST,
         jobs.INTERVENTION_ESCALATION,
         jobs.RJOIM_REMINDERS,
+        jobs.CALIBRATION_RESULTS,
         jobs.BOARD_PACK,
         jobs.QUARTERLY_PACK,
         jobs.SLACK_ID_RESOLUTION,
@@ -583,3 +587,50 @@ def test_run_soon_before_the_scheduler_starts_does_nothing() -> None:
     scheduler = Scheduler([_counting_job(runs)])
     scheduler.run_soon("counted")
     assert runs == []
+
+
+def _double_marking_floor(session_factory: sessionmaker[Session], now: datetime) -> FloorReport:
+    policy = dataclasses.replace(load_sampling_policy(), version="2027-03-9", double_mark_rate=1.0)
+    return top_up_monthly_floor(
+        UnitOfWork(session_factory), now=now, settings=SETTINGS, policy=policy
+    )
+
+
+def test_a_floor_selection_is_double_marked_by_another_inspector_or_waits_quietly(
+    session_factory: sessionmaker[Session],
+) -> None:
+    _seed_unsampled_lawyer(session_factory, [datetime(2027, 3, 3, 11, 0, tzinfo=UTC)])
+
+    report = _double_marking_floor(session_factory, datetime(2027, 3, 15, 12, 0, tzinfo=UTC))
+
+    # Ivy, the only independent inspector, takes the review; its second marking waits for
+    # someone else, without an alert to the admins.
+    assert report == FloorReport(months=("2027-03",), selected=1, assigned=1)
+    with UnitOfWork(session_factory) as uow:
+        rows = uow.session.execute(
+            select(Inspection.purpose, Inspection.status).order_by(Inspection.id)
+        ).all()
+        kinds = uow.session.scalars(select(OutboxMessage.kind)).all()
+    assert [tuple(r) for r in rows] == [("primary", "assigned"), ("double", "queued")]
+    assert kinds == ["assignment"]
+    with UnitOfWork(session_factory) as uow:
+        add_person(uow.session, email="otto@example.test", name="Otto Other",
+                   roles=["inspector"], unit="Magistrates 2",
+                   now=datetime(2027, 3, 15, 13, 0, tzinfo=UTC))  # fmt: skip
+        uow.commit()
+
+    retry = jobs.run_assignment_retry(
+        datetime(2027, 3, 15, 14, 0, tzinfo=UTC), session_factory=session_factory, settings=SETTINGS
+    )
+
+    assert retry.outcome is not None and retry.outcome.assigned == 1
+    with UnitOfWork(session_factory) as uow:
+        holders = uow.session.execute(
+            select(Inspection.purpose, Person.email)
+            .join(Person, Person.id == Inspection.inspector_id)
+            .order_by(Inspection.id)
+        ).all()
+    assert [tuple(h) for h in holders] == [
+        ("primary", "inspector@example.test"),
+        ("double", "otto@example.test"),
+    ]

@@ -76,7 +76,7 @@ def world(uow_factory: Callable[[], UnitOfWork], source: str) -> World:
         w = build_world(s, now=datetime(2025, 9, 1, tzinfo=UTC))
         l1, l2, l3 = w.london_lawyers
         for n in range(4):
-            add_submitted(
+            first = add_submitted(
                 s,
                 w,
                 lawyer=l1,
@@ -85,6 +85,13 @@ def world(uow_factory: Callable[[], UnitOfWork], source: str) -> World:
                 action_plans=4 if n == 0 else 0,
                 urn=f"01AA{n:05d}26",
             )
+            if n == 0:
+                # A blind second marking of the same review, every mark Not met: for
+                # consistency only, so no figure below (nor the RJOIM list) may count it.
+                add_submitted(
+                    s, w, lawyer=l1, submitted_at=at(3), default="not_met", double_of=first,
+                    inspector=w.admin,
+                )  # fmt: skip
         add_submitted(
             s,
             w,

@@ -16,7 +16,19 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 from support.feedback_support import submit_inspections
-from support.slack_world import ADMIN, LAWYER, MANAGER, URN, Assigned, Member, RunningBot
+from support.slack_player import Player
+from support.slack_player import button_texts as _button_texts
+from support.slack_world import (
+    ADMIN,
+    INSPECTOR_A,
+    INSPECTOR_B,
+    LAWYER,
+    MANAGER,
+    URN,
+    Assigned,
+    Member,
+    RunningBot,
+)
 from support.trend_data import rollups_as_rebuilt
 
 from bot.clock import ManualClock
@@ -33,6 +45,7 @@ from storage.models import (
     Feedback,
     Inspection,
     OutboxMessage,
+    Person,
 )
 
 DEPUTY = Member(
@@ -68,73 +81,6 @@ def team(bot: RunningBot, directory: Any, clock: ManualClock, standin: SlackStan
         assert import_people(uow, rows, now=clock()).problems == []
     for m in (DEPUTY, OTHER_MANAGER, OTHER_LAWYER):
         standin.add_user(m.slack_id, email=m.email, name=m.name)
-
-
-class Player:
-    """Plays one Slack user: clicks on what the bot last showed them and fills in modals."""
-
-    def __init__(self, driver: SlackDriver, standin: SlackStandIn, user: str) -> None:
-        self.driver, self.standin, self.user = driver, standin, user
-
-    def card(self) -> Message:
-        return self.standin.last_message_to(self.user)
-
-    def _seen(self) -> tuple[tuple[tuple[str, int], ...], int]:
-        """Every message's version and the number of ephemeral notes: any change shows."""
-        messages = tuple((m.ts, m.edits) for m in self.standin.messages_to(self.user))
-        return messages, len(self.standin.ephemerals_to(self.user))
-
-    def click(self, surface: Message, text: str, *, opens_modal: bool = False) -> None:
-        before, views = self._seen(), len(self.standin.views_opened)
-        response = self.driver.click(self.user, surface, text=text)
-        assert response.status == 200, response.body
-        if opens_modal:
-            self.standin.wait_for(lambda: len(self.standin.views_opened) > views)
-        else:
-            self.standin.wait_for(lambda: self._seen() != before)
-
-    def submit(self, values: dict[str, dict[str, Any]]) -> None:
-        before = self._seen()
-        response = self.driver.submit_view(self.user, self.standin.views_opened[-1], values)
-        assert response.status == 200 and response.json is None, response.body
-        self.standin.wait_for(lambda: self._seen() != before)
-
-    def question_id(self) -> str:
-        for block in self.card().blocks:
-            for element in block.get("elements", []):
-                if str(element.get("action_id", "")).startswith(
-                    ("inspection.answer:", "inspection.write")
-                ):
-                    return str(json.loads(element["value"])["q"])
-        return ""
-
-    def mark(self, label: str, reason: str | None = None) -> None:
-        if reason is None:
-            self.click(self.card(), label)
-            return
-        self.click(self.card(), label, opens_modal=True)
-        self.submit({"reason": {"value": reason}})
-
-    def answer_until(self, stop: str | None = None, partly: dict[str, str] | None = None) -> None:
-        """Passing marks (Partially met where asked) until the stop question or the summary."""
-        while "Check your answers" not in self.card().text and self.question_id() != stop:
-            question, texts = self.question_id(), _button_texts(self.card())
-            if partly and question in partly:
-                self.mark("Partially met", partly[question])
-            elif "Write answer" in texts:
-                self.click(self.card(), "Write answer", opens_modal=True)
-                self.submit({"text": {"value": "Keep the rationale for each task on file."}})
-            else:
-                self.mark("Fully met" if "Fully met" in texts else "No")
-
-
-def _button_texts(message: Message) -> list[str]:
-    return [
-        e["text"]["text"]
-        for b in message.blocks
-        for e in [*b.get("elements", []), b.get("accessory") or {}]
-        if e.get("type") == "button"
-    ]
 
 
 def _texts(standin: SlackStandIn, member: Member) -> list[str]:
@@ -328,8 +274,109 @@ def _acknowledged_at(bot: RunningBot) -> datetime | None:
         return uow.session.scalars(select(Feedback.acknowledged_at)).one()
 
 
-def test_one_challenge_upheld_and_one_amended_rescores_and_everyone_is_told(
+def test_a_challenge_goes_to_the_lead_not_the_marking_inspector_and_the_lead_rescores(
     trend_rollups: None,
+    submitted: Player,
+    assigned: Assigned,
+    driver: SlackDriver,
+    standin: SlackStandIn,
+    bot: RunningBot,
+    deliver_outbox: Callable[[], DispatchReport],
+) -> None:
+    inspector = Player(driver, standin, assigned.inspector.slack_id)
+    cards_before = len(standin.messages_to(inspector.user))
+    submitted.click(submitted.card(), "Challenge a mark", opens_modal=True)
+    submitted.submit(
+        {"marks": {"value": list(PARTLY)}, "reason": {"value": "The annex covers both points."}}
+    )
+    assert "2 marks challenged: the inspection lead will reply." in _blocks_text(submitted.card())
+    # The lead's note and a decision message per mark to the lead; to the inspector who gave
+    # the marks, one message asking for a comment and nothing to decide.
+    assert deliver_outbox().sent == 4
+    to_lead = [f"Challenge to a mark on {URN} to decide: " in t for t in _texts(standin, ADMIN)]
+    assert _texts(standin, ADMIN)[0] == f"Challenge raised on {URN} by {LAWYER.name}"
+    assert to_lead == [False, True, True]
+    asked = standin.messages_to(inspector.user)[cards_before:]
+    assert [m.text for m in asked] == [f"Your marks on {URN} have been challenged"]
+    assert _button_texts(asked[0]) == ["Add a comment"]
+
+    lead = Player(driver, standin, ADMIN.slack_id)
+    upheld, amended = standin.messages_to(ADMIN.slack_id)[-2:]
+    assert _button_texts(upheld) == ["Uphold", "Amend", "Pass to an inspector"]
+    submitted.click(upheld, "Uphold")  # the lawyer cannot decide their own challenge
+    inspector.click(upheld, "Uphold")  # nor can the inspector who gave the mark
+    assert standin.ephemerals_to(LAWYER.slack_id)[-1].text == (
+        "Sorry, only an inspection lead, or the inspector a lead named, can decide this challenge."
+    )
+    assert standin.ephemerals_to(inspector.user)[-1].text.startswith(
+        "Sorry, you gave this mark, so its challenge is decided by an inspection lead"
+    )
+
+    inspector.click(asked[0], "Add a comment", opens_modal=True)
+    inspector.submit({"reason": {"value": "I read the annex; it lists the tasks only."}})
+    assert "Your comment, sent on" in _blocks_text(inspector.card())
+    assert deliver_outbox().sent == 1  # the comment, to the lead
+    note = standin.last_message_to(ADMIN.slack_id)
+    assert note.text == f"Comment on the challenge on {URN} from {assigned.inspector.name}"
+    assert "it lists the tasks only." in _blocks_text(note)
+
+    lead.click(upheld, "Uphold", opens_modal=True)
+    lead.submit({"reason": {"value": "The annex does not prioritise the enquiries."}})
+    assert deliver_outbox().sent == 0  # one mark is still open: nobody is told yet
+    lead.click(amended, "Amend", opens_modal=True)
+    lead.submit(
+        {"new_mark": {"value": "fully_met"}, "reason": {"value": "The annex records both tests."}}
+    )
+    # The lawyer, their line manager, the lead and the inspector who gave the marks.
+    assert deliver_outbox().sent == 4
+
+    outcome = standin.last_message_to(LAWYER.slack_id)
+    assert outcome.text == f"The outcome of your challenge on {URN}"
+    assert "The overall score is now *97.8%* (it was 93.5%)." in _blocks_text(outcome)
+    assert "*Upheld*: Partially met" in _blocks_text(outcome)
+    assert "*Amended* from Partially met to *Fully met*" in _blocks_text(outcome)
+    copy = f"Challenge on {URN} decided"
+    assert _texts(standin, DEPUTY)[-1] == copy and _texts(standin, ADMIN)[-1] == copy
+    assert _texts(standin, assigned.inspector)[-1] == copy
+    decided = [
+        _blocks_text(m)
+        for m in standin.messages_to(ADMIN.slack_id)
+        if m.ts in (upheld.ts, amended.ts)
+    ]
+    assert "You upheld the mark." in decided[0] and "You amended the mark" in decided[1]
+    with bot.uow() as uow:
+        session = uow.session
+        inspection = session.get(Inspection, assigned.inspection_id)
+        assert inspection is not None and inspection.score == pytest.approx(22.5 / 23)
+        statuses = session.execute(
+            select(Challenge.question_id, Challenge.status, Challenge.decided_by)
+        ).all()
+        lead_id = session.scalar(select(Person.id).where(Person.email == ADMIN.email))
+        assert sorted(statuses) == [
+            ("full_code_test_reasoned", "amended", lead_id),
+            ("suspect_focused_strategy", "upheld", lead_id),
+        ]
+        assert set(session.scalars(select(Challenge.inspector_comment))) == {
+            "I read the annex; it lists the tasks only."
+        }
+        revisions = session.scalar(
+            select(func.count()).where(AnswerRevision.question_id == "full_code_test_reasoned")
+        )
+        assert revisions == 2
+        actions = set(session.scalars(select(AuditEvent.action)))
+        assert {"challenge.raised", "challenge.upheld", "challenge.amended"} <= actions
+        assert {"challenge.commented", "refused:challenge.decide"} <= actions
+        assert "challenge.outcome_sent" in actions
+        # The submission counted the inspection in the trend roll-ups and the amendment moved
+        # its mark: they hold what a rebuild from the answers gives.
+        kept = rollups_as_rebuilt(session, bot.settings.timezone, datetime.now(UTC))
+        marks = {(r[5], r[6]): r[7] for r in kept[0] if r[5] == "full_code_test_reasoned"}
+        assert marks == {("full_code_test_reasoned", "fully_met"): 1}
+        assert [r[4:7] for r in kept[1]] == [(1, pytest.approx(22.5 / 23), 1)]
+    assert standin.violations == []
+
+
+def test_a_lead_passes_a_challenge_to_another_inspector_who_decides_it(
     submitted: Player,
     assigned: Assigned,
     driver: SlackDriver,
@@ -339,58 +386,92 @@ def test_one_challenge_upheld_and_one_amended_rescores_and_everyone_is_told(
 ) -> None:
     submitted.click(submitted.card(), "Challenge a mark", opens_modal=True)
     submitted.submit(
-        {"marks": {"value": list(PARTLY)}, "reason": {"value": "The annex covers both points."}}
+        {"marks": {"value": ["full_code_test_reasoned"]}, "reason": {"value": "See annex."}}
     )
-    assert "2 marks challenged: the inspector will reply." in _blocks_text(submitted.card())
-    assert deliver_outbox().sent == 3  # a decision message per mark, and the lead's note
-    assert _texts(standin, ADMIN) == [f"Challenge raised on {URN} by {LAWYER.name}"]
+    deliver_outbox()
+    lead = Player(driver, standin, ADMIN.slack_id)
+    card = standin.last_message_to(ADMIN.slack_id)
+    other = INSPECTOR_B if assigned.inspector.email == INSPECTOR_A.email else INSPECTOR_A
 
-    inspector = Player(driver, standin, assigned.inspector.slack_id)
-    upheld, amended = standin.messages_to(inspector.user)[-2:]
-    submitted.click(upheld, "Uphold")  # the lawyer cannot decide their own challenge
-    assert standin.ephemerals_to(LAWYER.slack_id)[-1].text == (
-        "Sorry, only the inspector who marked this review can decide its challenges."
+    lead.click(card, "Pass to an inspector", opens_modal=True)
+    refused = driver.submit_view(
+        ADMIN.slack_id,
+        standin.views_opened[-1],
+        {"decider": {"value": assigned.inspector.email}},
     )
-    inspector.click(upheld, "Uphold", opens_modal=True)
-    inspector.submit({"reason": {"value": "The annex does not prioritise the enquiries."}})
-    assert deliver_outbox().sent == 0  # one mark is still open: nobody is told yet
-    inspector.click(amended, "Amend", opens_modal=True)
-    inspector.submit(
-        {"new_mark": {"value": "fully_met"}, "reason": {"value": "The annex records both tests."}}
-    )
-    assert deliver_outbox().sent == 3  # the lawyer, their line manager and the lead
+    assert refused.json is not None and refused.json["errors"] == {
+        "decider": f"{assigned.inspector.email} gave the mark, so cannot decide the challenge "
+        "to it."
+    }
+    lead.submit({"decider": {"value": other.email}})
+    assert deliver_outbox().sent == 1
+    named = Player(driver, standin, other.slack_id)
+    to_decide = standin.last_message_to(other.slack_id)
+    assert _button_texts(to_decide) == ["Uphold", "Amend"]  # only a lead passes it on
 
-    outcome = standin.last_message_to(LAWYER.slack_id)
-    assert outcome.text == f"The outcome of your challenge on {URN}"
-    assert "The overall score is now *97.8%* (it was 93.5%)." in _blocks_text(outcome)
-    assert "*Upheld*: Partially met" in _blocks_text(outcome)
-    assert "*Amended* from Partially met to *Fully met*" in _blocks_text(outcome)
-    copy = f"Challenge on {URN} decided"
-    assert _texts(standin, DEPUTY)[-1] == copy and _texts(standin, ADMIN)[-1] == copy
-    decided = [_blocks_text(m) for m in standin.messages_to(inspector.user)[-2:]]
-    assert "You upheld the mark." in decided[0] and "You amended the mark" in decided[1]
+    named.click(to_decide, "Amend", opens_modal=True)
+    named.submit({"new_mark": {"value": "fully_met"}, "reason": {"value": "Both tests there."}})
+
+    outcome_sent = deliver_outbox().sent
+    assert outcome_sent == 4  # the lawyer, the line manager, the lead, the marking inspector
+    assert "The overall score is now *97.8%* (it was 93.5%)." in _blocks_text(
+        standin.last_message_to(LAWYER.slack_id)
+    )
     with bot.uow() as uow:
         session = uow.session
+        other_id = session.scalar(select(Person.id).where(Person.email == other.email))
+        challenge = session.scalars(select(Challenge)).one()
+        assert (challenge.decider_id, challenge.decided_by) == (other_id, other_id)
         inspection = session.get(Inspection, assigned.inspection_id)
         assert inspection is not None and inspection.score == pytest.approx(22.5 / 23)
-        statuses = session.execute(select(Challenge.question_id, Challenge.status)).all()
-        assert sorted(statuses) == [
-            ("full_code_test_reasoned", "amended"),
-            ("suspect_focused_strategy", "upheld"),
-        ]
-        revisions = session.scalar(
-            select(func.count()).where(AnswerRevision.question_id == "full_code_test_reasoned")
-        )
-        assert revisions == 2
         actions = set(session.scalars(select(AuditEvent.action)))
-        assert {"challenge.raised", "challenge.upheld", "challenge.amended"} <= actions
-        assert "challenge.outcome_sent" in actions
-        # The submission counted the inspection in the trend roll-ups and the amendment moved
-        # its mark: they hold what a rebuild from the answers gives.
-        kept = rollups_as_rebuilt(session, bot.settings.timezone, datetime.now(UTC))
-        marks = {(r[5], r[6]): r[7] for r in kept[0] if r[5] == "full_code_test_reasoned"}
-        assert marks == {("full_code_test_reasoned", "fully_met"): 1}
-        assert [r[4:7] for r in kept[1]] == [(1, pytest.approx(22.5 / 23), 1)]
+        assert {"challenge.decider_named", "challenge.amended"} <= actions
+    assert standin.violations == []
+
+
+def test_when_the_only_lead_gave_the_mark_they_pass_the_challenge_to_an_inspector(
+    submitted: Player,
+    assigned: Assigned,
+    driver: SlackDriver,
+    standin: SlackStandIn,
+    bot: RunningBot,
+    clock: ManualClock,
+    deliver_outbox: Callable[[], DispatchReport],
+) -> None:
+    marker, other = assigned.inspector, assigned.other
+    rows = [
+        (2, {"email": marker.email, "name": marker.name, "roles": "inspector;admin",
+             "area": marker.area, "unit": marker.unit, "manager_email": "",
+             "slack_user_id": marker.slack_id}),
+        (3, {"email": ADMIN.email, "name": ADMIN.name, "roles": "manager", "area": ADMIN.area,
+             "unit": ADMIN.unit, "manager_email": "", "slack_user_id": ADMIN.slack_id}),
+    ]  # fmt: skip
+    with bot.uow() as uow:
+        assert import_people(uow, rows, now=clock()).problems == []
+    submitted.click(submitted.card(), "Challenge a mark", opens_modal=True)
+    submitted.submit(
+        {"marks": {"value": ["full_code_test_reasoned"]}, "reason": {"value": "See annex."}}
+    )
+    deliver_outbox()
+
+    lead = Player(driver, standin, marker.slack_id)
+    card = next(
+        m for m in standin.messages_to(marker.slack_id) if "Pass to an inspector" in str(m.blocks)
+    )
+    assert _button_texts(card) == ["Pass to an inspector"]  # never Uphold or Amend
+    assert "You gave this mark, and no other inspection lead can decide it" in _blocks_text(card)
+    lead.click(card, "Pass to an inspector", opens_modal=True)
+    lead.submit({"decider": {"value": other.email}})
+    deliver_outbox()
+    named = Player(driver, standin, other.slack_id)
+    named.click(standin.last_message_to(other.slack_id), "Amend", opens_modal=True)
+    named.submit({"new_mark": {"value": "fully_met"}, "reason": {"value": "Both tests there."}})
+
+    assert deliver_outbox().sent == 3  # the lawyer, the line manager, the lead who marked it
+    with bot.uow() as uow:
+        challenge = uow.session.scalars(select(Challenge)).one()
+        other_id = uow.session.scalar(select(Person.id).where(Person.email == other.email))
+        assert (challenge.status, challenge.decided_by) == ("amended", other_id)
     assert standin.violations == []
 
 

@@ -29,6 +29,7 @@ from questionnaires.model import QuestionKind
 from storage import trend_rollup
 from storage.models import (
     Answer,
+    Calibration,
     CaseReview,
     Inspection,
     Person,
@@ -205,8 +206,13 @@ def add_submitted(
     stale: Mapping[str, str] | None = None,
     action_plans: int = 0,
     urn: str | None = None,
+    double_of: Inspection | None = None,
+    inspector: Person | None = None,
+    calibration: Calibration | None = None,
 ) -> Inspection:
-    """`stale` answers are stored as well but belong to questions the others disable."""
+    """`stale` answers are stored as well but belong to questions the others disable.
+    `double_of`: a blind second marking of that inspection's review (by `inspector`), or, with
+    `calibration`, one of that exercise's markings of it."""
     questionnaire = parse_questionnaire(world.version.content)
     chosen = dict(marks or {})
     answers: dict[str, DomainAnswer] = {}
@@ -223,25 +229,33 @@ def add_submitted(
             answers[question.id] = DomainAnswer(question.id, chosen.get(question.id, default))
     result = score_inspection(questionnaire, review_type=review_type, answers=answers)
     number = next(_serial)
-    review = CaseReview(
-        urn=urn or f"42AB{number:05d}26",
-        review_type=review_type,
-        area=lawyer.area,
-        unit=lawyer.unit,
-        lawyer_id=lawyer.id,
-        completed_at=submitted_at - timedelta(days=3),
-        action_plan_count=action_plans,
-        outcome="action_plan" if action_plans else "charge",
-        source_id=None,
-        identity_key=f"trend-test-{number}",
-        received_at=submitted_at - timedelta(days=3),
+    marker = inspector or world.inspector
+    review = (
+        double_of.case_review
+        if double_of is not None
+        else CaseReview(
+            urn=urn or f"42AB{number:05d}26",
+            review_type=review_type,
+            area=lawyer.area,
+            unit=lawyer.unit,
+            lawyer_id=lawyer.id,
+            completed_at=submitted_at - timedelta(days=3),
+            action_plan_count=action_plans,
+            outcome="action_plan" if action_plans else "charge",
+            source_id=None,
+            identity_key=f"trend-test-{number}",
+            received_at=submitted_at - timedelta(days=3),
+        )
     )
     session.add(review)
     session.flush()
     inspection = Inspection(
         case_review_id=review.id,
+        purpose="primary" if double_of is None else "calibration" if calibration else "double",
+        slot=number if calibration else 0,
+        calibration_id=calibration.id if calibration else None,
         questionnaire_version_id=world.version.id,
-        inspector_id=world.inspector.id,
+        inspector_id=marker.id,
         status="submitted",
         due_at=submitted_at,
         assigned_at=submitted_at - timedelta(days=1),
@@ -265,7 +279,7 @@ def add_submitted(
                 option_code=code,
                 text=text,
                 reason=None if code in (None, "fully_met", "yes", "no") else "Synthetic reason.",
-                answered_by=world.inspector.id,
+                answered_by=marker.id,
                 answered_at=submitted_at - timedelta(hours=1),
                 revision=1,
                 # As submitting stores it: stale answers' questions are disabled.

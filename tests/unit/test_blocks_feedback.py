@@ -9,6 +9,13 @@ from support.questionnaire_builders import EA, answers, mark, question, question
 from test_blocks_support import all_text, assert_valid_message, assert_valid_view, buttons
 
 from bot.slack.blocks import feedback_actions as fa
+from bot.slack.blocks.challenge_deciders import (
+    CommentRequest,
+    comment_modal,
+    comment_note,
+    comment_request,
+    decider_modal,
+)
 from bot.slack.blocks.feedback import FeedbackCard, feedback_message, feedback_modal, manager_copy
 from bot.slack.blocks.feedback_alerts import SafeguardNote, alert_message, alert_resolved_message
 from bot.slack.blocks.feedback_challenges import (
@@ -159,8 +166,11 @@ def test_the_challenge_modal_offers_the_marks_grouped_when_there_are_many() -> N
     )
 
 
-def test_the_inspector_decides_each_challenged_mark_from_its_own_message() -> None:
-    card = DecisionCard(9, "42AB1234525", EA, "Lee Lawyer", LONG, "Not met", LONG, LONG, "open")
+def test_the_lead_decides_each_challenged_mark_from_its_own_message() -> None:
+    card = DecisionCard(
+        9, "42AB1234525", EA, "Lee Lawyer", LONG, "Not met", LONG, LONG, "open",
+        inspector_name="Ivy Inspector", inspector_comment=LONG,
+    )  # fmt: skip
 
     open_message = decision_message(card)
     decided = decision_message(
@@ -173,9 +183,39 @@ def test_the_inspector_decides_each_challenged_mark_from_its_own_message() -> No
     assert_valid_message(open_message)
     assert_valid_message(decided)
     assert_valid_view(modal)
-    assert [b["action_id"] for b in buttons(open_message["blocks"])] == [fa.UPHOLD, fa.AMEND]
+    assert [b["action_id"] for b in buttons(open_message["blocks"])] == [
+        fa.UPHOLD,
+        fa.AMEND,
+        fa.NAME_DECIDER,
+    ]
+    named = decision_message(dataclasses.replace(card, lead_view=False))
+    assert [b["action_id"] for b in buttons(named["blocks"])] == [fa.UPHOLD, fa.AMEND]
+    assert "Ivy Inspector's comment" in all_text(open_message["blocks"])
     assert buttons(decided["blocks"]) == []
     assert "You amended the mark to *Fully met*." in all_text(decided["blocks"])
+
+
+def test_the_marking_inspector_is_asked_for_a_comment_and_deciders_read_it() -> None:
+    choice = Choice("q1", "Case", LONG, "Not met")
+    request = CommentRequest(5, "42AB1234525", "Lee Lawyer", (choice,) * 12, LONG)
+
+    asking = comment_request(request)
+    answered = comment_request(dataclasses.replace(request, comment=LONG))
+    note = comment_note(urn="42AB1234525", inspector_name="Ivy Inspector", comment=LONG)
+    modal = comment_modal(5, channel="D1", ts="1.2")
+    named = decider_modal(
+        DecisionCard(9, "42AB1234525", EA, "Lee Lawyer", LONG, "Not met", LONG, LONG, "open"),
+        channel="D1",
+        ts="1.2",
+    )
+
+    for payload in (asking, answered, note):
+        assert_valid_message(payload)
+    assert_valid_view(modal)
+    assert_valid_view(named)
+    assert [b["action_id"] for b in buttons(asking["blocks"])] == [fa.COMMENT]
+    assert buttons(answered["blocks"]) == []
+    assert "…and 2 more marks" in all_text(asking["blocks"])
 
 
 def test_the_outcome_lists_each_decision_and_the_new_score() -> None:

@@ -167,3 +167,55 @@ def test_the_outcome_is_due_only_when_every_challenged_mark_is_decided() -> None
     assert rules.all_decided(["upheld", "open"]) is False
     assert rules.all_decided([]) is False
     assert rules.outcome_counts({"a1": "upheld", "a2": "amended", "a3": "amended"}) == (1, 2)
+
+
+LEADS = {10, 11}
+
+
+def test_the_inspector_who_gave_the_mark_never_decides_even_as_a_lead() -> None:
+    problem = rules.decider_problem(10, marking_inspector_id=10, lawyer_id=3, lead_ids=LEADS)
+
+    assert problem is rules.DeciderProblem.GAVE_THE_MARK
+    assert rules.deciders(marking_inspector_id=10, lawyer_id=3, lead_ids=LEADS) == (11,)
+
+
+def test_a_lead_decides_and_so_does_the_inspector_a_lead_named() -> None:
+    def problem(actor: int | None, named: int | None = None) -> rules.DeciderProblem | None:
+        return rules.decider_problem(
+            actor, marking_inspector_id=5, lawyer_id=3, lead_ids=LEADS, named_decider_id=named
+        )
+
+    assert problem(11) is None
+    assert problem(7) is rules.DeciderProblem.NOT_A_DECIDER
+    assert problem(7, named=7) is None
+    assert problem(11, named=7) is None  # a lead may still decide after naming someone
+    assert problem(3) is rules.DeciderProblem.NOT_A_DECIDER  # the lawyer
+    assert problem(None) is rules.DeciderProblem.NOT_IN_DIRECTORY
+    assert rules.deciders(marking_inspector_id=5, lawyer_id=3, lead_ids=LEADS) == (10, 11)
+    assert rules.deciders(
+        marking_inspector_id=5, lawyer_id=3, lead_ids=LEADS, named_decider_id=7
+    ) == (7,)
+
+
+def test_a_lead_may_name_only_another_inspector() -> None:
+    def problem(nominee: int | None, *, inspector: bool = True) -> str | None:
+        return rules.nominee_problem(
+            nominee, nominee_is_inspector=inspector, marking_inspector_id=5, lawyer_id=3
+        )
+
+    assert problem(7) is None
+    assert problem(5) == "gave the mark, so cannot decide the challenge to it"
+    assert problem(3) == "is the lawyer who raised the challenge"
+    assert problem(8, inspector=False) == "is not an inspector"
+    assert problem(None) == "is not in the directory"
+
+
+def test_when_every_lead_gave_the_mark_the_leads_get_the_card_to_pass_it_on() -> None:
+    def recipients(leads: set[int], named: int | None = None) -> tuple[int, ...]:
+        return rules.card_recipients(
+            marking_inspector_id=10, lawyer_id=3, lead_ids=leads, named_decider_id=named
+        )
+
+    assert recipients({10, 11}) == (11,)
+    assert recipients({10}) == (10,)  # to pass on: decider_problem still refuses them
+    assert recipients({10}, named=7) == (7,)

@@ -372,9 +372,22 @@ class Fortnight:
         self.say(
             f"{self.stamp(day, time(16, 30))}  {lawyer.member.name} challenged a mark on {urn}"
         )
+        # The inspector who gave the mark comments; the inspection lead decides.
         inspector = self._marker_of(urn)
-        decision = next(m for m in reversed(inspector.messages()) if "Amend" in button_labels(m))
+        asked = next(
+            m for m in reversed(inspector.messages()) if "Add a comment" in button_labels(m)
+        )
         inspector.click_and_fill(
+            asked, "Add a comment", {"reason": {"value": "I missed the annex, I think."}}
+        )
+        self.jobs()
+        lead = Player(cast.NATIONAL_LEAD, self.world.driver, self.world.standin)
+        decision = next(m for m in reversed(lead.messages()) if "Amend" in button_labels(m))
+        check(
+            not any("Amend" in button_labels(m) for m in inspector.messages()),
+            f"{inspector.member.name} was asked to decide a challenge to their own mark",
+        )
+        lead.click_and_fill(
             decision,
             "Amend",
             {
@@ -386,8 +399,8 @@ class Fortnight:
         outcome = lawyer.messages()[-1]
         check("outcome" in outcome.text.lower(), f"{lawyer.member.name} was not told the outcome")
         self.say(
-            f"{self.stamp(day, time(16, 45))}  {inspector.member.name} amended the mark: "
-            f"{outcome.text}"
+            f"{self.stamp(day, time(16, 45))}  {inspector.member.name} commented; "
+            f"{lead.member.name}, the inspection lead, amended the mark: {outcome.text}"
         )
 
     def _marker_of(self, urn: str) -> Inspector:

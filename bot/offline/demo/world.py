@@ -22,6 +22,7 @@ from bot.jobs.scheduler import Scheduler
 from bot.offline.demo.cast import EVERYONE
 from bot.offline.driver import SlackDriver
 from bot.offline.standin import SlackStandIn
+from bot.services.intake.policy_file import DEFAULT_POLICY_PATH
 from bot.settings import Settings
 from questionnaires.loader import content_hash, default_questionnaire_path, load_questionnaire
 from storage import migrate, trend_rollup
@@ -91,9 +92,22 @@ def fresh_database(output: Path, now: datetime) -> str:
     return url
 
 
+def demo_policy(output: Path) -> Path:
+    """The shipped sampling policy without blind double-marking: the fortnight's story follows
+    one inspection per review (tests/slack/test_double_marking.py plays double-marking)."""
+    policy = json.loads(DEFAULT_POLICY_PATH.read_text(encoding="utf-8"))
+    policy["version"] = "2026-11-2"
+    policy["description"] = "The default policy, for the demo without blind double-marking."
+    policy["double_mark_rate"] = 0
+    path = output / "sampling_policy.json"
+    path.write_text(json.dumps(policy, indent=2), encoding="utf-8")
+    return path
+
+
 @contextmanager
 def running_world(output: Path, start: datetime) -> Iterator[World]:
     database_url = fresh_database(output, start)
+    policy_path = demo_policy(output)
     with SlackStandIn(tokens={BOT_TOKEN}) as standin:
         for member in EVERYONE:
             standin.add_user(member.slack_id, email=member.email, name=member.name)
@@ -104,6 +118,7 @@ def running_world(output: Path, start: datetime) -> Iterator[World]:
             slack_api_url=standin.api_url,
             intake_token=INTAKE_TOKEN,
             sampling_secret="demo-sampling-secret",
+            sampling_policy_path=str(policy_path),
         )
         clock = ManualClock(start)
         with open_database(database_url) as database:

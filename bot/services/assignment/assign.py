@@ -22,7 +22,7 @@ from bot.slack.blocks.assignment import assignment_message
 from bot.slack.blocks.viewmodels import AssignmentCard, ReviewInfo
 from inspections import lifecycle
 from inspections.assignment import InspectorCandidate, LawyerFacts
-from inspections.lifecycle import Action
+from inspections.lifecycle import Action, Purpose
 from storage import audit, inspections_repo, outbox
 from storage.models import Assignment, Inspection
 from storage.uow import UnitOfWork
@@ -39,8 +39,18 @@ def review_info(
     completed_at: datetime,
     due_at: datetime | None,
     tz: ZoneInfo,
+    purpose: str = Purpose.PRIMARY,
 ) -> ReviewInfo:
-    return ReviewInfo(urn, review_type, area, lawyer_name, completed_at, due_at, tz.key)
+    return ReviewInfo(
+        urn,
+        review_type,
+        area,
+        lawyer_name,
+        completed_at,
+        due_at,
+        tz.key,
+        purpose=str(purpose),
+    )
 
 
 def assignment_key(inspection_id: int, assignment_id: int) -> str:
@@ -121,6 +131,7 @@ def assign_existing(
         completed_at=review.completed_at,
         due_at=terms.due_at,
         tz=terms.tz,
+        purpose=inspection.purpose,
     )
     announce_assignment(
         session,
@@ -190,7 +201,7 @@ def retry_queued_assignments(
         if not waiting:
             return RetryOutcome(0, 0)
         pool = InspectorPool.load(session, AssignmentTerms.at(now, settings))
-        declined = inspections_repo.declined_by(session, [i.id for i in waiting])
+        declined = inspections_repo.not_to_be_given_to(session, [i.id for i in waiting])
         assigned = 0
         for inspection in waiting:
             if not pool.has_room():

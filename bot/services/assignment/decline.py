@@ -20,7 +20,7 @@ from bot.services.assignment.waiting_alerts import Waiting, alert_admins
 from bot.settings import Settings
 from inspections import lifecycle
 from inspections.assignment import LawyerFacts
-from inspections.lifecycle import Action
+from inspections.lifecycle import Action, Purpose
 from storage import audit, inspections_repo, people_repo
 from storage.models import Inspection, Person
 from storage.uow import UnitOfWork
@@ -92,7 +92,7 @@ def decline_inspection(
             session.flush()
             terms = AssignmentTerms.at(now, settings)
             pool = InspectorPool.load(session, terms)
-            exclude = inspections_repo.declined_by(session, [inspection_id]).get(
+            exclude = inspections_repo.not_to_be_given_to(session, [inspection_id]).get(
                 inspection_id, set()
             )
             new_inspector = assign_existing(session, inspection, pool=pool, exclude=exclude)
@@ -111,6 +111,10 @@ def _queue_with_alert(
     lawyer = review.lawyer
     facts = LawyerFacts(lawyer.id, lawyer.email, lawyer.area, lawyer.unit, lawyer.manager_id)
     reason = pool.why_nobody(facts, exclude=exclude)
+    if inspection.purpose != Purpose.PRIMARY:
+        # A second marking waits quietly for the queue's retries: it is not the live case.
+        audit.record_many(session, [queued_entry(inspection.id, reason, pool.terms.now)])
+        return
     info = review_info(
         urn=review.urn,
         review_type=review.review_type,

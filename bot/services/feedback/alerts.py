@@ -26,6 +26,7 @@ from bot.slack.blocks.feedback_alerts import (
 )
 from inspections.answers import Answer
 from inspections.interventions import MARK_CHANGED
+from inspections.lifecycle import Purpose
 from inspections.line_management import alert_recipients
 from inspections.safeguards import safeguards_switched
 from inspections.scoring import is_critical_failure
@@ -58,7 +59,10 @@ def on_answer_recorded(
     session: Session, *, state: FlowState, question: Question, answer: Answer, now: datetime
 ) -> Alert | None:
     """The question's alert as it now stands, if it has one. Call with the answer just stored
-    and the state from before it."""
+    and the state from before it. A blind second marking raises no alert: the primary
+    inspection's marks are the ones the lawyer's managers hear of."""
+    if state.purpose != Purpose.PRIMARY:
+        return None
     _follow_applicability(session, state=state, answer=answer, now=now)
     if not question.critical:
         return None

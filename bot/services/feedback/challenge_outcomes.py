@@ -16,6 +16,7 @@ from bot.services.feedback import alerts
 from bot.services.feedback.documents import compose_for
 from bot.services.inspection.state import FlowState
 from bot.slack.blocks.feedback_challenges import (
+    Choice,
     DecisionCard,
     OutcomeCard,
     OutcomeRow,
@@ -37,6 +38,23 @@ from storage import (
 from storage.models import Challenge, Feedback, Inspection, Person
 
 
+def choices(state: FlowState) -> tuple[Choice, ...]:
+    questionnaire = state.questionnaire
+    found = []
+    for question in rules.challengeable(
+        questionnaire, review_type=state.review.subject, answers=state.answers
+    ):
+        found.append(
+            Choice(
+                question_id=question.id,
+                section_title=questionnaire.section(question.section_id).title,
+                text=question.text,
+                mark=label(state, question.id),
+            )
+        )
+    return tuple(found)
+
+
 def label(state: FlowState, question_id: str) -> str:
     """The label of the mark the question has now ("(no mark)" when it has none)."""
     question = state.questionnaire.question(question_id)
@@ -46,9 +64,14 @@ def label(state: FlowState, question_id: str) -> str:
     return option.label if option is not None else "(no mark)"
 
 
-def decision_card(session: Session, challenge: Challenge, state: FlowState) -> DecisionCard:
+def decision_card(
+    session: Session, challenge: Challenge, state: FlowState, *, lead_view: bool = True
+) -> DecisionCard:
+    """The decision message's view model; `lead_view` for a lead's copy (which can be passed
+    to an inspector), not for the inspector a lead named."""
     feedback = session.get(Feedback, challenge.feedback_id)
-    assert feedback is not None  # a challenge's foreign key
+    inspection = session.get(Inspection, state.inspection_id)
+    assert feedback is not None and inspection is not None  # foreign keys
     document = FeedbackDocument.from_dict(feedback.content)
     was = next((m.was for m in document.marks if m.question_id == challenge.question_id), None)
     now_label = label(state, challenge.question_id)
@@ -67,11 +90,22 @@ def decision_card(session: Session, challenge: Challenge, state: FlowState) -> D
         status=challenge.status,
         outcome_reason=challenge.outcome_reason,
         new_mark=now_label if amended else None,
+        inspector_name=inspection.inspector.name if inspection.inspector else "the inspector",
+        inspector_comment=challenge.inspector_comment,
+        lead_view=lead_view,
+        pass_only=lead_view
+        and not rules.deciders(
+            marking_inspector_id=inspection.inspector_id,
+            lawyer_id=challenge.raised_by,
+            lead_ids=people_repo.active_admin_ids(session),
+        ),
     )
 
 
-def decision_payload(session: Session, challenge: Challenge, state: FlowState) -> dict[str, Any]:
-    return decision_message(decision_card(session, challenge, state))
+def decision_payload(
+    session: Session, challenge: Challenge, state: FlowState, *, lead_view: bool = True
+) -> dict[str, Any]:
+    return decision_message(decision_card(session, challenge, state, lead_view=lead_view))
 
 
 def amend(
@@ -80,7 +114,7 @@ def amend(
     challenge: Challenge,
     amendment: rules.Amendment,
     *,
-    inspector: Person,
+    decider: Person,
     now: datetime,
 ) -> FlowState:
     """Stores the amended mark as a new revision, rescores, rewrites the feedback document;
@@ -96,7 +130,7 @@ def amend(
     inspection = session.get(Inspection, state.inspection_id)
     feedback = session.get(Feedback, challenge.feedback_id)
     assert inspection is not None and feedback is not None  # foreign keys
-    answers_repo.record_answer(session, inspection, replacement, by=inspector.id, now=now)
+    answers_repo.record_answer(session, inspection, replacement, by=decider.id, now=now)
     question = questionnaire.question(amendment.question_id)
     # A safeguard amended to a passing mark resolves its alert (and the reverse raises one).
     alerts.on_answer_recorded(session, state=state, question=question, answer=replacement, now=now)
@@ -125,7 +159,7 @@ def amend(
     feedback.content = document.to_dict()
     audit.record(
         session,
-        actor=inspector.email,
+        actor=decider.email,
         action="answer.amended_after_challenge",
         entity_type="inspection",
         entity_id=state.inspection_id,
@@ -147,13 +181,13 @@ def after_decision(
     challenge: Challenge,
     state: FlowState,
     *,
-    inspector: Person,
+    decider: Person,
     now: datetime,
 ) -> None:
     """Audits the decision; once every challenged mark is decided, tells everyone the outcome."""
     audit.record(
         session,
-        actor=inspector.email,
+        actor=decider.email,
         action=f"challenge.{challenge.status}",
         entity_type="feedback",
         entity_id=challenge.feedback_id,
@@ -198,6 +232,11 @@ def _tell_outcome(
         recipients.append(("manager", lawyer.manager_id, outcome_copy(card)))
     for lead_id in people_repo.active_admin_ids(session):
         recipients.append((f"lead:{lead_id}", lead_id, outcome_copy(card)))
+    inspection = session.get(Inspection, feedback.inspection_id)
+    already = {person_id for _, person_id, _ in recipients}
+    if inspection is not None and inspection.inspector_id not in (None, *already):
+        # The inspector who gave the marks learns how their challenge was decided.
+        recipients.append(("inspector", inspection.inspector_id or 0, outcome_copy(card)))
     written = []
     for role, person_id, payload in recipients:
         message = outbox.enqueue(

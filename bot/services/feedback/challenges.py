@@ -1,10 +1,12 @@
-"""The lawyer's challenge to marks and the inspector's decision on each.
+"""The lawyer's challenge to marks and the independent decision on each.
 
-Raising a challenge writes one Challenge row per mark, one decision message per mark to the
-inspector and a note to each inspection lead, in one transaction. Deciding a mark records the
-decision; amending it also stores the new answer (a new revision), works the score out again
-and rewrites the feedback. Once every challenged mark is decided, the lawyer, their line
-manager and the leads are told the outcome, once each.
+Raising a challenge writes one Challenge row per mark, one decision message per mark to each
+inspection lead (never to the inspector who gave the marks, who is asked for a comment
+instead: bot.services.feedback.challenge_deciders) and a note to each lead, in one
+transaction. Deciding a mark records the decision; amending it also stores the new answer (a
+new revision), works the score out again and rewrites the feedback. Once every challenged mark
+is decided, the lawyer, their line manager, the leads and the marking inspector are told the
+outcome, once each.
 """
 
 from __future__ import annotations
@@ -17,12 +19,11 @@ from sqlalchemy.orm import Session
 
 from bot import refusals
 from bot.refusals import InvalidInput
-from bot.services.feedback import challenge_outcomes
+from bot.services.feedback import challenge_deciders, challenge_outcomes
 from bot.services.feedback.documents import card_of, own_feedback, refuse
 from bot.services.inspection.state import FlowState, load_state
-from bot.services.people.requester import requester
 from bot.slack.blocks.feedback import FeedbackCard
-from bot.slack.blocks.feedback_challenges import ChallengeForm, Choice, DecisionCard, lead_note
+from bot.slack.blocks.feedback_challenges import ChallengeForm, DecisionCard, lead_note
 from inspections import challenges as rules
 from storage import audit, feedback_repo, outbox, people_repo
 from storage.models import Challenge, Feedback, Inspection, Person
@@ -33,23 +34,6 @@ from storage.uow import UnitOfWork
 class DecisionForm:
     card: DecisionCard
     options: tuple[tuple[str, str], ...]  # (code, label) the mark may be amended to
-
-
-def choices(state: FlowState) -> tuple[Choice, ...]:
-    questionnaire = state.questionnaire
-    found = []
-    for question in rules.challengeable(
-        questionnaire, review_type=state.review.subject, answers=state.answers
-    ):
-        found.append(
-            Choice(
-                question_id=question.id,
-                section_title=questionnaire.section(question.section_id).title,
-                text=question.text,
-                mark=challenge_outcomes.label(state, question.id),
-            )
-        )
-    return tuple(found)
 
 
 def challenge_form(
@@ -73,7 +57,7 @@ def challenge_form(
                 now=now,
             )
         state = load_state(uow.session, feedback.inspection_id)
-        return ChallengeForm(feedback.id, state.review.urn, choices(state))
+        return ChallengeForm(feedback.id, state.review.urn, challenge_outcomes.choices(state))
 
 
 def raise_challenge(
@@ -149,19 +133,11 @@ def _send_challenge(
 ) -> None:
     inspection = session.get(Inspection, feedback.inspection_id)
     inspector = inspection.inspector if inspection is not None else None
-    for row in rows:
-        if inspector is not None:
-            outbox.enqueue(
-                session,
-                dedupe_key=f"challenge:{row.id}:inspector",
-                kind="challenge_decision",
-                recipient_person_id=inspector.id,
-                payload=challenge_outcomes.decision_payload(session, row, state),
-                now=now,
-            )
     chosen = {row.question_id for row in rows}
     form = ChallengeForm(
-        feedback.id, state.review.urn, tuple(c for c in choices(state) if c.question_id in chosen)
+        feedback.id,
+        state.review.urn,
+        tuple(c for c in challenge_outcomes.choices(state) if c.question_id in chosen),
     )
     note = lead_note(
         form,
@@ -179,6 +155,7 @@ def _send_challenge(
             payload=note,
             now=now,
         )
+    sent = challenge_deciders.send_to_deciders(session, state, feedback, rows, form, now=now)
     audit.record(
         session,
         actor=lawyer.email,
@@ -191,6 +168,7 @@ def _send_challenge(
             "question_ids": [row.question_id for row in rows],
             "inspector_id": inspector.id if inspector is not None else None,
             "lead_ids": leads,
+            **sent,
         },
         now=now,
     )
@@ -200,7 +178,7 @@ def decision_form(
     uow: UnitOfWork, *, actor_slack_id: str, challenge_id: int, now: datetime
 ) -> DecisionForm:
     with uow:
-        challenge, _, state = _for_inspector(
+        challenge, _, state = challenge_deciders.for_decider(
             uow.session, actor_slack_id, challenge_id, "challenge.decide", now
         )
         card = challenge_outcomes.decision_card(uow.session, challenge, state)
@@ -225,7 +203,7 @@ def decide(
     """The decision message as it now stands. Deciding twice keeps the first decision."""
     with uow:
         session = uow.session
-        challenge, inspector, state = _for_inspector(
+        challenge, decider, state = challenge_deciders.for_decider(
             session, actor_slack_id, challenge_id, "challenge.decide", now
         )
         if challenge.status != rules.OPEN:
@@ -240,39 +218,16 @@ def decide(
             try:
                 amendment = rules.Amendment(challenge.question_id, option_code or "", reason)
                 state = challenge_outcomes.amend(
-                    session, state, challenge, amendment, inspector=inspector, now=now
+                    session, state, challenge, amendment, decider=decider, now=now
                 )
             except rules.ChallengeRefused as refused:
                 raise InvalidInput(list(refused.problems)) from None
         challenge.status = decision
         challenge.outcome_reason = reason.strip()
-        challenge.decided_by = inspector.id
+        challenge.decided_by = decider.id
         challenge.decided_at = now
         session.flush()
-        challenge_outcomes.after_decision(session, challenge, state, inspector=inspector, now=now)
+        challenge_outcomes.after_decision(session, challenge, state, decider=decider, now=now)
         card = challenge_outcomes.decision_card(session, challenge, state)
         uow.commit()
         return card
-
-
-def _for_inspector(
-    session: Session, actor_slack_id: str, challenge_id: int, action: str, now: datetime
-) -> tuple[Challenge, Person, FlowState]:
-    """Only the inspector of the inspection decides its challenges. The feedback row is
-    locked first, so decisions on one feedback are taken one at a time and the last one
-    always sees that every mark is decided."""
-    person = requester(session, actor_slack_id, action=action, now=now)
-    feedback_id = feedback_repo.feedback_id_of_challenge(session, challenge_id)
-    feedback = session.get(Feedback, feedback_id, with_for_update=True) if feedback_id else None
-    challenge = session.get(Challenge, challenge_id)
-    inspection = session.get(Inspection, feedback.inspection_id) if feedback is not None else None
-    if challenge is None or inspection is None or inspection.inspector_id != person.id:
-        raise refuse(
-            session,
-            actor=person.email,
-            action=action,
-            feedback_id=feedback_id or 0,
-            reason=refusals.NOT_YOUR_CHALLENGES,
-            now=now,
-        )
-    return challenge, person, load_state(session, inspection.id)

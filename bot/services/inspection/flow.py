@@ -18,6 +18,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from bot import refusals
 from bot.refusals import InvalidInput, NotInDirectory, Refused
 from bot.services.assignment.reminders import cancel_for_inspection
+from bot.services.consistency import calibration_results, double_marks
 from bot.services.feedback import alerts
 from bot.services.feedback import documents as feedback
 from bot.services.inspection.state import STATE_LOADING, SUMMARY, FlowState, load_state
@@ -26,6 +27,7 @@ from inspections.feedback import OVERALL_MARK
 from inspections.lifecycle import (
     Action,
     ActorProblem,
+    Purpose,
     Status,
     actor_problem,
     after,
@@ -306,12 +308,20 @@ def submit(uow: UnitOfWork, click: CardClick) -> FlowState:
         inspection.updated_at = click.now  # with the rest: the row is updated once, not twice
         trend_flags.store_counted(uow.session, inspection.id, {q.id for q in state.enabled})
         cancel_for_inspection(uow.session, inspection_id=inspection.id, now=click.now)
-        feedback.on_submitted(
-            uow.session, state=state, result=result, now=click.now, timezone=click.timezone
-        )
+        primary = state.purpose == Purpose.PRIMARY
+        if primary:  # a blind second marking gives no feedback and counts only for consistency
+            feedback.on_submitted(
+                uow.session, state=state, result=result, now=click.now, timezone=click.timezone
+            )
+        double_marks.on_submitted(uow.session, state=state, now=click.now)
+        if state.purpose == Purpose.CALIBRATION:
+            calibration_results.on_submitted(
+                uow.session, inspection_id=inspection.id, now=click.now
+            )
         # Last: it locks its month's roll-up rows, which every other submission in the same
         # Area, unit and review type waits for, so hold them for as short a time as possible.
-        trend_rollup.add(uow.session, inspection.id, zone=rollup_zone)
+        if primary:
+            trend_rollup.add(uow.session, inspection.id, zone=rollup_zone)
         return _commit(
             uow, inspection, person, "inspection.submitted", click, {"score": result.score}
         )

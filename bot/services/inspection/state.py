@@ -70,6 +70,7 @@ class FlowState:
     answers: dict[str, Answer]
     stored_score: float | None
     submitted_at: datetime | None
+    purpose: str = "primary"  # inspections.lifecycle.Purpose
 
     @property
     def enabled(self) -> tuple[Question, ...]:
@@ -130,6 +131,7 @@ def load_state(session: Session, inspection_id: int) -> FlowState:
         current=inspection.current_question_id,
         due_at=inspection.due_at,
         inspector_id=inspection.inspector_id,
+        purpose=inspection.purpose,
         review=ReviewSummary(
             urn=review.urn,
             review_type=review.review_type,

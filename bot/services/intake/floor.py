@@ -22,13 +22,14 @@ from bot.services.inspection.versions import current_review_questionnaire
 from bot.services.intake.sampling import policy_from_settings
 from bot.settings import Settings
 from inspections.assignment import LawyerFacts
-from inspections.lifecycle import Status
+from inspections.lifecycle import Purpose, Status
 from inspections.sampling import (
     FloorSelection,
     LawyerMonth,
     ReviewRef,
     SamplingPolicy,
     floor_top_up,
+    is_double_marked,
     month_window,
 )
 from storage import audit, inspections_repo, people_repo, reviews_repo
@@ -69,7 +70,9 @@ def top_up_monthly_floor(
         report = FloorReport(months=tuple(f"{d:%Y-%m}" for d in months))
         if selections:
             hold_policy_version(session, policy, now=now)
-            report = _select_all(session, selections, now=now, settings=settings, report=report)
+            report = _select_all(
+                session, selections, now=now, settings=settings, report=report, policy=policy
+            )
         uow.commit()
         return report
 
@@ -117,15 +120,20 @@ def _select_all(
     now: datetime,
     settings: Settings,
     report: FloorReport,
+    policy: SamplingPolicy,
 ) -> FloorReport:
     terms = AssignmentTerms.at(now, settings)
+    secret = settings.sampling_secret.encode()
     pool = InspectorPool.load(session, terms)
     admin_ids = people_repo.active_admin_ids(session)
     version_id = current_review_questionnaire(session, now=now).id
     assigned = queued = 0
     for selection, review_id in selections:
         inspection = _select(session, selection, review_id, version_id=version_id, now=now)
-        if assign_existing(session, inspection, pool=pool) is not None:
+        first = assign_existing(session, inspection, pool=pool)
+        if is_double_marked(policy, secret=secret, identity=selection.identity):
+            _second_marking(session, inspection, pool=pool, first=first, now=now)
+        if first is not None:
             assigned += 1
             continue
         queued += 1
@@ -150,6 +158,42 @@ def _select_all(
         alert_admins(session, waiting=waiting, round_=0, admin_ids=admin_ids, now=now)
         audit.record_many(session, [queued_entry(inspection.id, reason, now)])
     return FloorReport(report.months, len(selections), assigned, queued)
+
+
+def _second_marking(
+    session: Session, primary: Inspection, *, pool: InspectorPool, first: int | None, now: datetime
+) -> None:
+    """A blind second marking of a floor selection, as intake gives its double-marked share:
+    never to the first inspector; waiting quietly when nobody else can take it."""
+    second = Inspection(
+        case_review_id=primary.case_review_id,
+        purpose=Purpose.DOUBLE,
+        questionnaire_version_id=primary.questionnaire_version_id,
+        inspector_id=None,
+        status=Status.QUEUED,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(second)
+    session.flush()
+    audit.record(
+        session,
+        actor=audit.SYSTEM,
+        action="inspection.created",
+        entity_type="inspection",
+        entity_id=second.id,
+        details={"case_review_id": primary.case_review_id, "purpose": Purpose.DOUBLE.value},
+        now=now,
+    )
+    exclude = {first} if first is not None else set()
+    if assign_existing(session, second, pool=pool, exclude=exclude) is None:
+        review = primary.case_review
+        lawyer = review.lawyer
+        reason = pool.why_nobody(
+            LawyerFacts(lawyer.id, lawyer.email, lawyer.area, lawyer.unit, lawyer.manager_id),
+            exclude=exclude,
+        )
+        audit.record_many(session, [queued_entry(second.id, reason, now)])
 
 
 def _select(

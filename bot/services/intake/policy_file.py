@@ -17,7 +17,14 @@ from typing import Any, cast
 from jsonschema import ValidationError
 
 from inspections.areas import AREAS
-from inspections.sampling import AlwaysSelect, MonthlyFloor, RateOverride, Rates, SamplingPolicy
+from inspections.sampling import (
+    DEFAULT_DOUBLE_MARK_RATE,
+    AlwaysSelect,
+    MonthlyFloor,
+    RateOverride,
+    Rates,
+    SamplingPolicy,
+)
 from questionnaires.json_documents import (
     UnreadableDocument,
     read_document,
@@ -91,6 +98,7 @@ def parse_policy(doc: Mapping[str, Any]) -> SamplingPolicy:
             enabled=doc["monthly_floor"]["enabled"],
             by_day=int(doc["monthly_floor"]["by_day"]),
         ),
+        double_mark_rate=float(doc.get("double_mark_rate", DEFAULT_DOUBLE_MARK_RATE)),
     )
 
 

@@ -22,8 +22,9 @@ from bot.services.assignment.waiting_alerts import Waiting, alert_admins_of_new
 from bot.services.inspection.versions import current_review_questionnaire
 from bot.services.intake.sampling import LawyerMonths, Sampler
 from bot.settings import Settings
+from inspections.assignment import InspectorCandidate
 from inspections.intake import CaseReviewRow, RowProblem, parse_case_reviews
-from inspections.lifecycle import Status
+from inspections.lifecycle import Purpose, Status
 from inspections.sampling import SamplingDecision, SamplingPolicy
 from storage import audit, inspections_repo, people_repo, reviews_repo
 from storage.people_repo import DirectoryEntry
@@ -42,6 +43,7 @@ class IntakeReport:
     selected: int = 0
     assigned: int = 0
     queued: int = 0
+    double_marked: int = 0  # of the selected, also given to a second inspector (blind)
     by_rule: Counter[str] = field(default_factory=Counter)
 
     def as_dict(self) -> dict[str, Any]:
@@ -52,6 +54,7 @@ class IntakeReport:
             "selected": self.selected,
             Status.ASSIGNED: self.assigned,
             Status.QUEUED: self.queued,
+            "double_marked": self.double_marked,
             "by_rule": dict(sorted(self.by_rule.items())),
         }
 
@@ -212,18 +215,28 @@ def _store_batch(b: _Batching, items: Sequence[_Item]) -> None:
 
 
 def _inspect(b: _Batching, picked: list[_Item]) -> None:
+    """Each picked review's inspection, assigned when someone is eligible, and for the share
+    the policy double-marks a blind second inspection by another inspector."""
     now, due_at = b.terms.now, b.terms.due_at
-    choices = []
+    # (item, purpose, the inspector chosen or None)
+    planned: list[tuple[_Item, Purpose, InspectorCandidate | None]] = []
     for item in picked:
         choice = b.pool.choose(lawyer_facts(item.lawyer), key=item.identity)
         if choice is not None:
             b.take(choice.person_id)
-        choices.append(choice)
+        planned.append((item, Purpose.PRIMARY, choice))
+        if b.sampler.double_marked(item.identity):
+            first = {choice.person_id} if choice is not None else set()
+            second = b.pool.choose(lawyer_facts(item.lawyer), key=item.identity, exclude=first)
+            if second is not None:
+                b.take(second.person_id)
+            planned.append((item, Purpose.DOUBLE, second))
     inspection_ids = inspections_repo.insert_inspections(
         b.session,
         [
             {
                 "case_review_id": item.review_id,
+                "purpose": purpose.value,
                 "questionnaire_version_id": b.questionnaire_version_id,
                 "inspector_id": choice.person_id if choice else None,
                 "status": Status.ASSIGNED if choice else Status.QUEUED,
@@ -233,24 +246,24 @@ def _inspect(b: _Batching, picked: list[_Item]) -> None:
                 "updated_at": now,
                 "lock_version": 1,
             }
-            for item, choice in zip(picked, choices, strict=True)
+            for item, purpose, choice in planned
         ],
     )
     assignment_ids = inspections_repo.insert_assignments(
         b.session,
         [
             {
-                "inspection_id": inspection_ids[item.review_id],
+                "inspection_id": inspection_ids[(item.review_id, purpose)],
                 "inspector_id": choice.person_id,
                 "assigned_at": now,
             }
-            for item, choice in zip(picked, choices, strict=True)
+            for item, purpose, choice in planned
             if choice is not None
         ],
     )
     entries = []
-    for item, choice in zip(picked, choices, strict=True):
-        inspection_id = inspection_ids[item.review_id]
+    for item, purpose, choice in planned:
+        inspection_id = inspection_ids[(item.review_id, purpose)]
         row = item.row
         info = review_info(
             urn=row.urn,
@@ -260,6 +273,7 @@ def _inspect(b: _Batching, picked: list[_Item]) -> None:
             completed_at=row.completed_at,
             due_at=due_at if choice else None,
             tz=b.terms.tz,
+            purpose=purpose,
         )
         outcome: dict[str, Any]
         if choice is not None:
@@ -284,9 +298,14 @@ def _inspect(b: _Batching, picked: list[_Item]) -> None:
             b.report.assigned += 1
         else:
             reason = b.why_nobody(item.lawyer)
-            b.waiting.append(Waiting(inspection_id, info, reason))
+            if purpose is Purpose.PRIMARY:
+                # A second marking waits quietly: it is for consistency, not the live case.
+                b.waiting.append(Waiting(inspection_id, info, reason))
             outcome = {"status": Status.QUEUED, "reason": reason}
             b.report.queued += 1
+        if purpose is Purpose.DOUBLE:
+            b.report.double_marked += 1
+        outcome["purpose"] = purpose.value
         entries.append(_created_entry(inspection_id, item, outcome, b.actor, now))
     audit.record_many(b.session, entries)
 

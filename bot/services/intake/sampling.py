@@ -13,7 +13,14 @@ from sqlalchemy.orm import Session
 from bot.services.intake.policy_file import load_sampling_policy
 from bot.settings import Settings
 from inspections.intake import CaseReviewRow
-from inspections.sampling import ReviewFacts, SamplingDecision, SamplingPolicy, decide, month_window
+from inspections.sampling import (
+    ReviewFacts,
+    SamplingDecision,
+    SamplingPolicy,
+    decide,
+    is_double_marked,
+    month_window,
+)
 from storage import reviews_repo
 
 MonthKey = tuple[int, int, int]  # lawyer id, year, month (local)
@@ -94,3 +101,8 @@ class Sampler:
         if decision.selected:
             self._months.note(lawyer_id, local_date)
         return decision
+
+    def double_marked(self, identity: str) -> bool:
+        """Whether a selected review also gets a blind second inspector (the policy's
+        double_mark_rate, drawn from the review's identity like the sampling draw)."""
+        return is_double_marked(self.policy, secret=self._secret, identity=identity)

@@ -40,6 +40,20 @@ def due_text(review: ReviewInfo) -> str:
     return format_local(review.due_at, review.timezone)
 
 
+FOR_CONSISTENCY = {
+    "double": (
+        "Blind second marking: mark this review as you would any other. Another inspector marks "
+        "it too; neither of you sees the other's marks, and yours go to no lawyer: they are "
+        "compared only to see how consistently the questions are marked."
+    ),
+    "calibration": (
+        "Calibration exercise: several inspectors mark this same review, blind. Your marks go to "
+        "no lawyer and count in no trend; once all are in (or the due time passes) you will see "
+        "how everyone's marks compare, question by question, beside your own."
+    ),
+}
+
+
 def review_fields(review: ReviewInfo) -> Block:
     return fields_section(
         [
@@ -64,6 +78,8 @@ def assignment_message(card: AssignmentCard) -> dict[str, Any]:
             )
         )
     blocks.append(review_fields(review))
+    if review.purpose in FOR_CONSISTENCY:
+        blocks.append(context(FOR_CONSISTENCY[review.purpose]))
     if card.state == "offered":
         value = ActionValue(card.inspection_id, card.card_version)
         blocks.append(

@@ -248,7 +248,9 @@ def _status_line(card: FeedbackCard) -> str | None:
         when = format_local(card.acknowledged_at, card.timezone)
         parts.append(f"Acknowledged {when}.")
     if card.challenged:
-        parts.append(f"{plural(card.challenged, 'mark')} challenged: the inspector will reply.")
+        parts.append(
+            f"{plural(card.challenged, 'mark')} challenged: the inspection lead will reply."
+        )
     return " ".join(parts) or None
 
 

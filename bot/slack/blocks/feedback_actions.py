@@ -22,14 +22,19 @@ CHALLENGE = "feedback.challenge"
 VIEW_FULL = "feedback.view_full"
 UPHOLD = "challenge.uphold"
 AMEND = "challenge.amend"
+COMMENT = "challenge.comment"  # the marking inspector's comment, on the feedback ("f")
+NAME_DECIDER = "challenge.name_decider"  # a lead passes one challenge ("c") to an inspector
 
 CHALLENGE_MODAL = "feedback.challenge_modal"
 DECISION_MODAL = "challenge.decision_modal"
+COMMENT_MODAL = "challenge.comment_modal"
+DECIDER_MODAL = "challenge.decider_modal"
 
 # Input blocks, each holding one element with action id INPUT_ACTION.
 MARKS_BLOCK = "marks"
 REASON_BLOCK = "reason"
 NEW_MARK_BLOCK = "new_mark"
+DECIDER_BLOCK = "decider"  # the email of the inspector a lead names
 INPUT_ACTION = "value"
 
 _CODE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
@@ -58,6 +63,7 @@ class Submission:
     question_ids: tuple[str, ...]
     option_code: str | None
     reason: str | None
+    decider_email: str | None = None
 
 
 def feedback_button(
@@ -143,10 +149,12 @@ def read_form(view: Mapping[str, Any]) -> Submission:
     if not all(isinstance(c, str) and _CODE.match(c) for c in (*codes, code or "x")):
         raise StaleOrMalformedAction(refusals.CHOICE_NOT_OFFERED)
     reason = element(REASON_BLOCK).get("value")
+    email = element(DECIDER_BLOCK).get("value")
     return Submission(
         question_ids=tuple(str(c) for c in codes),
         option_code=code,
         reason=(reason.strip() or None) if isinstance(reason, str) else None,
+        decider_email=(email.strip().lower() or None) if isinstance(email, str) else None,
     )
 
 

@@ -1,8 +1,11 @@
-"""The lawyer's challenge to marks, the inspector's decision on each, and the outcome.
+"""The lawyer's challenge to marks, the independent decision on each, and the outcome.
 
 The challenge modal offers the marks that count towards the score in a multi-select (up to
-100, grouped by section beyond that); the inspector gets one message per challenged mark with
-Uphold and Amend, each opening a modal for the reason (and, to amend, the new mark).
+100, grouped by section beyond that); each inspection lead (or the inspector a lead names) gets
+one message per challenged mark with Uphold and Amend, each opening a modal for the reason (and,
+to amend, the new mark), and a lead may pass it to an inspector. The inspector who gave the
+marks gets one message asking for a comment, which is sent on to whoever decides (those
+messages are in bot.slack.blocks.challenge_deciders).
 """
 
 from __future__ import annotations
@@ -62,6 +65,11 @@ class DecisionCard:
     status: str  # open, upheld or amended
     outcome_reason: str | None = None
     new_mark: str | None = None
+    inspector_name: str = "the inspector"  # who gave the mark
+    inspector_comment: str | None = None
+    lead_view: bool = True  # a lead's copy, which can be passed to an inspector
+    # The leads all gave the mark: their copy can only be passed to an inspector.
+    pass_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -102,7 +110,7 @@ def challenge_modal(form: ChallengeForm, *, channel: str, ts: str) -> dict[str, 
             "label": plain("Marks to challenge", 2000),
             "element": picker,
         },
-        _reason_input("Your reason", "Say what the inspector may have missed."),
+        reason_input("Your reason", "Say what the inspector may have missed."),
     ]
     if len(form.choices) > MAX_OPTIONS * MAX_OPTIONS:
         blocks.insert(1, context("Only the first 10,000 marks can be chosen here."))
@@ -141,7 +149,7 @@ def _choices(choices: Sequence[Choice]) -> dict[str, Any]:
     }
 
 
-def _reason_input(label: str, hint: str) -> Block:
+def reason_input(label: str, hint: str) -> Block:
     return {
         "type": "input",
         "block_id": fa.REASON_BLOCK,
@@ -161,7 +169,7 @@ def _reason_input(label: str, hint: str) -> Block:
 def lead_note(
     form: ChallengeForm, *, lawyer_name: str, inspector_name: str, reason: str
 ) -> dict[str, Any]:
-    """For the inspection lead: a challenge has been raised and who will decide it."""
+    """For the inspection lead: a challenge has been raised, and that a lead decides it."""
     marks = "\n".join(f"• *{esc(c.mark, 40)}*: {esc(c.text, 200)}" for c in form.choices[:10])
     if len(form.choices) > 10:
         marks += f"\n…and {plural(len(form.choices) - 10, 'more mark')}"
@@ -169,8 +177,9 @@ def lead_note(
         header("A lawyer has challenged marks"),
         section(
             f"{esc(lawyer_name, 200)} has challenged {plural(len(form.choices), 'mark')} on "
-            f"*{esc(form.urn, 60)}*. {esc(inspector_name, 200)}, the inspector, will uphold or "
-            f"amend each.\n{marks}"
+            f"*{esc(form.urn, 60)}*. {esc(inspector_name, 200)} gave the marks and is asked for "
+            "a comment; an inspection lead (or an inspector a lead names) decides each, in the "
+            f"messages that follow.\n{marks}"
         ),
         section(f"*Their reason*\n{quote(reason, 2000)}"),
     ]
@@ -178,30 +187,54 @@ def lead_note(
 
 
 def decision_message(card: DecisionCard) -> dict[str, Any]:
+    """For whoever decides (an inspection lead, or the inspector a lead named)."""
+    inspector = esc(card.inspector_name, 200)
     blocks: list[Block] = [
-        header("A lawyer has challenged your mark"),
+        header("A challenged mark for you to decide"),
         section(
-            f"{esc(card.lawyer_name, 200)} disagrees with a mark you gave on "
+            f"{esc(card.lawyer_name, 200)} disagrees with a mark {inspector} gave on "
             f"*{esc(card.urn, 60)}* ({escape(review_type_label(card.review_type))}).\n"
-            f"*{esc(card.question, 1200)}*\nYour mark: *{esc(card.mark, 40)}*"
+            f"*{esc(card.question, 1200)}*\nTheir mark: *{esc(card.mark, 40)}*"
             + (f"\n{quote(card.inspector_reason, 800)}" if card.inspector_reason else "")
         ),
         section(f"*The lawyer's reason*\n{quote(card.lawyer_reason, 2000)}"),
     ]
-    if card.status == "open":
-        blocks.append(context("Please uphold the mark or amend it, with a reason."))
+    if card.inspector_comment:
+        blocks.append(section(f"*{inspector}'s comment*\n{quote(card.inspector_comment, 2000)}"))
+    if card.status == "open" and card.pass_only:
+        blocks.append(
+            context(
+                "You gave this mark, and no other inspection lead can decide it: pass it to an "
+                "inspector, who decides it."
+            )
+        )
         blocks.append(
             {
                 "type": "actions",
                 "elements": [
-                    fa.challenge_button("Uphold", fa.UPHOLD, card.challenge_id),
-                    fa.challenge_button("Amend", fa.AMEND, card.challenge_id, style="primary"),
+                    fa.challenge_button("Pass to an inspector", fa.NAME_DECIDER, card.challenge_id)
                 ],
             }
         )
+    elif card.status == "open":
+        blocks.append(
+            context(
+                f"You decide this independently of {inspector}: uphold the mark or amend it, "
+                "with a reason."
+            )
+        )
+        buttons = [
+            fa.challenge_button("Uphold", fa.UPHOLD, card.challenge_id),
+            fa.challenge_button("Amend", fa.AMEND, card.challenge_id, style="primary"),
+        ]
+        if card.lead_view:
+            buttons.append(
+                fa.challenge_button("Pass to an inspector", fa.NAME_DECIDER, card.challenge_id)
+            )
+        blocks.append({"type": "actions", "elements": buttons})
     else:
         blocks.append(section(_decided(card)))
-    return message(f"Challenge to your mark on {card.urn}: {card.question}", blocks)
+    return message(f"Challenge to a mark on {card.urn} to decide: {card.question}", blocks)
 
 
 def _decided(card: DecisionCard) -> str:
@@ -240,7 +273,7 @@ def decision_modal(
             }
         )
     verb = "amending" if decision == "amended" else "upholding"
-    blocks.append(_reason_input("Your reason", f"The lawyer sees your reason for {verb} the mark."))
+    blocks.append(reason_input("Your reason", f"The lawyer sees your reason for {verb} the mark."))
     return {
         "type": "modal",
         "callback_id": fa.DECISION_MODAL,
@@ -257,7 +290,7 @@ def outcome_message(card: OutcomeCard) -> dict[str, Any]:
     top: list[Block] = [
         header("The outcome of your challenge"),
         section(
-            f"The inspector has looked again at the marks you challenged on "
+            f"The inspection lead has looked again at the marks you challenged on "
             f"*{esc(card.urn, 60)}*. Thank you for raising them.\n{_score_change(card)}"
         ),
     ]
@@ -297,4 +330,4 @@ def _row(row: OutcomeRow) -> str:
         decided = f"*Amended* from {esc(row.mark, 40)} to *{esc(row.new_mark or '', 40)}*"
     else:
         decided = f"*Upheld*: {esc(row.mark, 40)}"
-    return f"{esc(row.question, 1200)}\n{decided}\n_Inspector's reason:_\n{quote(row.reason, 1500)}"
+    return f"{esc(row.question, 1200)}\n{decided}\n_The reason:_\n{quote(row.reason, 1500)}"

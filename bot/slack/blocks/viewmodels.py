@@ -45,6 +45,9 @@ class ReviewInfo:
     meeting_offered_at: datetime | None = None
     meeting_held_at: datetime | None = None
     working_days_to_complete: int | None = None  # from the referral to the review
+    # Why it is inspected: primary, or for consistency only, with no feedback to the lawyer:
+    # a blind second marking ("double") or a calibration exercise (inspections.lifecycle).
+    purpose: str = "primary"
 
     def __post_init__(self) -> None:
         if not self.urn.strip():

@@ -1,5 +1,6 @@
 """The `/dip` slash command: help, queue, away, trends, apr and rjoim (the last three in
-bot.slack.listeners.trends) and development (bot.slack.listeners.development).
+bot.slack.listeners.trends), development (bot.slack.listeners.development), and calibration
+and calibrate (bot.slack.listeners.consistency).
 
 Answers go back through the command's response_url, which Slack shows only to the person who
 typed the command. The queue holds URNs, so outside a direct message it is sent to the
@@ -24,6 +25,7 @@ from bot.services.people.directory import AbsenceRejected
 from bot.slack.blocks.home import queue_message
 from bot.slack.blocks.text import escape, header, message, section
 from bot.slack.context import BotContext
+from bot.slack.listeners.consistency import ConsistencyCommands
 from bot.slack.listeners.development import send_development
 from bot.slack.listeners.trends import TrendCommands
 
@@ -35,6 +37,8 @@ SUBCOMMANDS = (
     "apr",
     "development",
     "rjoim",
+    "calibration",
+    "calibrate",
     "help",
 )  # each in HELP_LINES and the hint
 HELP_LINES = (
@@ -54,6 +58,12 @@ HELP_LINES = (
     "`/dip rjoim [AREA] [FORCE CODE] [PERIOD]`: pre-charge decision cases with three or more "
     "substantive action plans, by police force (a URN's first two digits), for the RASSO Joint "
     "Operational Improvement Meeting, in a direct message.",
+    "`/dip calibration [PERIOD]`: how consistently inspectors mark the reviews marked twice, "
+    "blind (Krippendorff's alpha per question); an inspection lead sees every inspector's "
+    "figures, an inspector their own; in a direct message.",
+    "`/dip calibrate URN ea|pcd [EMAIL,EMAIL,…] [DUE]`: for an inspection lead, give one "
+    "review to several inspectors (by default every independent inspector who has not marked "
+    "it) to mark blind; everyone gets the results when all are in.",
     "`/dip help`: this list.",
     "Each inspection comes to you as a direct message from me: answer one question at a time, "
     "pause whenever you like, and check your answers before you submit.",
@@ -126,6 +136,10 @@ class DipCommand:
             send_development(self.ctx, user_id, arguments, respond, client)
         elif subcommand == "rjoim":
             TrendCommands(self.ctx).rjoim(user_id, arguments, respond, client)
+        elif subcommand == "calibration":
+            ConsistencyCommands(self.ctx).calibration(user_id, arguments, respond, client)
+        elif subcommand == "calibrate":
+            ConsistencyCommands(self.ctx).calibrate(user_id, arguments, respond)
         elif subcommand in ("", "help"):
             respond(**help_message())
         else:

@@ -1,8 +1,9 @@
-"""Listeners for the lawyer's reply to feedback and the inspector's decision on challenges.
+"""Listeners for the lawyer's reply to feedback and the decision on challenges.
 
 Each listener reads the payload, calls one service (which checks who is asking: only the
-lawyer may acknowledge or challenge their own feedback, only the inspector of the review
-decides its challenges), acknowledges, and then shows the result.
+lawyer may acknowledge or challenge their own feedback; an inspection lead, or the inspector a
+lead named, decides its challenges, never the inspector who gave the mark), acknowledges, and
+then shows the result.
 """
 
 from __future__ import annotations

@@ -1,0 +1,1 @@
+"""Inspector consistency: blind double-marking, and the calibration report."""

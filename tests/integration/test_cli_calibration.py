@@ -1,0 +1,123 @@
+"""`dipsample calibration start` through the real entry point, and the results sent by the
+periodic job once the due time has passed with only some markings in."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select
+from support.trend_data import add_submitted, build_world, person
+
+from bot.cli.parser import main
+from storage.models import Answer, AuditEvent, Calibration, Inspection, OutboxMessage
+from storage.uow import UnitOfWork
+
+URN = "01AB7777726"
+SAM = "sam.second@example.test"
+TIA = "tia.third@example.test"
+IVY = "ivy.inspector@example.test"
+
+
+@pytest.fixture
+def reviewed(
+    database_url: str, uow_factory: Callable[[], UnitOfWork], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("LOGNAME", "ops.lead")
+    with uow_factory() as uow:
+        s = uow.session
+        world = build_world(s, now=datetime(2025, 9, 1, tzinfo=UTC))
+        for name, area in (("Sam Second", "Wessex"), ("Tia Third", "North East")):
+            person(s, name=name, roles=["inspector"], area=area, unit=f"RASSO {area}",
+                   now=datetime(2025, 9, 1, tzinfo=UTC))  # fmt: skip
+        add_submitted(
+            s, world, lawyer=world.london_lawyers[0], submitted_at=datetime(2026, 2, 2, tzinfo=UTC),
+            urn=URN,
+        )  # fmt: skip
+        uow.commit()
+
+
+def start(*extra: str) -> int:
+    return main(
+        ["calibration", "start", "--urn", URN, "--review-type", "pre_charge_decision", *extra]
+    )
+
+
+def test_start_gives_the_review_to_each_inspector_named_blind(
+    reviewed: None, capsys: pytest.CaptureFixture[str], uow_factory: Callable[[], UnitOfWork]
+) -> None:
+    assert start("--inspectors", f"{SAM},{TIA}", "--due", "2099-01-30") == 0
+
+    assert capsys.readouterr().out.startswith(
+        f"Calibration 1 of {URN} started: Sam Second, Tia Third; due 2099-01-31T00:00"
+    )
+    with uow_factory() as uow:
+        session = uow.session
+        markings = session.scalars(
+            select(Inspection).where(Inspection.purpose == "calibration").order_by(Inspection.slot)
+        ).all()
+        assert [
+            (m.slot, m.status, m.inspector.email if m.inspector else None) for m in markings
+        ] == [
+            (1, "assigned", SAM),
+            (2, "assigned", TIA),
+        ]
+        messages = session.scalars(
+            select(OutboxMessage).where(OutboxMessage.kind == "assignment")
+        ).all()
+        assert all("Calibration exercise" in str(m.payload["blocks"]) for m in messages)
+        assert len(messages) == 2
+        started = session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "calibration.started")
+        ).one()
+        assert started.actor == "cli:ops.lead"
+
+
+def test_start_refuses_an_unknown_review_and_an_inspector_who_marked_it(
+    reviewed: None, capsys: pytest.CaptureFixture[str], uow_factory: Callable[[], UnitOfWork]
+) -> None:
+    assert main(["calibration", "start", "--urn", "01AB0000026", "--review-type",
+                 "pre_charge_decision"]) == 1  # fmt: skip
+    assert "There is no pre charge decision review of 01AB0000026" in capsys.readouterr().err
+    assert start("--inspectors", f"{IVY},{SAM}") == 1
+    assert f"{IVY} has marked this review already" in capsys.readouterr().err
+    assert start("--inspectors", SAM) == 1
+    assert "at least 2 inspectors" in capsys.readouterr().err
+    with uow_factory() as uow:
+        assert uow.session.scalars(select(Calibration)).all() == []
+
+
+def test_past_the_due_time_the_job_reports_what_was_submitted_once(
+    reviewed: None, capsys: pytest.CaptureFixture[str], uow_factory: Callable[[], UnitOfWork]
+) -> None:
+    assert start("--inspectors", f"{SAM},{TIA}", "--due", "2099-01-30") == 0
+    with uow_factory() as uow:  # Sam's marking submitted with the primary inspection's marks
+        session = uow.session
+        primary, sams, _ = session.scalars(select(Inspection).order_by(Inspection.id)).all()
+        for answer in session.scalars(select(Answer).where(Answer.inspection_id == primary.id)):
+            session.add(
+                Answer(
+                    inspection_id=sams.id, question_id=answer.question_id,
+                    option_code=answer.option_code, text=answer.text, reason=answer.reason,
+                    answered_by=sams.inspector_id, answered_at=answer.answered_at, revision=1,
+                )
+            )  # fmt: skip
+        sams.status, sams.submitted_at, sams.score = "submitted", primary.submitted_at, 1.0
+        uow.commit()
+
+    assert main(["jobs", "run", "calibration-results", "--now", "2099-01-30T12:00:00Z"]) == 0
+    assert main(["jobs", "run", "calibration-results", "--now", "2099-02-01T12:00:00Z"]) == 0
+    assert main(["jobs", "run", "calibration-results", "--now", "2099-02-02T12:00:00Z"]) == 0
+
+    with uow_factory() as uow:
+        session = uow.session
+        sent = session.scalars(
+            select(OutboxMessage).where(OutboxMessage.kind == "calibration_results")
+        ).all()
+        # The lead and Sam, once; not Tia, who did not submit.
+        assert len(sent) == 2
+        assert all("(1 did not submit by the due time)" in str(m.payload["blocks"]) for m in sent)
+        exercise = session.scalars(select(Calibration)).one()
+        assert exercise.reported_at == datetime(2099, 2, 1, 12, 0, tzinfo=UTC)
