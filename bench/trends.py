@@ -25,10 +25,10 @@ hand-written aggregate (printed as "target"); the summary from the answers is pr
 it for reference.
 
 Every stored inspection has all its answers (see bench/trend_history.py); the shipped
-questionnaire averages about 19.2 answers per inspection, so the default 1,000,000 answers is
-about 52,000 inspections. The inspections and answers actually stored are counted in the
-database and printed. --ten-million adds a 10,000,000 answer run (about 520,000 inspections)
-on PostgreSQL.
+questionnaire (version 2) averages about 33.5 answers per inspection, so the default 1,000,000
+answers is about 30,000 inspections. The inspections and answers actually stored are counted in
+the database and printed. --ten-million adds a 10,000,000 answer run (about 300,000
+inspections) on PostgreSQL.
 """
 
 from __future__ import annotations
