@@ -131,6 +131,10 @@ ALREADY_CHALLENGED = "You have already challenged this feedback; the inspection 
 NOT_YOUR_CHALLENGES = (
     "Sorry, only an inspection lead, or the inspector a lead named, can decide this challenge."
 )
+YOU_MARKED_IT_TOO = (
+    "Sorry, you hold another marking of this review, so its challenge is decided by another "
+    "inspection lead or an inspector a lead names."
+)
 YOU_GAVE_THE_MARK = (
     "Sorry, you gave this mark, so its challenge is decided by an inspection lead; use "
     "Add a comment on the challenge message to say what they should know."

@@ -130,6 +130,7 @@ def amended_answer(
 class DeciderProblem(Enum):
     NOT_IN_DIRECTORY = "not in the directory"
     GAVE_THE_MARK = "the inspector who gave the mark"
+    MARKED_IT_TOO = "holds another marking of the same review"
     NOT_A_DECIDER = "neither an inspection lead nor the inspector a lead named"
 
 
@@ -139,11 +140,14 @@ def deciders(
     lawyer_id: int,
     lead_ids: Collection[int],
     named_decider_id: int | None = None,
+    other_markers: Collection[int] = (),
 ) -> tuple[int, ...]:
     """Who is asked to decide: the inspector a lead named, else every inspection lead; never
-    the inspector who gave the mark nor the lawyer (a lead may be either), in id order."""
+    the inspector who gave the mark, anyone holding another marking of the review (a blind
+    second or a calibration marking: deciding would show them the first marker's marks), nor
+    the lawyer (a lead may be any of them), in id order."""
     candidates = {named_decider_id} if named_decider_id is not None else set(lead_ids)
-    return tuple(sorted(candidates - {marking_inspector_id, lawyer_id}))
+    return tuple(sorted(candidates - {marking_inspector_id, lawyer_id} - set(other_markers)))
 
 
 def card_recipients(
@@ -152,17 +156,21 @@ def card_recipients(
     lawyer_id: int,
     lead_ids: Collection[int],
     named_decider_id: int | None = None,
+    other_markers: Collection[int] = (),
 ) -> tuple[int, ...]:
     """Who gets the decision message: the deciders; when there are none (every lead gave the
-    mark), the leads all the same, so that one of them passes it to an inspector (they may name
-    a decider, never decide), in id order."""
+    mark or marks the review too), the leads all the same, so that one of them passes it to an
+    inspector (they may name a decider, never decide): those not marking it first, in id
+    order."""
     found = deciders(
         marking_inspector_id=marking_inspector_id,
         lawyer_id=lawyer_id,
         lead_ids=lead_ids,
         named_decider_id=named_decider_id,
+        other_markers=other_markers,
     )
-    return found or tuple(sorted(set(lead_ids) - {lawyer_id}))
+    leads = set(lead_ids) - {lawyer_id}
+    return found or tuple(sorted(leads - set(other_markers) or leads))
 
 
 def decider_problem(
@@ -172,19 +180,32 @@ def decider_problem(
     lawyer_id: int,
     lead_ids: Collection[int],
     named_decider_id: int | None = None,
+    other_markers: Collection[int] = (),
 ) -> DeciderProblem | None:
     """Who may decide a challenge: an inspection lead, or the inspector a lead named (a lead
     may still decide after naming one), but never the inspector who gave the mark, even one
-    who is also a lead, and never the lawyer who challenged it."""
+    who is also a lead, nor anyone holding another marking of the review, and never the lawyer
+    who challenged it."""
     if actor_id is None:
         return DeciderProblem.NOT_IN_DIRECTORY
     if actor_id == marking_inspector_id:
         return DeciderProblem.GAVE_THE_MARK
+    if actor_id in other_markers:
+        return DeciderProblem.MARKED_IT_TOO
     if actor_id == lawyer_id:
         return DeciderProblem.NOT_A_DECIDER
     if actor_id in lead_ids or actor_id == named_decider_id:
         return None
     return DeciderProblem.NOT_A_DECIDER
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where someone works, for independence: Area, unit, and (a lawyer's) line manager."""
+
+    area: str
+    unit: str
+    manager_id: int | None = None
 
 
 def nominee_problem(
@@ -193,17 +214,32 @@ def nominee_problem(
     nominee_is_inspector: bool,
     marking_inspector_id: int | None,
     lawyer_id: int,
+    other_markers: Collection[int] = (),
+    nominee_place: Place | None = None,
+    lawyer_place: Place | None = None,
 ) -> str | None:
     """Why a lead may not name this person to decide a challenge; None when they may: an
-    active inspector who neither gave the mark nor is the lawyer."""
+    active inspector who neither gave the mark, nor marks the review too, nor is the lawyer,
+    and who is independent of the lawyer as an inspector must be (not their line manager,
+    not in their unit)."""
     if nominee_id is None:
         return "is not in the directory"
     if nominee_id == marking_inspector_id:
         return "gave the mark, so cannot decide the challenge to it"
+    if nominee_id in other_markers:
+        return "holds another marking of the same review"
     if nominee_id == lawyer_id:
         return "is the lawyer who raised the challenge"
     if not nominee_is_inspector:
         return "is not an inspector"
+    if lawyer_place is not None and nominee_id == lawyer_place.manager_id:
+        return "is the lawyer's line manager"
+    if (
+        nominee_place is not None
+        and lawyer_place is not None
+        and (nominee_place.area, nominee_place.unit) == (lawyer_place.area, lawyer_place.unit)
+    ):
+        return "works in the lawyer's unit"
     return None
 
 

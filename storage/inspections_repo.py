@@ -126,6 +126,16 @@ def markings_of_review_of(session: Session, inspection_id: int) -> list[Inspecti
     return list(session.scalars(query))
 
 
+def other_markers(session: Session, inspection_id: int) -> frozenset[int]:
+    """The inspectors of the review's other markings (a blind second, a calibration): they may
+    neither see this marking's marks in a challenge nor decide it."""
+    return frozenset(
+        i.inspector_id
+        for i in markings_of_review_of(session, inspection_id)
+        if i.id != inspection_id and i.inspector_id is not None
+    )
+
+
 def assignment_count(session: Session, inspection_id: int) -> int:
     query = select(func.count()).where(Assignment.inspection_id == inspection_id)
     return session.scalar(query) or 0

@@ -65,7 +65,10 @@ def meetings(
         meeting_id=first,
         theme="third_party_material",
         urn="44HA0000125",
-        description="Wyn Lawyer1 asked for the school records twice",
+        description=(
+            "Wyn Lawyer1 (wyn.lawyer1@example.test) asked for the school records twice; "
+            "marked Not met, 62.5%"
+        ),
         request_key=None,
         now=NOW,
     )
@@ -91,7 +94,7 @@ def meetings(
         description="One request for all material",
         agency="police",
         owner_slack_id=None,
-        police_owner="DS Patel",
+        police_owner="DS Patel with Wyn Lawyer1",
     )
     second = record.record_meeting(
         uow_factory(),
@@ -159,12 +162,14 @@ def test_the_police_safe_record_names_no_lawyer_and_shows_no_mark_in_any_form(
         "theme": "Third-party material",
         "theme_section": "003 §3.2.2",
         "urn": "44HA0000125",
-        "description": "[name] asked for the school records twice",
+        "description": (
+            "[name] ([email]) asked for the school records twice; marked [mark], [percentage]"
+        ),
     }
     reviewed = json.loads(outputs[5])["meetings"][0]["actions_reviewed"]
     assert [(a["description"], a["owner"], a["status"]) for a in reviewed] == [
         ("Brief [name]'s team", "CPS", "done"),
-        ("One request for all material", "DS Patel", "open"),
+        ("One request for all material", "DS Patel with [name]", "open"),
     ]
     assert reviewed[0]["impacts"] == [
         {"done": True, "effect": "Requests now go together", "evidence": "Audit of 5 files"}
@@ -191,7 +196,7 @@ def test_the_cps_record_holds_names_marks_and_attendees(
     agreed = meeting["actions_agreed"]
     assert [(a["owner"], a.get("owner_email")) for a in agreed] == [
         ("Wyn Lawyer1", "wyn.lawyer1@example.test"),
-        ("DS Patel", None),
+        ("DS Patel with Wyn Lawyer1", None),  # the CPS record as typed
     ]
     csv_out = run(capsys, "--meeting", str(first), "--format", "csv")
     assert csv_out.splitlines()[0].endswith("lawyer,unit,inspection_status,owner_email,marks")

@@ -141,6 +141,16 @@ def test_three_inspectors_mark_blind_and_get_the_hand_worked_results(
         }
     )
     assert deliver_outbox().sent == 3
+    # The same reference again (Slack resending the modal, say) tells nobody twice.
+    lead.click(results, "Set a reference mark", opens_modal=True)
+    lead.submit(
+        {
+            "question": {"value": STRATEGY},
+            "mark": {"value": "partially_met"},
+            "reason": {"value": "The plan targets the suspect but misses the phone data."},
+        }
+    )
+    assert deliver_outbox().sent == 0
     reference = json.dumps(standin.last_message_to(INSPECTOR_B.slack_id).blocks)
     assert "sets the reference mark at *Partially met*. You marked it Not met." in reference
     # No lawyer or manager hears of it.

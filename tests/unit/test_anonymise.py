@@ -22,3 +22,14 @@ def test_parts_of_words_and_short_names_are_left_alone() -> None:
     assert anonymised("Lawyers and Mo's notes", ["Lara Lawyer", "Mo Manager"]) == (
         "Lawyers and Mo's notes"
     )
+
+
+def test_email_addresses_go_always_and_marks_and_percentages_for_the_police() -> None:
+    text = "Ask lara.lawyer@cps.example: marked Not met (62.5%), not fully met; 3 of 4 plans."
+
+    assert anonymised(text, []) == (
+        "Ask [email]: marked Not met (62.5%), not fully met; 3 of 4 plans."
+    )
+    assert anonymised(text, [], marks=["Fully met", "Not met"]) == (
+        "Ask [email]: marked [mark] ([percentage]), not [mark]; 3 of 4 plans."
+    )

@@ -219,3 +219,37 @@ def test_when_every_lead_gave_the_mark_the_leads_get_the_card_to_pass_it_on() ->
     assert recipients({10, 11}) == (11,)
     assert recipients({10}) == (10,)  # to pass on: decider_problem still refuses them
     assert recipients({10}, named=7) == (7,)
+
+
+def test_nobody_holding_another_marking_of_the_review_decides_or_sees_the_card() -> None:
+    # Lead 11 marks the review blind a second time; lead 12 does not.
+    assert rules.deciders(
+        marking_inspector_id=10, lawyer_id=3, lead_ids={11, 12}, other_markers={11}
+    ) == (12,)
+    assert (
+        rules.decider_problem(
+            11, marking_inspector_id=10, lawyer_id=3, lead_ids={11, 12}, other_markers={11}
+        )
+        is rules.DeciderProblem.MARKED_IT_TOO
+    )
+    # Every lead marks it: those not marking it first get the card to pass it on.
+    assert rules.card_recipients(
+        marking_inspector_id=10, lawyer_id=3, lead_ids={10, 11}, other_markers={11}
+    ) == (10,)
+
+
+def test_a_named_decider_must_be_independent_of_the_lawyer() -> None:
+    lawyer = rules.Place("Wessex", "RASSO Wessex", manager_id=20)
+
+    def problem(nominee: int, place: rules.Place, *, marking: set[int] | None = None) -> str | None:
+        return rules.nominee_problem(
+            nominee, nominee_is_inspector=True, marking_inspector_id=5, lawyer_id=3,
+            other_markers=marking or set(), nominee_place=place, lawyer_place=lawyer,
+        )  # fmt: skip
+
+    elsewhere = rules.Place("Mersey-Cheshire", "RASSO Mersey-Cheshire")
+    assert problem(7, elsewhere) is None
+    assert problem(7, rules.Place("Wessex", "Wessex Casework Quality")) is None  # another unit
+    assert problem(20, elsewhere) == "is the lawyer's line manager"
+    assert problem(7, rules.Place("Wessex", "RASSO Wessex")) == "works in the lawyer's unit"
+    assert problem(7, elsewhere, marking={7}) == "holds another marking of the same review"

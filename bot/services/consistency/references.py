@@ -87,7 +87,8 @@ def set_reference(
     now: datetime,
 ) -> int:
     """Stores the reference mark and tells each inspector who marked the question; how many
-    were told. InvalidInput for a question, mark or reason that will not do. Commits."""
+    were told (none when the same mark and reason are set again). InvalidInput for a question,
+    mark or reason that will not do. Commits."""
     with uow:
         session = uow.session
         lead, exercise = _lead_exercise(session, slack_user_id, calibration_id, now)
@@ -110,7 +111,10 @@ def set_reference(
         if problems or question is None or option_code is None or reason is None:
             raise InvalidInput(problems)
         references = dict(exercise.reference or {})
-        version = int(references.get(question.id, {}).get("version", 0)) + 1
+        current = references.get(question.id, {})
+        if (current.get("option_code"), current.get("reason")) == (option_code, reason.strip()):
+            return 0  # the same reference again (a modal sent twice): nothing changes, none told
+        version = int(current.get("version", 0)) + 1
         references[question.id] = {
             "option_code": option_code,
             "reason": reason.strip(),

@@ -24,7 +24,7 @@ from bot.services.people.requester import requester
 from bot.slack.blocks.challenge_deciders import CommentRequest, comment_note, comment_request
 from bot.slack.blocks.feedback_challenges import ChallengeForm, DecisionCard
 from inspections import challenges as rules
-from storage import audit, feedback_repo, outbox, people_repo
+from storage import audit, feedback_repo, inspections_repo, outbox, people_repo
 from storage.models import Challenge, Feedback, Inspection, Person
 from storage.uow import UnitOfWork
 
@@ -37,6 +37,7 @@ def deciders_of(session: Session, challenge: Challenge, inspection: Inspection) 
             lawyer_id=challenge.raised_by,
             lead_ids=people_repo.active_admin_ids(session),
             named_decider_id=challenge.decider_id,
+            other_markers=inspections_repo.other_markers(session, inspection.id),
         )
     )
 
@@ -63,6 +64,7 @@ def send_to_deciders(
                 lawyer_id=row.raised_by,
                 lead_ids=people_repo.active_admin_ids(session),
                 named_decider_id=row.decider_id,
+                other_markers=inspections_repo.other_markers(session, inspection.id),
             )
         )
         for decider_id in deciders:
@@ -107,6 +109,7 @@ def for_decider(
             lawyer_id=challenge.raised_by,
             lead_ids=people_repo.active_admin_ids(session),
             named_decider_id=challenge.decider_id,
+            other_markers=inspections_repo.other_markers(session, inspection.id),
         )
         if challenge is not None and inspection is not None
         else rules.DeciderProblem.NOT_A_DECIDER
@@ -115,6 +118,8 @@ def for_decider(
         reason = (
             refusals.YOU_GAVE_THE_MARK
             if problem is rules.DeciderProblem.GAVE_THE_MARK
+            else refusals.YOU_MARKED_IT_TOO
+            if problem is rules.DeciderProblem.MARKED_IT_TOO
             else refusals.NOT_YOUR_CHALLENGES
         )
         raise refuse(
@@ -274,11 +279,17 @@ def name_decider(
             nominee = None
         inspection = session.get(Inspection, state.inspection_id)
         assert inspection is not None  # load_state found it
+        lawyer = session.get(Person, challenge.raised_by)
         why = rules.nominee_problem(
             nominee.id if nominee is not None else None,
             nominee_is_inspector=nominee is not None and "inspector" in nominee.roles,
             marking_inspector_id=inspection.inspector_id,
             lawyer_id=challenge.raised_by,
+            other_markers=inspections_repo.other_markers(session, inspection.id),
+            nominee_place=rules.Place(nominee.area, nominee.unit) if nominee else None,
+            lawyer_place=(
+                rules.Place(lawyer.area, lawyer.unit, lawyer.manager_id) if lawyer else None
+            ),
         )
         if why is not None or nominee is None:
             raise InvalidInput([refusals.cannot_decide(email or "(no email)", why or "")])

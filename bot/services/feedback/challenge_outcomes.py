@@ -30,6 +30,7 @@ from storage import (
     answers_repo,
     audit,
     feedback_repo,
+    inspections_repo,
     outbox,
     people_repo,
     trend_flags,
@@ -98,6 +99,7 @@ def decision_card(
             marking_inspector_id=inspection.inspector_id,
             lawyer_id=challenge.raised_by,
             lead_ids=people_repo.active_admin_ids(session),
+            other_markers=inspections_repo.other_markers(session, inspection.id),
         ),
     )
 

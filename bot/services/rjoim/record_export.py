@@ -32,7 +32,7 @@ from inspections.forces import force_name
 from inspections.rjoim_record import AGENCIES, ATTENDEE_ROLES, is_overdue
 from inspections.rjoim_themes import BY_CODE, theme_label
 from inspections.scopes import Scope, ScopeKind
-from storage import audit, rjoim_record_repo
+from storage import audit, rjoim_record_repo, trend_mapping
 from storage.models import Person, RjoimImpact, RjoimMeeting
 from storage.rjoim_queries import rjoim_cases
 from storage.rjoim_record_repo import ActionRow
@@ -46,13 +46,29 @@ class ExportProblem(ValueError):
 
 @dataclass(frozen=True)
 class _Scrub:
+    """For the police: typed text keeps its URNs but loses the directory's names, any email
+    address, the marking scales' labels and percentages (inspections.anonymise)."""
+
     police_safe: bool
     names: tuple[str, ...]
+    marks: tuple[str, ...]
 
     def text(self, value: str | None) -> str:
         if not value:
             return ""
-        return anonymised(value, self.names, keep_urns=True) if self.police_safe else value
+        if not self.police_safe:
+            return value
+        return anonymised(value, self.names, keep_urns=True, marks=self.marks)
+
+
+def _mark_labels(session: Session) -> tuple[str, ...]:
+    """Every label of a scale that marks (one with scored options), in every stored version."""
+    labels: set[str] = set()
+    for version_id, content_hash in trend_mapping.versions(session):
+        for scale in trend_mapping.questionnaire(session, version_id, content_hash).scales.values():
+            if any(o.score is not None for o in scale.options):
+                labels |= {o.label for o in scale.options}
+    return tuple(sorted(labels))
 
 
 def record_document(
@@ -95,7 +111,7 @@ def build_document(
 ) -> dict[str, Any]:
     views = _views(session, area, force, meeting_id, now, tz)
     names = tuple(session.scalars(select(Person.name)))
-    scrub = _Scrub(police_safe, names)
+    scrub = _Scrub(police_safe, names, _mark_labels(session))
     today = now.astimezone(tz).date()
     return {
         "area": area,
@@ -215,7 +231,7 @@ def _action(
     if row.owner is not None:
         owner = "CPS" if scrub.police_safe else row.owner.name
     else:
-        owner = action.police_owner or ""
+        owner = scrub.text(action.police_owner)
     done = action.closed_at is not None
     status = (
         "done"
