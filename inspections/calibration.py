@@ -6,7 +6,8 @@ mark most of them gave; none when two marks tie for most), and how many gave it.
 applicable counts as a mark here: an inspector who finds a question does not apply disagrees
 with one who marks it. Alpha over the exercise (units: the questions; inspections.agreement)
 goes beside them. An exercise is complete once every inspector has submitted, or its due time
-has passed (the results then cover those who submitted).
+has passed (the results then cover those who submitted; the markings still open are closed, and
+an exercise nobody submitted is reported as closed with no markings).
 """
 
 from __future__ import annotations
@@ -64,11 +65,20 @@ def question_results(
 
 
 def is_complete(statuses: Collection[str], *, due_at: datetime, now: datetime) -> bool:
-    """Every marking submitted, or the due time passed with at least one submitted."""
+    """Every marking submitted, or the due time passed (with or without any submitted: the
+    results then cover those who submitted, and the rest are closed, see `closes`)."""
     if not statuses:
         return False
-    submitted = sum(1 for status in statuses if status == Status.SUBMITTED)
-    return submitted == len(statuses) or (now >= due_at and submitted > 0)
+    return all(status == Status.SUBMITTED for status in statuses) or now >= due_at
+
+
+def closes(status: str) -> bool:
+    """When an exercise is reported, every marking not submitted by then is closed: taken from
+    its inspector (or from the queue, if declined and waiting) for good, so it never joins
+    results that have revealed everyone's marks. The lifecycle has no withdrawn status; a closed
+    marking is left queued with no inspector (not open: its card refuses every click), and the
+    queue skips the markings of a reported exercise (storage.inspections_repo.queued)."""
+    return status != Status.SUBMITTED
 
 
 def check_reference(

@@ -22,7 +22,16 @@ from sqlalchemy.orm import Session
 from support.trend_data import Given, add_submitted, build_world, person
 
 from bot.cli.parser import main
-from storage.models import AuditEvent, Calibration, Inspection, Person, QuestionnaireVersion
+from inspections.answers import Answer as DomainAnswer
+from storage import answers_repo
+from storage.models import (
+    AnswerRevision,
+    AuditEvent,
+    Calibration,
+    Inspection,
+    Person,
+    QuestionnaireVersion,
+)
 from storage.uow import UnitOfWork
 
 SAM = "sam.second@example.test"
@@ -202,3 +211,49 @@ def test_a_calibration_exercise_counts_as_a_unit_of_its_own(
     k = len(questions)
     assert document["overall"]["nominal"]["alpha"] == pytest.approx((k - 1) / (4 * k - 2))
     assert [i["name"] for i in document["inspectors"]] == ["Sam Second", "Tia Third", "Uma Fourth"]
+
+
+def test_a_mark_amended_after_submission_leaves_the_blind_marks_in_the_report(
+    seeded: None, capsys: pytest.CaptureFixture[str], uow_factory: Callable[[], UnitOfWork]
+) -> None:
+    # Review 2's primary marking (Ivy's, "review language" Not met, submitted on 4 February) is
+    # challenged and a lead amends the mark to Fully met on 20 February, as the challenge
+    # outcome does: a new revision of the answer, and the stored score recomputed to 1. The
+    # history holds each answer's first version as submitting writes it.
+    with uow_factory() as uow:
+        s = uow.session
+        primary = s.scalars(
+            select(Inspection)
+            .where(Inspection.purpose == "primary", Inspection.submitted_at == at(4))
+        ).one()  # fmt: skip
+        for row in primary.answers:
+            s.add(
+                AnswerRevision(
+                    answer_id=row.id, inspection_id=primary.id, question_id=row.question_id,
+                    revision=1, option_code=row.option_code, text=row.text, reason=row.reason,
+                    changed_by=row.answered_by, changed_at=row.answered_at,
+                )
+            )  # fmt: skip
+        s.flush()
+        lead = s.scalars(select(Person).where(Person.email == IVY)).one()
+        answers_repo.record_answer(
+            s, primary, DomainAnswer("review_language", "fully_met"), by=lead.id,
+            now=datetime(2026, 2, 20, 9, 0, tzinfo=UTC),
+        )  # fmt: skip
+        primary.score = 1.0
+        uow.commit()
+
+    document = json.loads(report(capsys, "--format", "json"))
+
+    # The figures of the first test, hand-computed from the blind marks: the amended mark
+    # would make "review language" unanimous (alpha undefined) and Ivy's mean difference
+    # 0.25/18 rather than -0.25/18.
+    questions = {q["question_id"]: q for q in document["questions"]}
+    assert questions["review_language"]["nominal"]["alpha"] == pytest.approx(0.0)
+    assert questions["review_language"]["ordinal"]["alpha"] == pytest.approx(0.0)
+    k = len(questions)
+    assert document["overall"]["nominal"]["alpha"] == pytest.approx(-1 / (8 * k - 3))
+    ivy, sam = document["inspectors"]
+    assert ivy["email"] == IVY
+    assert ivy["score_difference"]["mean"] == pytest.approx(-0.25 / 18)
+    assert sam["score_difference"]["mean"] == pytest.approx(0.25 / 18)

@@ -1,5 +1,6 @@
 """`dipsample calibration start` through the real entry point, and the results sent by the
-periodic job once the due time has passed with only some markings in."""
+periodic job once the due time has passed with only some markings in: the markings still open
+are then closed, and an exercise nobody submitted is reported as closed with no markings."""
 
 from __future__ import annotations
 
@@ -11,7 +12,10 @@ from sqlalchemy import select
 from support.trend_data import add_submitted, build_world, person
 
 from bot.cli.parser import main
-from storage.models import Answer, AuditEvent, Calibration, Inspection, OutboxMessage
+from bot.refusals import Refused
+from bot.services.inspection import flow
+from storage import inspections_repo, people_repo
+from storage.models import Answer, AuditEvent, Calibration, Inspection, OutboxMessage, Person
 from storage.uow import UnitOfWork
 
 URN = "01AB7777726"
@@ -121,3 +125,79 @@ def test_past_the_due_time_the_job_reports_what_was_submitted_once(
         assert all("(1 did not submit by the due time)" in str(m.payload["blocks"]) for m in sent)
         exercise = session.scalars(select(Calibration)).one()
         assert exercise.reported_at == datetime(2099, 2, 1, 12, 0, tzinfo=UTC)
+
+    with uow_factory() as uow:  # Tia's marking, still open at the due time, is closed
+        session = uow.session
+        tias = session.scalars(
+            select(Inspection).where(Inspection.purpose == "calibration").order_by(Inspection.slot)
+        ).all()[1]
+        tia = session.scalars(select(Person).where(Person.email == TIA)).one()
+        assert (tias.status, tias.inspector_id, tias.due_at) == ("queued", None, None)
+        assert tias.id not in {i.id for i in inspections_repo.queued(session)}
+        closed = session.scalars(
+            select(OutboxMessage).where(OutboxMessage.kind == "calibration_closed")
+        ).all()
+        assert [m.recipient_person_id for m in closed] == [tia.id]
+        assert "has closed and your marking is withdrawn" in str(closed[0].payload["blocks"])
+        audited = session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "calibration.marking_closed")
+        ).one()
+        assert (audited.entity_id, audited.details["inspector_id"]) == (str(tias.id), tia.id)
+        reported = session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "calibration.reported")
+        ).one()
+        assert reported.details["closed"] == [tias.id]
+        tia.slack_user_id = "U0TIATHIRD"
+        tias_id, version = tias.id, tias.lock_version
+        uow.commit()
+    # Her card, clicked after the results went out, changes nothing.
+    with pytest.raises(Refused):
+        flow.submit(
+            uow_factory(),
+            flow.CardClick("U0TIATHIRD", tias_id, version, datetime(2099, 2, 3, tzinfo=UTC)),
+        )
+    with uow_factory() as uow:
+        assert uow.session.get(Inspection, tias_id).status == "queued"  # type: ignore[union-attr]
+
+
+def test_past_the_due_time_with_nobody_submitted_the_exercise_closes_once(
+    reviewed: None, capsys: pytest.CaptureFixture[str], uow_factory: Callable[[], UnitOfWork]
+) -> None:
+    assert start("--inspectors", f"{SAM},{TIA}", "--due", "2099-01-30") == 0
+
+    for day in ("2099-01-30", "2099-02-01", "2099-02-02"):
+        assert main(["jobs", "run", "calibration-results", "--now", f"{day}T12:00:00Z"]) == 0
+
+    with uow_factory() as uow:
+        session = uow.session
+        exercise = session.scalars(select(Calibration)).one()
+        assert exercise.reported_at == datetime(2099, 2, 1, 12, 0, tzinfo=UTC)
+        markings = session.scalars(
+            select(Inspection).where(Inspection.purpose == "calibration")
+        ).all()
+        assert {(m.status, m.inspector_id) for m in markings} == {("queued", None)}
+        closed = session.scalars(
+            select(OutboxMessage).where(OutboxMessage.kind == "calibration_closed")
+        ).all()
+        leads = set(people_repo.active_admin_ids(session))
+        inspectors = {
+            p.id for p in session.scalars(select(Person).where(Person.email.in_((SAM, TIA))))
+        }
+        # Each inspector told their marking closed, each lead that the exercise closed with no
+        # markings; once, though the job ran again.
+        assert leads and sorted(m.recipient_person_id or 0 for m in closed) == sorted(
+            leads | inspectors
+        )
+        to_leads = [m for m in closed if m.recipient_person_id in leads]
+        assert all("closed with no markings" in str(m.payload["blocks"]) for m in to_leads)
+        assert (
+            session.scalars(
+                select(OutboxMessage).where(OutboxMessage.kind == "calibration_results")
+            ).all()
+            == []
+        )
+        reported = session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "calibration.reported")
+        ).one()
+        assert reported.details["submitted"] == []
+        assert sorted(reported.details["closed"]) == sorted(m.id for m in markings)

@@ -8,6 +8,7 @@ from inspections.calibration import (
     QuestionResult,
     check_inspectors,
     check_reference,
+    closes,
     is_complete,
     question_results,
 )
@@ -32,13 +33,19 @@ def test_each_question_has_its_spread_consensus_and_agreement() -> None:
     assert [r.unanimous for r in results] == [False, False, True]
 
 
-def test_an_exercise_completes_when_all_submit_or_when_due_with_some() -> None:
+def test_an_exercise_completes_when_all_submit_or_when_due() -> None:
     before, after = datetime(2026, 3, 1, tzinfo=UTC), datetime(2026, 3, 3, tzinfo=UTC)
 
     assert is_complete(["submitted", "submitted"], due_at=NOON, now=before)
     assert not is_complete(["submitted", "in_progress"], due_at=NOON, now=before)
     assert is_complete(["submitted", "in_progress"], due_at=NOON, now=after)
-    assert not is_complete(["assigned", "in_progress"], due_at=NOON, now=after)
+    # Due with nobody submitted: complete too, reported as closed with no markings.
+    assert is_complete(["assigned", "in_progress"], due_at=NOON, now=after)
+    assert not is_complete(["assigned", "in_progress"], due_at=NOON, now=before)
+    assert not is_complete([], due_at=NOON, now=after)
+    assert [closes(s) for s in ("assigned", "in_progress", "paused", "queued", "submitted")] == [
+        True, True, True, True, False,
+    ]  # fmt: skip
     assert check_inspectors(1) and check_inspectors(2) == []
 
 

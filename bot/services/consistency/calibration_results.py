@@ -1,6 +1,7 @@
 """A calibration exercise's results: when all have submitted, or the due time has passed,
 the leads get every inspector's marks by name and each inspector the spread, the consensus and
-their own marks only (inspections.calibration).
+their own marks only (inspections.calibration). The markings not submitted by then are closed,
+their inspectors told; an exercise nobody submitted is reported as closed with no markings.
 """
 
 from __future__ import annotations
@@ -11,18 +12,21 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from bot.services.assignment import reminders
 from bot.services.inspection.state import ReviewSummary, load_state
 from bot.slack.blocks.calibration import (
     CalibrationLine,
     CalibrationResults,
+    calibration_closed_message,
     calibration_results_message,
+    calibration_unmarked_message,
 )
 from inspections import calibration as rules
 from inspections.agreement import agreement, marking_of
 from inspections.lifecycle import Status
 from questionnaires.model import Questionnaire
-from storage import audit, calibration_repo, outbox, people_repo
-from storage.models import Calibration, Inspection, Person
+from storage import audit, calibration_repo, inspections_repo, outbox, people_repo
+from storage.models import Calibration, CaseReview, Inspection, Person
 from storage.uow import UnitOfWork
 
 
@@ -94,8 +98,11 @@ def _report_if_complete(session: Session, exercise: Calibration, *, now: datetim
     statuses = [m.status for m in markings]
     if not rules.is_complete(statuses, due_at=exercise.due_at, now=now):
         return False
+    closed = _close_open(session, exercise, markings, now=now)
     found = marked(session, exercise.id)
-    assert found is not None  # complete: someone has submitted
+    if found is None:  # the due time passed with nobody submitted
+        _report_unmarked(session, exercise, asked=len(markings), closed=closed, now=now)
+        return True
     submitted, people, marks = found.submitted, found.people, found.marks
     questionnaire, results = found.questionnaire, found.results
     pooled = agreement(
@@ -181,10 +188,88 @@ def _report_if_complete(session: Session, exercise: Calibration, *, now: datetim
             "alpha_nominal": pooled.nominal.value,
             "alpha_ordinal": pooled.ordinal.value,
             "sent_to_inspectors": sorted(markers),
+            "closed": closed,
         },
         now=now,
     )
     return True
+
+
+def _close_open(
+    session: Session, exercise: Calibration, markings: list[Inspection], *, now: datetime
+) -> list[int]:
+    """Closes the markings not submitted when the exercise is reported (rules.closes): each is
+    taken from its inspector for good, who is told once; the ids closed."""
+    review = session.get(CaseReview, exercise.case_review_id)
+    assert review is not None  # foreign key
+    closed = []
+    for inspection in markings:
+        if not rules.closes(inspection.status):
+            continue
+        inspector_id = inspection.inspector_id
+        current = inspections_repo.open_assignment(session, inspection.id)
+        if current is not None:
+            current.ended_at = now
+            current.end_reason = "calibration_closed"
+        reminders.cancel_for_inspection(session, inspection_id=inspection.id, now=now)
+        # No withdrawn status: queued with no inspector is not open, so the card's every click
+        # is refused (the version moves on too), and the queue skips a reported exercise's.
+        inspection.status = Status.QUEUED
+        inspection.inspector_id = None
+        inspection.due_at = None
+        inspection.updated_at = now
+        if inspector_id is not None:
+            outbox.enqueue(
+                session,
+                dedupe_key=f"calibration:{exercise.id}:closed:{inspector_id}",
+                kind="calibration_closed",
+                recipient_person_id=inspector_id,
+                payload=calibration_closed_message(urn=review.urn, review_type=review.review_type),
+                now=now,
+            )
+        audit.record(
+            session,
+            actor=audit.SYSTEM,
+            action="calibration.marking_closed",
+            entity_type="inspection",
+            entity_id=inspection.id,
+            details={"calibration_id": exercise.id, "inspector_id": inspector_id},
+            now=now,
+        )
+        closed.append(inspection.id)
+    session.flush()
+    return closed
+
+
+def _report_unmarked(
+    session: Session, exercise: Calibration, *, asked: int, closed: list[int], now: datetime
+) -> None:
+    """The due time passed with nobody submitted: closed with no markings, the leads told once;
+    reported, so the job never examines it again."""
+    review = session.get(CaseReview, exercise.case_review_id)
+    assert review is not None  # foreign key
+    payload = calibration_unmarked_message(
+        urn=review.urn, review_type=review.review_type, asked=asked
+    )
+    for lead_id in people_repo.active_admin_ids(session):
+        outbox.enqueue(
+            session,
+            dedupe_key=f"calibration:{exercise.id}:lead:{lead_id}",
+            kind="calibration_closed",
+            recipient_person_id=lead_id,
+            payload=payload,
+            now=now,
+        )
+    exercise.reported_at = now
+    audit.record(
+        session,
+        actor=audit.SYSTEM,
+        action="calibration.reported",
+        entity_type="calibration",
+        entity_id=exercise.id,
+        details={"submitted": [], "asked": asked, "closed": closed},
+        now=now,
+    )
 
 
 def _name(person: Person | None) -> str:

@@ -175,6 +175,34 @@ def reference_message(note: ReferenceNote) -> dict[str, Any]:
     return message(f"Calibration reference mark on {note.urn}", blocks)
 
 
+def calibration_closed_message(*, urn: str, review_type: str) -> dict[str, Any]:
+    """To an inspector whose marking was still open when the exercise's due time passed."""
+    what = f"*{esc(urn, 60)}* ({esc(review_type_label(review_type), 60)})"
+    blocks: list[Block] = [
+        header("Calibration closed"),
+        section(
+            f"The calibration exercise on {what} reached its due time before you submitted, "
+            "so it has closed and your marking is withdrawn: the results have gone to those "
+            "who submitted, and your marks will not count."
+        ),
+    ]
+    return message(f"Calibration on {urn} closed", blocks)
+
+
+def calibration_unmarked_message(*, urn: str, review_type: str, asked: int) -> dict[str, Any]:
+    """To the leads: an exercise whose due time passed with nobody submitted."""
+    what = f"*{esc(urn, 60)}* ({esc(review_type_label(review_type), 60)})"
+    blocks: list[Block] = [
+        header("Calibration closed"),
+        section(
+            f"The calibration exercise on {what} reached its due time with none of the "
+            f"{plural(asked, 'inspector')} asked having submitted. It has closed with no "
+            "markings: there are no results, and it is not in the calibration report."
+        ),
+    ]
+    return message(f"Calibration on {urn} closed with no markings", blocks)
+
+
 def _calibration_row(line: CalibrationLine, *, own: bool) -> str:
     spread = ", ".join(f"{esc(mark, 40)} {n}" for mark, n in line.spread)
     consensus = (
