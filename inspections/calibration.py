@@ -73,12 +73,10 @@ def is_complete(statuses: Collection[str], *, due_at: datetime, now: datetime) -
 
 
 def closes(status: str) -> bool:
-    """When an exercise is reported, every marking not submitted by then is closed: taken from
-    its inspector (or from the queue, if declined and waiting) for good, so it never joins
-    results that have revealed everyone's marks. The lifecycle has no withdrawn status; a closed
-    marking is left queued with no inspector (not open: its card refuses every click), and the
-    queue skips the markings of a reported exercise (storage.inspections_repo.queued)."""
-    return status != Status.SUBMITTED
+    """When an exercise is reported, every marking not submitted by then is closed: withdrawn
+    (from its inspector, or from the queue if declined and waiting) for good, so it never joins
+    results that have revealed everyone's marks; its card refuses every click (not open)."""
+    return status not in (Status.SUBMITTED, Status.WITHDRAWN)
 
 
 def check_reference(

@@ -8,7 +8,9 @@ card the inspector clicked is out of date.
 A sampled review waits in ``queued`` until an eligible inspector has room. The inspector may
 decline it only before starting. Once started, it moves between ``in_progress`` and
 ``paused`` until it is submitted, after which nothing about it changes here (a challenge
-amends a submitted inspection's marks, not its status).
+amends a submitted inspection's marks, not its status). A calibration marking not submitted
+when its exercise is reported is ``withdrawn`` (inspections.calibration.closes): closed for
+good, no action moves it.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ class Status(StrEnum):
     IN_PROGRESS = "in_progress"
     PAUSED = "paused"
     SUBMITTED = "submitted"  # locked: feedback sent, counted in trends
+    WITHDRAWN = "withdrawn"  # closed unsubmitted: a calibration marking past its exercise
 
 
 STATUSES: tuple[str, ...] = tuple(status.value for status in Status)

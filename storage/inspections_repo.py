@@ -13,14 +13,7 @@ from sqlalchemy.orm import Session, aliased, selectinload
 from inspections import lifecycle
 from inspections.lifecycle import Purpose, Status
 from storage.bulk import insert_rows
-from storage.models import (
-    Assignment,
-    Calibration,
-    CaseReview,
-    Inspection,
-    Person,
-    SamplingDecision,
-)
+from storage.models import Assignment, CaseReview, Inspection, Person, SamplingDecision
 
 # pg_advisory_xact_lock key ("dipasgn" in ASCII) serialising every assignment decision, so
 # that two instances never both hand out an inspector's last free place.
@@ -75,16 +68,10 @@ def insert_assignments(session: Session, rows: Sequence[dict[str, Any]]) -> dict
 
 
 def queued(session: Session, limit: int | None = None) -> list[Inspection]:
-    """Oldest first, with each review and its lawyer loaded in the same few queries. The
-    markings of a calibration exercise already reported are closed, not waiting
-    (inspections.calibration.closes): never given out again."""
-    reported = select(Calibration.id).where(Calibration.reported_at.is_not(None))
+    """Oldest first, with each review and its lawyer loaded in the same few queries."""
     query = (
         select(Inspection)
-        .where(
-            Inspection.status == Status.QUEUED,
-            Inspection.calibration_id.is_(None) | Inspection.calibration_id.not_in(reported),
-        )
+        .where(Inspection.status == Status.QUEUED)
         .order_by(Inspection.id)
         .options(selectinload(Inspection.case_review).selectinload(CaseReview.lawyer))
     )

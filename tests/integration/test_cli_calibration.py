@@ -132,7 +132,7 @@ def test_past_the_due_time_the_job_reports_what_was_submitted_once(
             select(Inspection).where(Inspection.purpose == "calibration").order_by(Inspection.slot)
         ).all()[1]
         tia = session.scalars(select(Person).where(Person.email == TIA)).one()
-        assert (tias.status, tias.inspector_id, tias.due_at) == ("queued", None, None)
+        assert (tias.status, tias.inspector_id, tias.due_at) == ("withdrawn", tia.id, None)
         assert tias.id not in {i.id for i in inspections_repo.queued(session)}
         closed = session.scalars(
             select(OutboxMessage).where(OutboxMessage.kind == "calibration_closed")
@@ -157,7 +157,7 @@ def test_past_the_due_time_the_job_reports_what_was_submitted_once(
             flow.CardClick("U0TIATHIRD", tias_id, version, datetime(2099, 2, 3, tzinfo=UTC)),
         )
     with uow_factory() as uow:
-        assert uow.session.get(Inspection, tias_id).status == "queued"  # type: ignore[union-attr]
+        assert uow.session.get(Inspection, tias_id).status == "withdrawn"  # type: ignore[union-attr]
 
 
 def test_past_the_due_time_with_nobody_submitted_the_exercise_closes_once(
@@ -175,7 +175,8 @@ def test_past_the_due_time_with_nobody_submitted_the_exercise_closes_once(
         markings = session.scalars(
             select(Inspection).where(Inspection.purpose == "calibration")
         ).all()
-        assert {(m.status, m.inspector_id) for m in markings} == {("queued", None)}
+        assert {m.status for m in markings} == {"withdrawn"}
+        assert all(m.inspector_id is not None for m in markings)  # who it was with, on record
         closed = session.scalars(
             select(OutboxMessage).where(OutboxMessage.kind == "calibration_closed")
         ).all()

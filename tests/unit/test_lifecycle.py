@@ -25,7 +25,7 @@ EVERY_ACTION = list(Action)
 
 
 def test_statuses_are_the_stored_strings_in_lifecycle_order() -> None:
-    assert STATUSES == ("queued", "assigned", "in_progress", "paused", "submitted")
+    assert STATUSES == ("queued", "assigned", "in_progress", "paused", "submitted", "withdrawn")
     assert Status("in_progress") is Status.IN_PROGRESS
     assert Status.SUBMITTED == "submitted"  # compares equal to what the database returns
 
@@ -67,6 +67,14 @@ def test_nothing_moves_a_submitted_inspection(action: Action) -> None:
     assert not allows("submitted", action)
     with pytest.raises(NotAllowed, match="an inspection that is submitted cannot"):
         after("submitted", action)
+
+
+@pytest.mark.parametrize("action", EVERY_ACTION)
+def test_nothing_moves_a_withdrawn_inspection_and_its_card_is_refused(action: Action) -> None:
+    assert not allows("withdrawn", action)
+    with pytest.raises(NotAllowed, match="an inspection that is withdrawn cannot"):
+        after("withdrawn", action)
+    assert card_problem("withdrawn", clicked_version=3, current_version=3) is CardProblem.NOT_OPEN
 
 
 def test_only_a_queued_inspection_is_assigned_and_only_an_unstarted_one_declined() -> None:

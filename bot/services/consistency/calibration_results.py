@@ -212,10 +212,9 @@ def _close_open(
             current.ended_at = now
             current.end_reason = "calibration_closed"
         reminders.cancel_for_inspection(session, inspection_id=inspection.id, now=now)
-        # No withdrawn status: queued with no inspector is not open, so the card's every click
-        # is refused (the version moves on too), and the queue skips a reported exercise's.
-        inspection.status = Status.QUEUED
-        inspection.inspector_id = None
+        # Withdrawn is not open: the card's every click is refused (the version moves on too);
+        # the inspector it was with stays on record.
+        inspection.status = Status.WITHDRAWN
         inspection.due_at = None
         inspection.updated_at = now
         if inspector_id is not None:
