@@ -17,11 +17,17 @@ from bot import refusals
 from bot.refusals import InvalidInput, Refused
 from bot.services.feedback import challenge_deciders
 from bot.slack.blocks import feedback_actions as fa
-from bot.slack.blocks.actions import StaleOrMalformedAction
 from bot.slack.blocks.challenge_deciders import comment_modal, comment_request, decider_modal
 from bot.slack.blocks.feedback_challenges import decision_message
 from bot.slack.context import BotContext
-from bot.slack.listeners.notes import tell, tell_clicker, updatable_message_of
+from bot.slack.listeners.notes import (
+    refusal_text,
+    tell,
+    tell_clicker,
+    updatable_message_of,
+    update_message,
+)
+from inspections import challenges as challenge_rules
 
 Body = Mapping[str, Any]
 
@@ -49,7 +55,7 @@ class DeciderListeners:
             )
         except Refused as refusal:
             ack()
-            tell_clicker(client, body, _text(refusal))
+            tell_clicker(client, body, refusal_text(refusal))
             return
         ack()
         channel, ts = updatable_message_of(body)
@@ -75,11 +81,11 @@ class DeciderListeners:
             return
         except Refused as refusal:
             ack()
-            tell(client, user_id, None, _text(refusal))
+            tell(client, user_id, None, refusal_text(refusal))
             return
         ack()
         if origin.channel and origin.ts:
-            _update(client, origin.channel, origin.ts, comment_request(request))
+            update_message(client, origin.channel, origin.ts, comment_request(request))
 
     def on_name_decider(self, ack: Ack, body: Body, client: WebClient) -> None:
         try:
@@ -92,10 +98,10 @@ class DeciderListeners:
             )
         except Refused as refusal:
             ack()
-            tell_clicker(client, body, _text(refusal))
+            tell_clicker(client, body, refusal_text(refusal))
             return
         ack()
-        if card.status != "open":
+        if card.status != challenge_rules.OPEN:
             tell_clicker(client, body, refusals.CHALLENGE_DECIDED)
             return
         channel, ts = updatable_message_of(body)
@@ -122,18 +128,8 @@ class DeciderListeners:
             return
         except Refused as refusal:
             ack()
-            tell(client, user_id, None, _text(refusal))
+            tell(client, user_id, None, refusal_text(refusal))
             return
         ack()
         if origin.channel and origin.ts:
-            _update(client, origin.channel, origin.ts, decision_message(card))
-
-
-def _text(refusal: Exception) -> str:
-    if isinstance(refusal, StaleOrMalformedAction):
-        return refusals.UNREADABLE
-    return str(refusal)
-
-
-def _update(client: WebClient, channel: str, ts: str, payload: Mapping[str, Any]) -> None:
-    client.chat_update(channel=channel, ts=ts, text=payload["text"], blocks=payload["blocks"])
+            update_message(client, origin.channel, origin.ts, decision_message(card))

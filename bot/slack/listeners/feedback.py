@@ -19,11 +19,17 @@ from bot.refusals import InvalidInput, Refused
 from bot.services.feedback import challenges
 from bot.services.feedback import documents as feedback
 from bot.slack.blocks import feedback_actions as fa
-from bot.slack.blocks.actions import StaleOrMalformedAction
 from bot.slack.blocks.feedback import feedback_message, feedback_modal
 from bot.slack.blocks.feedback_challenges import challenge_modal, decision_message, decision_modal
 from bot.slack.context import BotContext
-from bot.slack.listeners.notes import tell, tell_clicker, updatable_message_of
+from bot.slack.listeners.notes import (
+    refusal_text,
+    tell,
+    tell_clicker,
+    updatable_message_of,
+    update_message,
+)
+from inspections import challenges as challenge_rules
 
 Body = Mapping[str, Any]
 
@@ -56,12 +62,12 @@ class FeedbackListeners:
             )
         except Refused as refusal:
             ack()
-            tell_clicker(client, body, _text(refusal))
+            tell_clicker(client, body, refusal_text(refusal))
             return
         ack()
         channel, ts = updatable_message_of(body)
         if channel and ts:
-            _update(client, channel, ts, feedback_message(card))
+            update_message(client, channel, ts, feedback_message(card))
 
     def on_view_full(self, ack: Ack, body: Body, client: WebClient) -> None:
         try:
@@ -75,7 +81,7 @@ class FeedbackListeners:
             )
         except Refused as refusal:
             ack()
-            tell_clicker(client, body, _text(refusal))
+            tell_clicker(client, body, refusal_text(refusal))
             return
         ack()
         client.views_open(trigger_id=body["trigger_id"], view=feedback_modal(card))
@@ -91,7 +97,7 @@ class FeedbackListeners:
             )
         except Refused as refusal:
             ack()
-            tell_clicker(client, body, _text(refusal))
+            tell_clicker(client, body, refusal_text(refusal))
             return
         ack()
         channel, ts = updatable_message_of(body)
@@ -117,11 +123,11 @@ class FeedbackListeners:
             return
         except Refused as refusal:
             ack()
-            tell(client, user_id, None, _text(refusal))
+            tell(client, user_id, None, refusal_text(refusal))
             return
         ack()
         if origin.channel and origin.ts:
-            _update(client, origin.channel, origin.ts, feedback_message(card))
+            update_message(client, origin.channel, origin.ts, feedback_message(card))
 
     def on_decision(self, ack: Ack, body: Body, client: WebClient) -> None:
         action = body["actions"][0]
@@ -136,10 +142,10 @@ class FeedbackListeners:
             )
         except Refused as refusal:
             ack()
-            tell_clicker(client, body, _text(refusal))
+            tell_clicker(client, body, refusal_text(refusal))
             return
         ack()
-        if form.card.status != "open":
+        if form.card.status != challenge_rules.OPEN:
             tell_clicker(client, body, refusals.CHALLENGE_DECIDED)
             return
         channel, ts = updatable_message_of(body)
@@ -168,11 +174,11 @@ class FeedbackListeners:
             return
         except Refused as refusal:
             ack()
-            tell(client, user_id, None, _text(refusal))
+            tell(client, user_id, None, refusal_text(refusal))
             return
         ack()
         if origin.channel and origin.ts:
-            _update(client, origin.channel, origin.ts, decision_message(card))
+            update_message(client, origin.channel, origin.ts, decision_message(card))
 
 
 def _errors(problems: list[str], other_block: str) -> dict[str, str]:
@@ -182,13 +188,3 @@ def _errors(problems: list[str], other_block: str) -> dict[str, str]:
         block = fa.REASON_BLOCK if "reason" in problem.lower() else other_block
         errors[block] = f"{errors[block]} {problem}" if block in errors else problem
     return {block: text[:300] for block, text in errors.items()}
-
-
-def _text(refusal: Exception) -> str:
-    if isinstance(refusal, StaleOrMalformedAction):
-        return refusals.UNREADABLE
-    return str(refusal)
-
-
-def _update(client: WebClient, channel: str, ts: str, payload: Mapping[str, Any]) -> None:
-    client.chat_update(channel=channel, ts=ts, text=payload["text"], blocks=payload["blocks"])

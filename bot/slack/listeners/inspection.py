@@ -26,7 +26,13 @@ from bot.slack.blocks.viewmodels import AssignmentCard
 from bot.slack.cards import card_for, question_view, review_info
 from bot.slack.context import BotContext
 from bot.slack.listeners.home import HomeTab
-from bot.slack.listeners.notes import message_of, tell, tell_clicker, updatable_message_of
+from bot.slack.listeners.notes import (
+    message_of,
+    tell,
+    tell_clicker,
+    updatable_message_of,
+    update_message,
+)
 from inspections.answers import Answer
 from storage.uow import UnitOfWork
 
@@ -93,7 +99,7 @@ class InspectionListeners:
                 review_info(state, self.timezone),
                 state="started",
             )
-            _update(client, *delivered, assignment_message(started))
+            update_message(client, *delivered, assignment_message(started))
 
     def _assignment_message(self, inspection_id: int) -> tuple[str, str] | None:
         with self.ctx.uow() as uow:
@@ -206,21 +212,17 @@ class InspectionListeners:
             tell(client, body["user"]["id"], None, str(refusal))
             return
         ack()
-        _update(client, meta.channel, meta.ts, card_for(state, timezone=self.timezone))
+        update_message(client, meta.channel, meta.ts, card_for(state, timezone=self.timezone))
 
     def _show(self, client: WebClient, body: Body, state: FlowState) -> None:
         """Replace the clicked card; a click from the queue or App Home gets a new card."""
         payload = card_for(state, timezone=self.timezone)
         channel, ts = updatable_message_of(body)
         if channel and ts:
-            _update(client, channel, ts, payload)
+            update_message(client, channel, ts, payload)
         else:
             _post(client, body["user"]["id"], payload)
         self._refresh_home(client, body)
-
-
-def _update(client: WebClient, channel: str, ts: str, payload: Mapping[str, Any]) -> None:
-    client.chat_update(channel=channel, ts=ts, text=payload["text"], blocks=payload["blocks"])
 
 
 def _post(client: WebClient, user_id: str, payload: Mapping[str, Any]) -> None:

@@ -11,13 +11,11 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import refusals
 from bot.refusals import InvalidInput, Refused
 from bot.services.interventions import steps
 from bot.slack.blocks import intervention_actions as ia
-from bot.slack.blocks.actions import StaleOrMalformedAction
 from bot.slack.context import BotContext
-from bot.slack.listeners.notes import tell, tell_clicker
+from bot.slack.listeners.notes import refusal_text, tell, tell_clicker
 from inspections.interventions import OUTCOMES
 
 Body = Mapping[str, Any]
@@ -46,7 +44,7 @@ class InterventionListeners:
             )
         except Refused as refusal:
             ack()
-            tell_clicker(client, body, _text(refusal))
+            tell_clicker(client, body, refusal_text(refusal))
             return
         ack()
         _update_copies(client, shown)
@@ -62,7 +60,7 @@ class InterventionListeners:
             )
         except Refused as refusal:
             ack()
-            tell_clicker(client, body, _text(refusal))
+            tell_clicker(client, body, refusal_text(refusal))
             return
         ack()
         client.views_open(
@@ -91,7 +89,7 @@ class InterventionListeners:
             return
         except Refused as refusal:
             ack()
-            tell(client, user_id, None, _text(refusal))
+            tell(client, user_id, None, refusal_text(refusal))
             return
         ack()
         _update_copies(client, shown)
@@ -105,9 +103,3 @@ def _update_copies(client: WebClient, shown: steps.Shown) -> None:
             )
         except SlackApiError:
             continue  # a copy deleted in Slack: the others still show where it stands
-
-
-def _text(refusal: Exception) -> str:
-    if isinstance(refusal, StaleOrMalformedAction):
-        return refusals.UNREADABLE
-    return str(refusal)

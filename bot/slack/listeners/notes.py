@@ -1,5 +1,5 @@
 """Short notes only the user who acted sees (where they clicked, else in their DM with the app),
-and which message was clicked.
+which message was clicked, the words of a refusal, and a message updated in place.
 
 Slack refuses an ephemeral message to someone who is not in the conversation: a card lives in
 the inspector's (or lawyer's) DM with the app, so a click on it by anyone else (a forwarded
@@ -14,6 +14,9 @@ from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+
+from bot import refusals
+from bot.slack.blocks.actions import StaleOrMalformedAction
 
 Body = Mapping[str, Any]
 
@@ -53,3 +56,14 @@ def tell(client: WebClient, user_id: str, channel: str | None, text: str) -> Non
                 raise
     direct = client.conversations_open(users=user_id)["channel"]["id"]
     client.chat_postEphemeral(channel=direct, user=user_id, text=text)
+
+
+def refusal_text(refusal: Exception) -> str:
+    """What the person who acted is told: a click that cannot be read gets one plain sentence."""
+    if isinstance(refusal, StaleOrMalformedAction):
+        return refusals.UNREADABLE
+    return str(refusal)
+
+
+def update_message(client: WebClient, channel: str, ts: str, payload: Mapping[str, Any]) -> None:
+    client.chat_update(channel=channel, ts=ts, text=payload["text"], blocks=payload["blocks"])

@@ -21,7 +21,7 @@ from bot.slack.blocks.actions import StaleOrMalformedAction
 from bot.slack.blocks.rjoim_home import OpenAction
 from bot.slack.context import BotContext
 from bot.slack.listeners.home import HomeTab
-from bot.slack.listeners.notes import tell, tell_clicker
+from bot.slack.listeners.notes import refusal_text, tell, tell_clicker
 
 Body = Mapping[str, Any]
 Form = dict[str, str | None]
@@ -65,7 +65,7 @@ class RjoimListeners:
             )
         except Refused as refusal:
             ack()
-            tell_clicker(client, body, _text(refusal))
+            tell_clicker(client, body, refusal_text(refusal))
             return
         ack()
         client.views_open(trigger_id=body["trigger_id"], view=rb.meeting_modal(areas, own))
@@ -94,7 +94,7 @@ class RjoimListeners:
                 tz=self.ctx.settings.timezone,
             )
         except Refused as refusal:
-            tell_clicker(client, body, _text(refusal))
+            tell_clicker(client, body, refusal_text(refusal))
             return
         tell_clicker(client, body, refusals.RJOIM_RECORDS_ON_THEIR_WAY)
 
@@ -121,7 +121,7 @@ class RjoimListeners:
             )
         except Refused as refusal:
             ack()
-            tell_clicker(client, body, _text(refusal))
+            tell_clicker(client, body, refusal_text(refusal))
             return
         ack()
         if needs_actions and not carried:
@@ -218,7 +218,7 @@ class RjoimListeners:
             return
         except Refused as refusal:
             ack()
-            tell(client, user_id, None, _text(refusal))
+            tell(client, user_id, None, refusal_text(refusal))
             return
         ack()
         client.views_publish(user_id=user_id, view=HomeTab(self.ctx).view_for(user_id))
@@ -240,9 +240,3 @@ def _meeting(meeting_id: int | None) -> int:
 def _view_key(body: Body) -> str | None:
     view_id = body.get("view", {}).get("id")
     return f"slack-view:{view_id}" if isinstance(view_id, str) and view_id else None
-
-
-def _text(refusal: Exception) -> str:
-    if isinstance(refusal, StaleOrMalformedAction):
-        return refusals.UNREADABLE
-    return str(refusal)
