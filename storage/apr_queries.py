@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from inspections.lifecycle import Purpose, Status
 from storage.models import Answer, CaseReview, Inspection, SamplingDecision
+from storage.trend_queries import counted_between
 
 
 @dataclass(frozen=True)
@@ -125,10 +126,7 @@ def not_applicable_marks(
         .join(Inspection, Inspection.id == Answer.inspection_id)
         .join(CaseReview, CaseReview.id == Inspection.case_review_id)
         .where(
-            Inspection.status == Status.SUBMITTED,
-            Inspection.purpose == Purpose.PRIMARY,
-            Inspection.submitted_at >= start,
-            Inspection.submitted_at < end,
+            *counted_between(start, end),
             CaseReview.area == area,
             CaseReview.review_type == review_type,
             Answer.counts_in_trends,

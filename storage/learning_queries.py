@@ -10,9 +10,9 @@ from typing import Any, NamedTuple
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from inspections.lifecycle import Purpose, Status
 from storage import trend_mapping
 from storage.models import Answer, CaseReview, Inspection, Person
+from storage.trend_queries import counted_between
 
 
 def written(
@@ -31,10 +31,7 @@ def written(
         .join(Inspection, Inspection.id == Answer.inspection_id)
         .join(CaseReview, CaseReview.id == Inspection.case_review_id)
         .where(
-            Inspection.status == Status.SUBMITTED,
-            Inspection.purpose == Purpose.PRIMARY,
-            Inspection.submitted_at >= start,
-            Inspection.submitted_at < end,
+            *counted_between(start, end),
             Answer.counts_in_trends,
             Answer.question_id.in_(question_ids),
             column.is_not(None),
@@ -80,10 +77,7 @@ def theme_marks(
         .join(Inspection, Inspection.id == Answer.inspection_id)
         .join(CaseReview, CaseReview.id == Inspection.case_review_id)
         .where(
-            Inspection.status == Status.SUBMITTED,
-            Inspection.purpose == Purpose.PRIMARY,
-            Inspection.submitted_at >= start,
-            Inspection.submitted_at < end,
+            *counted_between(start, end),
             Answer.counts_in_trends,
             Answer.option_code.in_(maps.mark_codes),
         )

@@ -425,15 +425,18 @@ def _names(columns: Sequence[ColumnElement[Any]]) -> list[ColumnElement[Any]]:
 
 
 def _conditions(flt: TrendFilter, bounds: Sequence[datetime]) -> list[ColumnElement[bool]]:
-    found = [
+    return [*counted_between(bounds[0], bounds[-1]), *review_scope(flt)]
+
+
+def counted_between(start: datetime, end: datetime) -> list[ColumnElement[bool]]:
+    """The inspections whose marks count, submitted in [start, end): submitted primary
+    markings (a blind second or a calibration marking counts only for consistency)."""
+    return [
         Inspection.status == Status.SUBMITTED,
-        # A blind second marking counts only for consistency, never in trends.
         Inspection.purpose == Purpose.PRIMARY,
-        Inspection.submitted_at >= bounds[0],
-        Inspection.submitted_at < bounds[-1],
-        *review_scope(flt),
+        Inspection.submitted_at >= start,
+        Inspection.submitted_at < end,
     ]
-    return found
 
 
 def review_scope(flt: TrendFilter) -> list[ColumnElement[bool]]:

@@ -15,6 +15,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
+from bot.services.rjoim.export import CPS_COLUMNS as AGENDA_COLUMNS
 from inspections.spreadsheet import safe_cell
 
 A4_PORTRAIT = (8.27, 11.69)  # inches
@@ -44,18 +45,8 @@ COLUMNS = (
     "evidence",
 )
 CPS_COLUMNS = ("lawyer", "unit", "inspection_status", "owner_email", "marks")
-_CASE_FIELDS = (
-    "force_code",
-    "force",
-    "urn",
-    "action_plans",
-    "substantive_count_given",
-    "completed_on",
-    "inspected",
-    "unit",
-    "lawyer",
-    "inspection_status",
-)
+# A case's own fields: those of the agenda's CPS rows (bot.services.rjoim.export).
+_CASE_FIELDS = AGENDA_COLUMNS
 
 
 def as_json(document: dict[str, Any]) -> str:
