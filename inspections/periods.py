@@ -115,6 +115,14 @@ def months_covering(start: date, end: date) -> list[Period]:
     return months
 
 
+def quarters_to(today: date, count: int) -> list[Period]:
+    """The quarter holding `today` and the `count - 1` before it, oldest first."""
+    quarters = [quarter_of(today)]
+    while len(quarters) < count:
+        quarters.insert(0, quarters[0].previous())
+    return quarters
+
+
 def parse_period(text: str, *, today: date) -> Period:
     word = text.strip().lower()
     if word in ("month", "this-month"):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from inspections.development import Cell, ThemeLine, development_record
-from inspections.periods import quarter_of
+from inspections.periods import quarter_of, quarters_to
 from inspections.scopes import Viewer, may_see_lawyer
 
 QUARTERS = [quarter_of(date(2025, m, 1)) for m in (4, 7, 10)]  # 2025-Q2 to 2025-Q4
@@ -59,4 +59,13 @@ def test_who_may_see_a_lawyers_record() -> None:
         "their Unit Head",
         "their Chief Crown Prosecutor",
         "the national lead",
+    ]
+
+
+def test_the_record_covers_the_current_quarter_and_the_three_before_across_a_year() -> None:
+    assert [q.label for q in quarters_to(date(2026, 2, 14), 4)] == [
+        "2025-Q2",
+        "2025-Q3",
+        "2025-Q4",
+        "2026-Q1",
     ]

@@ -4,7 +4,7 @@ Every view is audited; every refusal too."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import NoReturn
 from zoneinfo import ZoneInfo
 
@@ -15,7 +15,7 @@ from bot.refusals import Refused
 from bot.services.people.requester import record_refusal, requester
 from bot.services.trends.summary import viewer_for
 from inspections.development import DevelopmentRecord, development_record
-from inspections.periods import Period, quarter_of
+from inspections.periods import quarter_of, quarters_to
 from inspections.scopes import may_see_lawyer
 from questionnaires.themes import THEMES
 from storage import audit, learning_queries, people_repo
@@ -36,7 +36,7 @@ def development_request(
             _refuse(session, slack_user_id, who, refusals.not_a_lawyer(who), now)
         if not may_see_lawyer(viewer_for(session, person), lawyer.id, lawyer.area):
             _refuse(session, slack_user_id, who, refusals.DEVELOPMENT_BEYOND, now)
-        quarters = _last_quarters(now.astimezone(tz).date())
+        quarters = quarters_to(now.astimezone(tz).date(), QUARTERS)
         start, end = quarters[0].utc_bounds(tz)[0], quarters[-1].utc_bounds(tz)[1]
         marks = learning_queries.theme_marks(session, start=start, end=end, lawyer_id=lawyer.id)
         record = development_record(
@@ -66,14 +66,6 @@ def _named(session: Session, person: Person, who: str) -> Person | None:
     if who in ("", "me"):
         return person
     return people_repo.find_by_email(session, who.lower())
-
-
-def _last_quarters(today: date) -> list[Period]:
-    """The current quarter and the QUARTERS - 1 before it, oldest first."""
-    quarters = [quarter_of(today)]
-    while len(quarters) < QUARTERS:
-        quarters.insert(0, quarters[0].previous())
-    return quarters
 
 
 def _refuse(session: Session, slack_user_id: str, who: str, reason: str, now: datetime) -> NoReturn:
