@@ -14,9 +14,9 @@ from bot.cli.actor import cli_actor
 from bot.cli.trends import quarter_named
 from bot.clock import system_clock
 from bot.services.trends.apr import apr_metrics, as_csv
-from bot.services.trends.apr_pack import apr_document, file_slug, read_apr
+from bot.services.trends.apr_pack import apr_document, exported_apr
 from bot.settings import Settings
-from inspections.periods import BadPeriod, Period
+from inspections.periods import BadPeriod
 from inspections.scopes import ScopeRefused, canonical_area
 
 
@@ -31,6 +31,17 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.format == "pdf" and (out is None or not out.is_dir()):
         print("dipsample apr: --format pdf writes to a directory: give --out DIR", file=sys.stderr)
         return 2
+    if args.format == "pdf" and out is not None:
+        with unit_of_work(settings.database_url) as uow:
+            figures = exported_apr(
+                uow, area=area, quarter=quarter, tz=settings.timezone, actor=cli_actor(),
+                now=system_clock(),
+            )  # fmt: skip
+        pdf = apr_document(figures)
+        path = out / f"{figures.stem}.pdf"
+        path.write_bytes(pdf)
+        print(f"{path}: {len(pdf):,} bytes")
+        return 0
     with unit_of_work(settings.database_url) as uow:
         rows = apr_metrics(
             uow,
@@ -40,21 +51,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             actor=cli_actor(),
             now=system_clock(),
         )
-    if args.format == "pdf" and out is not None:
-        pdf = _document(area, quarter, settings)
-        path = out / f"apr-{file_slug(area)}-{quarter.label}.pdf"
-        path.write_bytes(pdf)
-        print(f"{path}: {len(pdf):,} bytes")
-        return 0
     if args.format == "json":
         document = {"area": area, "quarter": quarter.label, "metrics": [asdict(r) for r in rows]}
         sys.stdout.write(json.dumps(document, indent=2) + "\n")
     else:
         sys.stdout.write(as_csv(rows, area, quarter.label))
     return 0
-
-
-def _document(area: str, quarter: Period, settings: Settings) -> bytes:
-    with unit_of_work(settings.database_url) as uow:
-        figures = read_apr(uow.session, area=area, quarter=quarter, tz=settings.timezone)
-    return apr_document(figures)

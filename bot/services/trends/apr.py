@@ -26,17 +26,25 @@ def apr_metrics(
     """The metrics, for an export: audited."""
     with uow:
         rows = metrics_for(uow.session, area=area, quarter=quarter, tz=tz)
-        audit.record(
-            uow.session,
-            actor=actor,
-            action="apr.exported",
-            entity_type="trend_scope",
-            entity_id=area,
-            details={"quarter": quarter.label, "metrics": len(rows)},
-            now=now,
+        audit_export(
+            uow.session, area=area, quarter=quarter, metrics=len(rows), actor=actor, now=now
         )
         uow.commit()
     return rows
+
+
+def audit_export(
+    session: Session, *, area: str, quarter: Period, metrics: int, actor: str, now: datetime
+) -> None:
+    audit.record(
+        session,
+        actor=actor,
+        action="apr.exported",
+        entity_type="trend_scope",
+        entity_id=area,
+        details={"quarter": quarter.label, "metrics": metrics},
+        now=now,
+    )
 
 
 def metrics_for(session: Session, *, area: str, quarter: Period, tz: ZoneInfo) -> list[Metric]:

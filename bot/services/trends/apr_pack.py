@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from bot.services.people.requester import requester
 from bot.services.trends.apr import as_csv as metrics_csv
-from bot.services.trends.apr import metrics_for
+from bot.services.trends.apr import audit_export, metrics_for
 from bot.services.trends.apr_document import apr_pdf
 from bot.services.trends.charts import trend_chart
 from bot.services.trends.engine import SectionSeries, section_series, summarise
@@ -58,6 +58,20 @@ def read_apr(session: Session, *, area: str, quarter: Period, tz: ZoneInfo) -> A
     metrics = metrics_for(session, area=area, quarter=quarter, tz=tz)
     feed = feed_of(session, quarter=quarter, area=area, tz=tz)
     return AprFigures(area, quarter, summary, series, metrics, feed)
+
+
+def exported_apr(
+    uow: UnitOfWork, *, area: str, quarter: Period, tz: ZoneInfo, actor: str, now: datetime
+) -> AprFigures:
+    """The whole pack, for `dipsample apr --format pdf`: read once and audited as an export."""
+    with uow:
+        figures = read_apr(uow.session, area=area, quarter=quarter, tz=tz)
+        audit_export(
+            uow.session, area=area, quarter=quarter, metrics=len(figures.metrics), actor=actor,
+            now=now,
+        )  # fmt: skip
+        uow.commit()
+    return figures
 
 
 def apr_document(figures: AprFigures) -> bytes:
